@@ -1,0 +1,41 @@
+# Two commands on a fresh machine: `make html` and `make test`. Each creates .venv when needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+OUTPUT := output
+# Builds in CI and tests are quiet; set V=1 for Pelican's full log.
+PELICAN_FLAGS := $(if $(V),--verbose,--quiet)
+
+.PHONY: html publish serve test validate docs expected clean
+
+$(STAMP): pyproject.toml requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+validate: $(STAMP)  ## check every record
+	$(BIN)/circles validate
+
+html: validate  ## build the sample directory into output/
+	$(BIN)/pelican content --settings pelicanconf.py --output $(OUTPUT) --delete-output-directory $(PELICAN_FLAGS)
+
+publish: validate  ## build for GitHub Pages (SITEURL from the environment)
+	$(BIN)/pelican content --settings publishconf.py --output $(OUTPUT) $(PELICAN_FLAGS)
+
+serve: html  ## build, then serve output/ on http://localhost:8000/
+	$(BIN)/pelican --listen --output $(OUTPUT) --settings pelicanconf.py
+
+test: $(STAMP)  ## run the test suite
+	$(BIN)/python -m pytest
+
+docs: $(STAMP)  ## regenerate docs/records.md from schema/
+	$(BIN)/circles docs
+
+expected: $(STAMP)  ## regenerate the expected-output site in tests/expected/ (review its diff like code)
+	$(BIN)/python -m tests.expected_site
+
+clean:
+	rm -rf $(OUTPUT) $(VENV) .pytest_cache

@@ -1,0 +1,27 @@
+"""The first phase of a build, shared by Pelican and the command line: load → validate → enrich."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from .i18n import Texts
+from .models import Directory
+from .problems import InvalidRecords, errors
+from .settings import build_date, content_root, directory_settings
+from .validate import validate_tree
+
+log = logging.getLogger(__name__)
+
+
+def build_directory(settings: dict[str, Any]) -> Directory:
+    """Validated, enriched records for the build date; :class:`InvalidRecords` when any record is wrong."""
+    options = directory_settings(settings)
+    data = validate_tree(content_root(settings))
+    if errors(data.problems):
+        raise InvalidRecords(data.problems)
+    for problem in data.problems:
+        log.warning("%s:%d: %s: %s — %s", problem.path, problem.line, problem.field, problem.message, problem.hint)
+    from .enrich import enrich
+
+    return enrich(data, build_date(settings), Texts(options["locale"]))

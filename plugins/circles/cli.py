@@ -1,0 +1,88 @@
+"""The ``circles`` command: check records and regenerate the field reference.
+
+Errors reach people here, once, as messages; never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .load import KINDS
+from .problems import FORMATS, CirclesError, errors, summary
+from .settings import content_root, read_project_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="circles", description="Tools for the Learning Circles Directory.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("validate", help="check records and report every problem")
+    check.add_argument("paths", nargs="*", type=Path, help="record files or folders (default: the content folder)")
+    check.add_argument("--format", choices=sorted(FORMATS), default="text", help="text for people, github for pull requests, json for tools")
+
+    docs = commands.add_parser("docs", help="write docs/records.md from schema/")
+    docs.add_argument("--check", action="store_true", help="exit 1 if docs/records.md is out of date")
+    docs.add_argument("--output", type=Path, default=Path("docs/records.md"))
+
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "validate":
+            return validate(args.paths, args.format)
+        return write_docs(args.output, args.check)
+    except CirclesError as exc:
+        print(f"circles: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def validate(paths: list[Path], fmt: str) -> int:
+    from .validate import validate_tree
+
+    settings = read_project_settings()
+    if not paths:
+        roots, only = {content_root(settings)}, None
+    else:
+        roots = {_root_of(p) for p in paths}
+        only = {p.resolve() for p in paths}
+    problems = []
+    for root in sorted(roots):
+        problems.extend(validate_tree(root, only).problems)
+    report = FORMATS[fmt](problems)
+    if report:
+        print(report)
+    if fmt == "github" and problems:
+        print(summary(problems), file=sys.stderr)
+    return 1 if errors(problems) else 0
+
+
+def _root_of(path: Path) -> Path:
+    """The content folder a path lies in: the parent of its networks/libraries/circles folder."""
+    resolved = path.resolve()
+    for candidate in (resolved, *resolved.parents):
+        if candidate.name in KINDS:
+            return candidate.parent
+        if any((candidate / kind).is_dir() for kind in KINDS):
+            return candidate
+    return resolved if resolved.is_dir() else resolved.parent
+
+
+def write_docs(output: Path, check: bool) -> int:
+    from .docs import field_reference
+
+    text = field_reference()
+    if check:
+        if not output.is_file() or output.read_text(encoding="utf-8") != text:
+            print(f"{output} is out of date: run 'circles docs' and commit the result", file=sys.stderr)
+            return 1
+        return 0
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    print(f"wrote {output}")
+    return 0
+
+
+def run() -> None:  # console-script entry point
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""Words and dates for people: gettext for strings, Babel for dates and times.
+
+Every user-facing string in code goes through :func:`Texts.gettext` and every
+date through Babel, so that a translation only needs a catalogue in
+``plugins/circles/translations/<locale>/LC_MESSAGES/messages.mo``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_datetime, format_interval
+from babel.support import NullTranslations, Translations
+
+TRANSLATIONS_DIR = Path(__file__).parent / "translations"
+
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _(message: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
+# Plural weekday names are not in CLDR, so they are messages of our own.
+_WEEKDAYS_PLURAL = (_("Mondays"), _("Tuesdays"), _("Wednesdays"), _("Thursdays"), _("Fridays"), _("Saturdays"), _("Sundays"))
+
+STATUS_LABELS = {
+    "open": _("Sign-up open"),
+    "full": _("Full"),
+    "in_progress": _("In progress"),
+    "completed": _("Completed"),
+    "cancelled": _("Cancelled"),
+}
+
+FORMAT_LABELS = {"in_person": _("In person"), "online": _("Online"), "hybrid": _("Hybrid")}
+
+
+class Texts:
+    """Translations and locale-aware formatting for one site locale."""
+
+    def __init__(self, locale: str = "en"):
+        self.locale = Locale.parse(locale.replace("-", "_"))
+        self.translations: NullTranslations = Translations.load(str(TRANSLATIONS_DIR), [str(self.locale)])
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+    # Dates and times
+
+    def date(self, value: dt.date, width: str = "long") -> str:
+        """``3 March 2026`` in the site's locale (``full`` adds the weekday)."""
+        return format_date(value, width, locale=self.locale)
+
+    def datetime(self, value: dt.datetime, width: str = "full") -> str:
+        """A weekday, date and time, for one meeting."""
+        return format_datetime(value, f"{self.locale.date_formats[width].pattern}, {self.locale.time_formats['short'].pattern}", locale=self.locale)
+
+    def time_range(self, start: dt.datetime | dt.time, end: dt.datetime | dt.time) -> str:
+        """``6:00 – 7:30 PM``: the clock follows the locale (12 or 24 hours)."""
+        start_t = start.time() if isinstance(start, dt.datetime) else start
+        end_t = end.time() if isinstance(end, dt.datetime) else end
+        skeleton = "Hm" if self.uses_24_hours else "hm"
+        return format_interval(start_t, end_t, skeleton, locale=self.locale)
+
+    @cached_property
+    def uses_24_hours(self) -> bool:
+        return "H" in self.locale.time_formats["short"].pattern
+
+    def weekdays(self, days: list[int]) -> str:
+        """``Tuesdays and Thursdays``."""
+        names = [self.gettext(_WEEKDAYS_PLURAL[d]) for d in sorted(days)]
+        return self.join(names)
+
+    def join(self, items: list[str]) -> str:
+        from babel.lists import format_list
+
+        return format_list(items, locale=self.locale) if items else ""
+
+    # Names
+
+    def language_name(self, tag: str) -> str:
+        """``Swahili`` for ``sw``; the tag itself when CLDR does not know it."""
+        try:
+            return Locale.parse(tag.replace("-", "_")).get_display_name(self.locale) or tag
+        except (ValueError, UnknownLocaleError):
+            return tag
+
+    def country_name(self, code: str) -> str:
+        return self.locale.territories.get(code, code)
+
+    def status(self, status: str) -> str:
+        return self.gettext(STATUS_LABELS[status])
+
+    def format_label(self, fmt: str) -> str:
+        return self.gettext(FORMAT_LABELS[fmt])
+
+
+def known_language(tag: str) -> bool:
+    """True when CLDR knows the BCP 47 tag's language."""
+    try:
+        Locale.parse(tag.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
+def known_country(code: str) -> bool:
+    return code in Locale("en").territories and code.isalpha() and len(code) == 2

@@ -1,0 +1,121 @@
+"""Validate stage: every record against the schema, the rules, and each other.
+
+Problems are collected, never raised: a contributor sees every mistake at once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .load import KINDS, Record, load_file
+from .problems import Problem, errors
+from .rules import Checker
+from .schema import Resource, load_schema, suggest
+
+
+@dataclass
+class Dataset:
+    """Typed rows of every readable record, by kind and id, and every problem found.
+
+    A cell that failed to type is None in its row; the build refuses a dataset
+    with errors, so only validated rows ever reach enrich.
+    """
+
+    rows: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: {k: {} for k in KINDS})
+    records: dict[str, dict[str, Record]] = field(default_factory=lambda: {k: {} for k in KINDS})
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not errors(self.problems)
+
+
+def display_path(path: Path) -> str:
+    """The path as a contributor sees it: relative to the working directory when inside it."""
+    try:
+        return Path(os.path.relpath(path)).as_posix() if path.is_absolute() else path.as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+
+
+def discover(root: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
+    """Record files under a content folder, with their kind; misplaced files are problems."""
+    found, problems = [], []
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file()):
+        parts = path.relative_to(root).parts
+        shown = display_path(path)
+        if len(parts) != 2 or parts[0] not in KINDS:
+            problems.append(Problem(shown, 1, "", "wrong-folder", "the record is not in a record folder",
+                                    f"move it into {', '.join(f'{root.name}/{k}/' for k in KINDS)}"))
+        elif path.suffix == ".yaml":
+            problems.append(Problem(shown, 1, "", "wrong-extension", "record files end in .yml",
+                                    f"rename it to {path.stem}.yml"))
+        else:
+            found.append((path, parts[0]))
+    return found, problems
+
+
+def validate_tree(root: Path, only: set[Path] | None = None) -> Dataset:
+    """Load and check every record under ``root``; report only files under ``only`` when given."""
+    schema = load_schema()
+    data = Dataset()
+    if not root.is_dir():
+        data.problems.append(Problem(display_path(root), 1, "", "no-content", "the content folder does not exist",
+                                     "run the command from the repository's top folder"))
+        return data
+    files, data.problems = discover(root)
+    for path, kind in files:
+        record, found = load_file(path, display_path(path), kind)
+        data.problems.extend(found)
+        if record is not None:
+            row, found = check_record(record, schema[kind])
+            data.problems.extend(found)
+            data.rows[kind][record.id] = row
+            data.records[kind][record.id] = record
+    data.problems.extend(check_references(data, schema))
+    if only is not None:
+        data.problems = [p for p in data.problems if _selected(Path(p.path), only)]
+    data.problems.sort()
+    return data
+
+
+def _selected(path: Path, only: set[Path]) -> bool:
+    resolved = path.resolve()
+    return any(resolved == o or o in resolved.parents for o in only)
+
+
+def check_record(record: Record, resource: Resource) -> tuple[dict[str, Any], list[Problem]]:
+    from .schema import read_record
+
+    row, problems = read_record(record, resource)
+    problems.extend(Checker(record, resource, row).run())
+    return row, problems
+
+
+def check_references(data: Dataset, schema: dict[str, Resource]) -> list[Problem]:
+    """Foreign keys, with a suggestion when an id is close to an existing one."""
+    problems = []
+    for kind, resource in schema.items():
+        for record_id, record in data.records[kind].items():
+            row = data.rows[kind].get(record_id)
+            if row is None:
+                continue
+            for column, target in resource.foreign_keys:
+                value = row.get(column)
+                if value and value not in data.records[target]:
+                    path = resource.by_name[column].yaml
+                    hint = suggest(value, sorted(data.records[target])) or f"use the name of a file in content/{target}/ without .yml"
+                    problems.append(Problem(record.path, record.line(path), path, "unknown-reference",
+                                            f"there is no {target[:-1] if target != 'libraries' else 'library'} '{value}'", hint))
+    return problems
+
+
+def counts(data: Dataset) -> dict[str, int]:
+    per_kind: dict[str, int] = defaultdict(int)
+    for kind, rows in data.records.items():
+        per_kind[kind] = len(rows)
+    return dict(per_kind)

@@ -1,0 +1,26 @@
+"""Documentation generated from the schema and settings stays current."""
+
+from pathlib import Path
+
+from circles.docs import field_reference
+from circles.schema import load_schema
+from circles.settings import DIRECTORY_DEFAULTS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_field_reference_is_up_to_date():
+    assert (ROOT / "docs" / "records.md").read_text(encoding="utf-8") == field_reference(), (
+        "docs/records.md is out of date: run `make docs` and commit it")
+
+
+def test_every_field_has_a_title_a_description_and_an_example():
+    for resource in load_schema().values():
+        for column in resource.columns.values():
+            assert column.title and column.description and column.example, f"{resource.name}.{column.name}"
+
+
+def test_every_setting_is_documented_in_the_readme_or_docs():
+    docs = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
+    for key, (_, description) in DIRECTORY_DEFAULTS.items():
+        assert f"`{key}`" in docs and description, key
