@@ -20,6 +20,8 @@ languages: [en, fr]
 contact: circles@lib.example.net
 """
 
+# Toronto Reference Library: address and coordinates from City of Toronto Open Data,
+# Library Branch General Information (2023).
 LIBRARY = """\
 name: Central Branch
 network: net
@@ -30,8 +32,8 @@ address:
   region: ON
   postal_code: M4W 2G8
   country: CA
-latitude: 43.671585
-longitude: -79.386812
+latitude: 43.671737
+longitude: -79.386763
 timezone: America/Toronto
 """
 

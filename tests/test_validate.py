@@ -73,9 +73,9 @@ def test_did_you_mean_for_unknown_fields(tree):
 
 
 @pytest.mark.parametrize("old, new, expected", [
-    ("latitude: 43.671585\nlongitude: -79.386812\n", "latitude: 0\nlongitude: 0\n", [(10, "latitude", "placeholder-coordinates")]),
-    ("latitude: 43.671585\n", "latitude: 95\n", [(10, "latitude", "out-of-range")]),
-    ("latitude: 43.671585\n", "", [(10, "latitude", "half-coordinates")]),
+    ("latitude: 43.671737\nlongitude: -79.386763\n", "latitude: 0\nlongitude: 0\n", [(10, "latitude", "placeholder-coordinates")]),
+    ("latitude: 43.671737\n", "latitude: 95\n", [(10, "latitude", "out-of-range")]),
+    ("latitude: 43.671737\n", "", [(10, "latitude", "half-coordinates")]),
     ("  country: CA\n", "  country: XX\n", [(9, "address.country", "unknown-country")]),
     ("  country: CA\n", "  country: ca\n", [(9, "address.country", "bad-format")]),
     ("network: net\n", "network: nett\n", [(2, "network", "unknown-reference")]),

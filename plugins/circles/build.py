@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from .i18n import Texts
@@ -19,7 +20,10 @@ def build_directory(settings: dict[str, Any]) -> Directory:
     options = directory_settings(settings)
     data = validate_tree(content_root(settings))
     if errors(data.problems):
-        raise InvalidRecords(data.problems)
+        failure = InvalidRecords(data.problems)
+        # Plain lines, not a log record: Pelican's logger would wrap file:line messages.
+        print(failure.report, file=sys.stderr)
+        raise failure
     for problem in data.problems:
         log.warning("%s:%d: %s: %s — %s", problem.path, problem.line, problem.field, problem.message, problem.hint)
     from .enrich import enrich

@@ -42,7 +42,8 @@ class InvalidRecords(CirclesError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems)
-        super().__init__(format_text(self.problems))
+        self.report = format_text(self.problems)
+        super().__init__(f"{summary(self.problems)} Nothing was built; the problems are listed above.")
 
 
 def errors(problems: Iterable[Problem]) -> list[Problem]:

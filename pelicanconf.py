@@ -1,0 +1,61 @@
+"""Pelican settings for building the directory locally (`make html`).
+
+Pelican here is only the frame: the `circles` plugin reads the YAML records
+and writes every page itself, so Pelican's own blog machinery is switched off.
+"""
+
+SITENAME = "Learning Circles Directory"
+# Empty while developing; publishconf.py sets the public address.
+SITEURL = ""
+# Links relative to each page, so output/ can be opened from disk or served under any path.
+RELATIVE_URLS = True
+
+PATH = "content"
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["circles"]
+
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+
+# The plugin owns the directory's content; Pelican must not pick up records
+# as articles or pages, nor copy content/ into the output (the theme's own
+# static files still come via THEME_STATIC_PATHS).
+ARTICLE_PATHS = []
+PAGE_PATHS = []
+STATIC_PATHS = []
+DIRECT_TEMPLATES = []
+# No blog: no per-author, category, tag or archive pages.
+AUTHOR_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+TAG_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+
+# Pelican's feeds describe articles, of which there are none.
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+FEED_ATOM = None
+FEED_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+
+# The date statuses are computed against. None means today, or
+# SOURCE_DATE_EPOCH when set, so that a rebuild is reproducible.
+BUILD_DATE = None
+
+# Settings of the circles plugin; every key is documented in its settings module.
+DIRECTORY = {
+    # Language of the site's own words and date formats (circles keep their own).
+    "locale": "en",
+    # True while the bundled example records are shown: every page says so.
+    "sample": True,
+}

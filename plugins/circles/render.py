@@ -1,0 +1,228 @@
+"""Render stage: write the directory's HTML pages with the theme's templates.
+
+Templates only loop over lists handed to them; every list is built here or in
+enrich in one pass, so the build stays linear in the number of circles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache, partial
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale
+from babel.dates import get_timezone_name
+from pelican.generators import Generator
+
+from .build import build_directory
+from .i18n import Texts
+from .models import Circle, Directory, Place
+from .problems import CirclesError
+from .settings import directory_settings
+
+log = logging.getLogger(__name__)
+
+#: Circles per page of the upcoming, past and online listings.
+PER_PAGE = 48
+
+
+@dataclass
+class Page:
+    """One page of a paginated listing; URLs are relative to the site root."""
+
+    items: Sequence
+    number: int
+    count: int
+    url: str
+    first_url: str
+    last_url: str
+    prev_url: str | None
+    next_url: str | None
+
+
+def paginate(items: Sequence, base_url: str, per_page: int = PER_PAGE) -> list[Page]:
+    """Cut a listing into pages at ``base_url``, ``base_url/page/2/``, ...; one page when empty."""
+    count = max(1, -(-len(items) // per_page))
+    urls = [base_url] + [f"{base_url}page/{n}/" for n in range(2, count + 1)]
+    return [
+        Page(
+            items=items[i * per_page : (i + 1) * per_page],
+            number=i + 1,
+            count=count,
+            url=urls[i],
+            first_url=urls[0],
+            last_url=urls[-1],
+            prev_url=urls[i - 1] if i > 0 else None,
+            next_url=urls[i + 1] if i + 1 < count else None,
+        )
+        for i in range(count)
+    ]
+
+
+def split_current(circles: Iterable[Circle]) -> tuple[list[Circle], list[Circle]]:
+    """Current (open, full, in progress) and past circles, keeping their order."""
+    current, past = [], []
+    for circle in circles:
+        (current if circle.is_current else past).append(circle)
+    return current, past
+
+
+def places_by_library(countries: Iterable[Place]) -> dict[str, tuple[Place, Place]]:
+    """Map each library id to its (country, city), for breadcrumbs."""
+    return {
+        library.id: (country, city)
+        for country in countries
+        for city in country.children
+        for library in city.libraries
+    }
+
+
+def tel_href(phone: str) -> str:
+    """A ``tel:`` link target: only digits and a leading plus survive, and nothing
+    after an extension or a second number (``ext. 3``, ``, 555 0101``)."""
+    digits = re.sub(r"[^0-9]", "", re.split(r"[A-Za-z,;/]", phone)[0])
+    return f"tel:{'+' if phone.strip().startswith('+') else ''}{digits}" if digits else ""
+
+
+def timezone_name(locale: Locale, tz: str) -> str:
+    """``Central Time`` for ``America/Chicago``; the IANA name when unknown."""
+    try:
+        return get_timezone_name(ZoneInfo(tz), "long", locale=locale)
+    except (ZoneInfoNotFoundError, ValueError, LookupError):
+        return tz
+
+
+def template_filters(texts: Texts) -> dict:
+    """The Jinja filters templates use for words, dates and names."""
+    # Ten thousand circles share a few hundred dates and a few dozen meeting
+    # times, and Babel formatting dominates the build, so format each value once.
+    format_day = lru_cache(maxsize=4096)(texts.date)
+    format_times = lru_cache(maxsize=4096)(texts.time_range)
+    return {
+        "date": lambda value, width="long": format_day(_day(value), width),
+        "datetime": texts.datetime,
+        "time_range": lambda start, end: format_times(_clock(start), _clock(end)),
+        "weekdays": texts.weekdays,
+        "status_label": texts.status,
+        "format_label": texts.format_label,
+        "language_name": texts.language_name,
+        "country_name": texts.country_name,
+        "join_list": texts.join,
+        "timezone_name": partial(timezone_name, texts.locale),
+        "tel_href": tel_href,
+    }
+
+
+def _day(value: dt.date) -> dt.date:
+    """The calendar date of a date or datetime (what Babel formats of either)."""
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _clock(value: dt.datetime | dt.time) -> dt.time:
+    return value.time() if isinstance(value, dt.datetime) else value
+
+
+def html_lang(locale: str) -> str:
+    """The BCP 47 tag for ``<html lang>``: ``pt-BR`` for ``pt_BR``."""
+    return locale.replace("_", "-")
+
+
+def configure_environment(env, options: dict, siteurl: str, build_date: dt.date) -> None:
+    """Give templates the site's translations, filters and page-independent values.
+
+    ``options`` is the merged DIRECTORY setting; ``siteurl`` Pelican's SITEURL.
+    """
+    locale = options["locale"]
+    texts = Texts(locale)
+    env.install_gettext_translations(texts.translations, newstyle=True)
+    env.filters.update(template_filters(texts))
+    env.globals.update(
+        lang=html_lang(locale),
+        text_dir=texts.locale.text_direction,
+        sample=options["sample"],
+        build_date=build_date,
+        # Canonical links need the public address even when page links are relative.
+        site_root=siteurl if siteurl.startswith("http") else "",
+    )
+
+
+class DirectoryGenerator(Generator):
+    """Builds the directory from the records and writes its pages."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.directory: Directory | None = None
+        self.options: dict = {}
+        # Set here, not through JINJA_ENVIRONMENT, so that no configuration can
+        # turn escaping off for contributors' text.
+        self.env.autoescape = True
+        self.env.add_extension("jinja2.ext.i18n")
+
+    def generate_context(self):
+        try:
+            self.directory = build_directory(self.settings)
+        except CirclesError as failure:
+            # Pelican logs any exception with its traceback; a librarian needs only the message.
+            log.critical("%s", failure)
+            raise SystemExit(1) from None
+        self.context["directory"] = self.directory
+        self.options = directory_settings(self.settings)
+        configure_environment(self.env, self.options, self.settings["SITEURL"], self.directory.build_date)
+
+    def generate_output(self, writer):
+        directory = self.directory
+        self.write(writer, "", "index", section="home", upcoming=directory.upcoming[: self.options["upcoming_on_home"]])
+        self.write_records(writer, directory)
+        self.write_networks(writer, directory)
+        self.write_browse(writer, directory)
+        for kind in ("upcoming", "past", "online"):
+            self.write_listing(writer, kind, getattr(directory, kind))
+        self.write_not_found(writer)
+
+    def write(self, writer, url: str, template: str, **context):
+        """Write one page at ``url`` (a directory path ending in ``/``, ``""`` for home)."""
+        writer.write_file(
+            f"{url}index.html",
+            self.get_template(template),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            page_url=url,
+            **context,
+        )
+
+    def write_records(self, writer, directory: Directory):
+        """A page per circle and per library."""
+        places = places_by_library(directory.countries)
+        for circle in directory.circles:
+            place = places.get(circle.library.id) if circle.library else None
+            self.write(writer, circle.url, "circle", circle=circle, place=place)
+        for library in directory.libraries:
+            current, past = split_current(library.circles)
+            place = places.get(library.id)
+            self.write(writer, library.url, "library", library=library, place=place, current=current, past=past)
+
+    def write_networks(self, writer, directory: Directory):
+        self.write(writer, "networks/", "networks", section="networks")
+        for network in directory.networks:
+            current, past = split_current(network.circles)
+            self.write(writer, network.url, "network", section="networks", network=network, current=current, past=past)
+
+    def write_browse(self, writer, directory: Directory):
+        self.write(writer, "browse/", "browse", section="browse")
+        for country in directory.countries:
+            self.write(writer, country.url, "country", section="browse", country=country)
+            for city in country.children:
+                self.write(writer, city.url, "city", section="browse", country=country, city=city)
+
+    def write_listing(self, writer, kind: str, circles: Sequence[Circle]):
+        """Write ``upcoming/``, ``past/`` or ``online/``, paginated."""
+        for page in paginate(circles, f"{kind}/"):
+            self.write(writer, page.url, kind, section=kind, page=page, total=len(circles))
+
+    def write_not_found(self, writer):
+        # Served at any missing URL, so its links must not be relative to where it sits.
+        writer.write_file("404.html", self.get_template("404"), self.context, relative_urls=False, page_url=None)

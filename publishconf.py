@@ -1,0 +1,23 @@
+"""Pelican settings for publishing (`make publish`): pelicanconf.py plus the public address."""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402,F403 - this file only overrides pelicanconf
+
+
+def _github_pages_url() -> str:
+    """The project's GitHub Pages address, guessed from GitHub Actions' GITHUB_REPOSITORY."""
+    owner, _, repo = os.environ.get("GITHUB_REPOSITORY", "example/directory").partition("/")
+    if repo.lower() == f"{owner.lower()}.github.io":  # a user or organization site is served at the root
+        return f"https://{repo.lower()}"
+    return f"https://{owner.lower()}.github.io/{repo}"
+
+
+# The public address, without a trailing slash. Set SITEURL for a custom domain.
+SITEURL = (os.environ.get("SITEURL") or _github_pages_url()).rstrip("/")
+# Absolute links, so canonical links and shared pages point at the public site.
+RELATIVE_URLS = False
+# Start from an empty output/ so pages of removed records do not linger.
+DELETE_OUTPUT_DIRECTORY = True
