@@ -7,7 +7,7 @@ OUTPUT := output
 # Builds in CI and tests are quiet; set V=1 for Pelican's full log.
 PELICAN_FLAGS := $(if $(V),--verbose,--quiet)
 
-.PHONY: html publish serve test validate docs expected messages clean
+.PHONY: html publish serve test lint validate docs expected messages clean
 
 $(STAMP): pyproject.toml requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -30,6 +30,9 @@ serve: html  ## build, then serve output/ on http://localhost:8000/
 
 test: $(STAMP)  ## run the test suite
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)  ## ruff over the code (also run by the test suite)
+	$(BIN)/ruff check plugins tests pelicanconf.py publishconf.py
 
 docs: $(STAMP)  ## regenerate docs/records.md from schema/
 	$(BIN)/circles docs

@@ -24,3 +24,13 @@ def test_every_setting_is_documented_in_the_readme_or_docs():
     docs = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
     for key, (_, description) in DIRECTORY_DEFAULTS.items():
         assert f"`{key}`" in docs and description, key
+
+
+def test_code_passes_ruff():
+    import subprocess
+    import sys
+
+    ruff = Path(sys.executable).with_name("ruff")
+    result = subprocess.run([str(ruff), "check", "plugins", "tests", "pelicanconf.py", "publishconf.py"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout

@@ -6,6 +6,7 @@ Errors reach people here, once, as messages; never as a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -36,6 +37,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug of ours: say so plainly; CIRCLES_DEBUG=1 shows the traceback
+        if os.environ.get("CIRCLES_DEBUG"):
+            raise
+        print(f"circles: internal error ({type(exc).__name__}: {exc}). Please report it; "
+              "run again with CIRCLES_DEBUG=1 for details.", file=sys.stderr)
+        return 70
 
 
 def validate(paths: list[Path], fmt: str) -> int:

@@ -159,7 +159,7 @@ class Circle:
     def sort_key(self) -> tuple:
         """Upcoming first by next meeting, then by start, then by id."""
         when = self.next_meeting or self.first_meeting
-        return (when.start.astimezone(dt.timezone.utc), self.id)
+        return (when.start.astimezone(dt.UTC), self.id)
 
 
 @dataclass

@@ -10,10 +10,11 @@ each cell with frictionless's own cell readers.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from frictionless import Package, fields
 
@@ -165,9 +166,9 @@ def _cast(path: str, column: Column, value: Any, record: Record) -> tuple[Any, l
 
 
 def _cast_list(path: str, column: Column, value: Any, record: Record) -> tuple[list, list[Problem]]:
-    if value is None:
+    if value is None or value == "":
         return [], []
-    items = value if isinstance(value, list) else [v.strip() for v in str(value).split(",")]
+    items = value if isinstance(value, list) else [v.strip() for v in str(value).split(",") if v.strip()]
     typed, problems = [], []
     for i, item in enumerate(items):
         if isinstance(item, (dict, list)) or item is None:
@@ -176,6 +177,8 @@ def _cast_list(path: str, column: Column, value: Any, record: Record) -> tuple[l
                                     f"write each item as plain text, e.g. {path.rsplit('.', 1)[-1]}: {column.example}"))
             continue
         cell, notes = column.read_item(item)
+        if cell is None and not notes:  # an empty item, as in "a, , b"
+            continue
         if notes:
             problems.append(_note_problem(path, column, item, notes, record, record.line(f"{path}[{i}]"), column.item_type))
         else:

@@ -55,10 +55,10 @@ def build_date(settings: dict[str, Any]) -> dt.date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
         except (ValueError, OverflowError):
             raise SettingsError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
-    return dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
 def content_root(settings: dict[str, Any]) -> Path:
