@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from circles.docs import field_reference
+from circles.cli import main
+from circles.docs import error_reference, field_reference
 from circles.schema import load_schema
 from circles.settings import DIRECTORY_DEFAULTS
 
@@ -12,6 +13,22 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_field_reference_is_up_to_date():
     assert (ROOT / "docs" / "records.md").read_text(encoding="utf-8") == field_reference(), (
         "docs/records.md is out of date: run `make docs` and commit it")
+
+
+def test_error_reference_is_up_to_date():
+    assert (ROOT / "docs" / "errors.md").read_text(encoding="utf-8") == error_reference(), (
+        "docs/errors.md is out of date: run `make docs` and commit it")
+
+
+def test_docs_command_writes_and_checks_both_references(tmp_path, capsys):
+    assert main(["docs", "--check", "--dir", str(tmp_path)]) == 1
+    assert "records.md is out of date" in capsys.readouterr().err
+    assert main(["docs", "--dir", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["errors.md", "records.md"]
+    assert main(["docs", "--check", "--dir", str(tmp_path)]) == 0
+    (tmp_path / "errors.md").write_text("stale", encoding="utf-8")
+    assert main(["docs", "--check", "--dir", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.strip().endswith("errors.md is out of date: run 'circles docs' and commit the result")
 
 
 def test_every_field_has_a_title_a_description_and_an_example():

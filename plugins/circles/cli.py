@@ -1,4 +1,4 @@
-"""The ``circles`` command: check records and regenerate the field reference.
+"""The ``circles`` command: check records and regenerate the references in docs/.
 
 Errors reach people here, once, as messages; never as a traceback.
 """
@@ -23,15 +23,15 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("paths", nargs="*", type=Path, help="record files or folders (default: the content folder)")
     check.add_argument("--format", choices=sorted(FORMATS), default="text", help="text for people, github for pull requests, json for tools")
 
-    docs = commands.add_parser("docs", help="write docs/records.md from schema/")
-    docs.add_argument("--check", action="store_true", help="exit 1 if docs/records.md is out of date")
-    docs.add_argument("--output", type=Path, default=Path("docs/records.md"))
+    docs = commands.add_parser("docs", help="write docs/records.md from schema/ and docs/errors.md from the problem catalogue")
+    docs.add_argument("--check", action="store_true", help="exit 1 if either file is out of date")
+    docs.add_argument("--dir", type=Path, default=Path("docs"), help="the folder to write them in (default: docs)")
 
     args = parser.parse_args(argv)
     try:
         if args.command == "validate":
             return validate(args.paths, args.format)
-        return write_docs(args.output, args.check)
+        return write_docs(args.dir, args.check)
     except CirclesError as exc:
         print(f"circles: {exc}", file=sys.stderr)
         return 1
@@ -76,19 +76,21 @@ def _root_of(path: Path) -> Path:
     return resolved if resolved.is_dir() else resolved.parent
 
 
-def write_docs(output: Path, check: bool) -> int:
-    from .docs import field_reference
+def write_docs(folder: Path, check: bool) -> int:
+    from .docs import error_reference, field_reference
 
-    text = field_reference()
-    if check:
-        if not output.is_file() or output.read_text(encoding="utf-8") != text:
-            print(f"{output} is out of date: run 'circles docs' and commit the result", file=sys.stderr)
-            return 1
-        return 0
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
-    print(f"wrote {output}")
-    return 0
+    stale = 0
+    for name, make in (("records.md", field_reference), ("errors.md", error_reference)):
+        output, text = folder / name, make()
+        if check:
+            if not output.is_file() or output.read_text(encoding="utf-8") != text:
+                print(f"{output} is out of date: run 'circles docs' and commit the result", file=sys.stderr)
+                stale = 1
+            continue
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        print(f"wrote {output}")
+    return stale
 
 
 def run() -> None:  # console-script entry point

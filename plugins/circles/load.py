@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .problems import ERROR, WARNING, Problem
+from .problems import Problem, problem
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 8
@@ -58,52 +58,44 @@ class Record:
 
 
 class LoadError(Exception):
-    def __init__(self, line: int, code: str, message: str, hint: str = ""):
-        super().__init__(message)
-        self.line, self.code, self.message, self.hint = line, code, message, hint
+    """A file that cannot be read as a record: a catalogue code, its line and its template's values."""
+
+    def __init__(self, line: int, code: str, **params: object):
+        super().__init__(code)
+        self.line, self.code, self.params = line, code, params
 
 
 def load_file(path: Path, display: str, kind: str) -> tuple[Record | None, list[Problem]]:
     """Read one record file; a record is returned only when the file could be read."""
     problems: list[Problem] = []
-
-    def problem(line: int, code: str, message: str, hint: str = "", severity: str = ERROR) -> None:
-        problems.append(Problem(display, line, "", code, message, hint, severity))
-
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problem(1, "unreadable", f"cannot read the file ({exc.strerror})", "check the file exists and is readable")
-        return None, problems
+        return None, [problem("unreadable", display, 1, reason=exc.strerror)]
     try:
         text = _decode(raw)
         if raw.startswith(b"\xef\xbb\xbf"):
-            problem(1, "byte-order-mark", "the file starts with a byte-order mark (BOM)",
-                    "save it as UTF-8 without BOM; it was read anyway", WARNING)
+            problems.append(problem("byte-order-mark", display, 1))
         data, lines = parse(text)
     except LoadError as exc:
-        problem(exc.line, exc.code, exc.message, exc.hint)
+        problems.append(problem(exc.code, display, exc.line, **exc.params))
         return None, problems
     return Record(kind, path.stem, display, data, lines), problems
 
 
 def _decode(raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
-        raise LoadError(1, "too-large", f"the file is {len(raw) // 1024} KiB, over the {MAX_BYTES // 1024} KiB limit",
-                        "a record is a few dozen lines; split or shorten it")
+        raise LoadError(1, "too-large", size=len(raw) // 1024, limit=MAX_BYTES // 1024)
     if b"\x00" in raw:
-        raise LoadError(raw[: raw.index(b"\x00")].count(b"\n") + 1, "binary", "the file is not text (it holds NUL bytes)",
-                        "upload the YAML text file, not a document or image")
+        raise LoadError(raw[: raw.index(b"\x00")].count(b"\n") + 1, "binary")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise LoadError(line, "not-utf8", "the file is not valid UTF-8",
-                        "save it as UTF-8 (in most editors: Save as… → Encoding: UTF-8)") from None
+        raise LoadError(line, "not-utf8") from None
     tab = re.search(r"^[ ]*\t", text, re.MULTILINE)
     if tab:
-        raise LoadError(text.count("\n", 0, tab.start()) + 1, "tab-indent", "the line is indented with a tab",
-                        "indent with spaces only (two per level)")
+        raise LoadError(text.count("\n", 0, tab.start()) + 1, "tab-indent")
     return text
 
 
@@ -126,28 +118,24 @@ def parse(text: str) -> tuple[dict[str, Any], dict[str, int]]:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise LoadError(_line(event), "many-documents", "the file holds more than one YAML document",
-                                    "keep one record per file and remove the '---' line")
+                    raise LoadError(_line(event), "many-documents")
             elif isinstance(event, yaml.AliasEvent):
-                raise LoadError(_line(event), "alias", f"aliases (*{event.anchor}) are not allowed in records",
-                                "write the value out in full")
+                raise LoadError(_line(event), "alias", anchor=event.anchor)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 stack.pop()
             elif isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 nodes += 1
                 if nodes > MAX_NODES:
-                    raise LoadError(_line(event), "too-many-values", "the file holds too many values",
-                                    "a record is a few dozen lines")
+                    raise LoadError(_line(event), "too-many-values")
                 root = _add(event, stack, lines, root)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc) from None
     except yaml.YAMLError as exc:
-        raise LoadError(1, "yaml-syntax", f"the file is not valid YAML ({exc})", "check the indentation and colons") from None
+        raise LoadError(1, "yaml-syntax", error=str(exc)) from None
     if root is None:
-        raise LoadError(1, "empty", "the file is empty", "fill in the fields; see CONTRIBUTING.md for an example")
+        raise LoadError(1, "empty")
     if not isinstance(root, dict):
-        raise LoadError(1, "not-a-mapping", "the file must be a list of 'field: value' lines",
-                        "start each line with a field name, e.g. 'title: Python for beginners'")
+        raise LoadError(1, "not-a-mapping")
     return root, lines
 
 
@@ -175,28 +163,25 @@ def _add(event: Any, stack: list[_Frame], lines: dict[str, int], root: Any) -> A
             frame.key = None
     if isinstance(value, (dict, list)):
         if len(stack) >= MAX_DEPTH:
-            raise LoadError(_line(event), "too-deep", "values are nested too deeply",
-                            "records use at most one level of nesting (address, course, schedule)")
+            raise LoadError(_line(event), "too-deep")
         stack.append(_Frame(value, path))
     return root
 
 
 def _key(event: Any, key: Any, frame: _Frame, lines: dict[str, int]) -> str:
     if not isinstance(key, str) or key == "":
-        raise LoadError(_line(event), "bad-key", "a field name must be plain text",
-                        "write 'name: value' with the name in lowercase letters")
+        raise LoadError(_line(event), "bad-key")
     full = f"{frame.path}.{key}" if frame.path else key
     if key in frame.container:
-        raise LoadError(_line(event), "duplicate-key", f"'{full}' is given twice (first on line {lines[full]})",
-                        "keep one of them and delete the other")
+        # the key goes in the message, not in Problem.field: a load problem is about the whole file
+        raise LoadError(_line(event), "duplicate-key", key=full, first=lines[full])
     lines[full] = _line(event)
     return key
 
 
 def _scalar(event: yaml.ScalarEvent) -> str | None:
     if event.tag not in (None, "!", "tag:yaml.org,2002:str"):
-        raise LoadError(_line(event), "yaml-tag", f"YAML tags such as {event.tag} are not allowed in records",
-                        "remove the tag; write the value as plain text")
+        raise LoadError(_line(event), "yaml-tag", tag=event.tag)
     plain = event.style is None
     return None if plain and event.value in NULLS else event.value
 
@@ -208,11 +193,11 @@ def _line(event: Any) -> int:
 def _syntax_error(exc: yaml.MarkedYAMLError) -> LoadError:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
-    problem = (exc.problem or "").strip()
-    if "mapping values are not allowed" in problem:
-        hint = "put quotes around a value that contains ': ', e.g. title: \"Python: the basics\""
-    elif "could not find expected ':'" in problem or "expected <block end>" in problem:
-        hint = "check the indentation: nested fields are indented by two spaces under their parent"
+    error = (exc.problem or "").strip()
+    if "mapping values are not allowed" in error:
+        code = "yaml-syntax:quotes"
+    elif "could not find expected ':'" in error or "expected <block end>" in error:
+        code = "yaml-syntax:indentation"
     else:
-        hint = "check quotes, colons and indentation on this line and the one before"
-    return LoadError(line, "yaml-syntax", f"the file is not valid YAML: {problem or 'syntax error'}", hint)
+        code = "yaml-syntax:line"
+    return LoadError(line, code, error=error or "syntax error")

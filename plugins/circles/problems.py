@@ -1,7 +1,8 @@
 """Problems are data: a code, a place (file, line, field) and a message with a fix.
 
-Checks *yield* :class:`Problem` objects; one report prints them all, as text for
-people, as GitHub workflow annotations for pull requests, or as JSON for tools.
+Checks *yield* :class:`Problem` objects, made by :func:`problem` from the templates
+in :mod:`circles.catalogue`; one report prints them all, as text for people, as
+GitHub workflow annotations for pull requests, or as JSON for tools.
 """
 
 from __future__ import annotations
@@ -9,9 +10,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import Any
 
-ERROR = "error"
-WARNING = "warning"
+# The catalogue has a module of its own for its length; Kind and the severities are part of this one's interface.
+from .catalogue import CATALOGUE, DID_YOU_MEAN, ERROR, WARNING, Kind  # noqa: F401
+from .i18n import Texts
+
+# Templates are translated when a problem is made, into the locale set here.
+_texts = Texts("en")
 
 
 @dataclass(frozen=True, order=True)
@@ -31,6 +37,25 @@ class Problem:
     def flat(self) -> tuple[str, int, str, str]:
         """The identity of a problem, for tests: ``(path, line, field, code)``."""
         return (self.path, self.line, self.field, self.code)
+
+
+def set_locale(locale: str) -> None:
+    """Write the messages and hints of problems made from now on in ``locale``."""
+    global _texts
+    _texts = Texts(locale)
+
+
+def problem(code: str, path: str, line: int, field: str = "", **params: Any) -> Problem:
+    """The problem ``code`` (a key of the catalogue) at ``path:line``, its templates filled in.
+
+    The templates get ``field`` and ``params``. A non-empty ``suggestion`` (a close
+    match) makes the hint "did you mean '…'?". An unknown code raises KeyError: a bug.
+    """
+    kind = CATALOGUE[code]
+    values = {"field": field, **params}
+    hint = DID_YOU_MEAN if params.get("suggestion") else kind.hint
+    return Problem(path, line, field, code.partition(":")[0], _texts.gettext(kind.message).format(**values),
+                   _texts.gettext(hint).format(**values), kind.severity)
 
 
 class CirclesError(Exception):

@@ -11,8 +11,8 @@ from zoneinfo import available_timezones
 
 from .i18n import WEEKDAY_NAMES, known_country, known_language
 from .load import Record
-from .problems import WARNING, Problem
-from .schema import Resource, suggest
+from .problems import Problem, problem
+from .schema import Resource, closest
 
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 TOPIC = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -37,9 +37,9 @@ class Checker:
         """Whether the contributor wrote the field at all (even with a bad value)."""
         return path in self.record.lines
 
-    def problem(self, path: str, code: str, message: str, hint: str = "", severity: str = "error",
-                line_path: str | None = None) -> Problem:
-        return Problem(self.record.path, self.record.line(line_path or path), path, code, message, hint, severity)
+    def problem(self, path: str, code: str, line_path: str | None = None, **params: Any) -> Problem:
+        """The problem ``code`` with ``path``, at the line of ``line_path`` (a list item) or of ``path``."""
+        return problem(code, self.record.path, self.record.line(line_path or path), path, **params)
 
     def run(self) -> Iterator[Problem]:
         yield from self.placeholders()
@@ -58,8 +58,7 @@ class Checker:
             value = self.row.get(column.name)
             values = value if isinstance(value, list) else [value]
             if any(isinstance(v, str) and PLACEHOLDERS.match(v.strip()) for v in values):
-                yield self.problem(path, "placeholder", "looks like a placeholder, not a real value",
-                                   "give the real value, or delete the line if it is not known yet")
+                yield self.problem(path, "placeholder")
 
     def links(self) -> Iterator[Problem]:
         for path, column in self.resource.columns.items():
@@ -77,14 +76,12 @@ class Checker:
         scheme, _, rest = value.partition("://")
         host = rest.split("/", 1)[0].split(":", 1)[0]
         if scheme.lower() == "http":
-            yield self.problem(path, "insecure-url", "the link uses http://",
-                               f"use https://{rest} if the site supports it", WARNING)
+            yield self.problem(path, "insecure-url", rest=rest)
         elif scheme.lower() != "https" or not host or any(c.isspace() for c in value):
-            yield self.problem(path, "bad-url", f"'{value}' is not a web address starting with https://",
-                               "copy the address from the browser's address bar, e.g. https://www.example.org/page")
+            yield self.problem(path, "bad-url", value=value)
             return
         if PLACEHOLDER_HOSTS.search(host):
-            yield self.problem(path, "placeholder", f"'{host}' is a placeholder address", "give the real web address")
+            yield self.problem(path, "placeholder:host", host=host)
 
     def contact(self, path: str, value: str, allow_drop_in: bool) -> Iterator[Problem]:
         if (allow_drop_in and value.strip().lower() in DROP_IN) or PLACEHOLDERS.match(value.strip()):
@@ -92,9 +89,7 @@ class Checker:
         if value.startswith(("https://", "http://")) or "://" in value:
             yield from self.url(path, value)
         elif value.startswith("mailto:") or not EMAIL.match(value.removeprefix("mailto:")):
-            what = "an https:// link, an email address" + (" or drop-in" if allow_drop_in else "")
-            yield self.problem(path, "bad-contact", f"'{value}' is not {what}",
-                               "e.g. https://www.library.org/events, circles@library.org" + (", or drop-in" if allow_drop_in else ""))
+            yield self.problem(path, "bad-contact:drop-in" if allow_drop_in else "bad-contact", value=value)
 
     def codes(self) -> Iterator[Problem]:
         for path, column in self.resource.columns.items():
@@ -105,15 +100,12 @@ class Checker:
                     continue
                 item = f"{path}[{i}]" if isinstance(value, list) else path
                 if column.name in ("address_country", "countries") and not known_country(v):
-                    yield self.problem(path, "unknown-country", f"'{v}' is not an ISO 3166-1 country code",
-                                       "use two capital letters, e.g. CA, US, KE, GB", line_path=item)
+                    yield self.problem(path, "unknown-country", line_path=item, value=v)
                 elif column.name in ("language", "languages", "course_language") and not known_language(v):
-                    yield self.problem(path, "unknown-language", f"'{v}' is not a known language tag",
-                                       "use a BCP 47 tag such as en, fr, es, sw or pt-BR", line_path=item)
+                    yield self.problem(path, "unknown-language", line_path=item, value=v)
                 elif column.name == "topics" and not TOPIC.match(v):
                     tag = re.sub(r"[^a-z0-9]+", "-", v.lower()).strip("-")
-                    yield self.problem(path, "bad-topic", f"the topic '{v}' is not a lowercase tag",
-                                       f"write it as '{tag}'", line_path=item)
+                    yield self.problem(path, "bad-topic", line_path=item, value=v, tag=tag)
 
     # Libraries
 
@@ -121,18 +113,14 @@ class Checker:
         lat, lon = self.row.get("latitude"), self.row.get("longitude")
         if self.given("latitude") != self.given("longitude"):
             missing = "latitude" if self.given("longitude") else "longitude"
-            yield self.problem(missing, "half-coordinates", f"{missing} is missing while the other coordinate is given",
-                               "give both latitude and longitude, or neither to have them geocoded",
-                               line_path="latitude" if lat is not None else "longitude")
+            yield self.problem(missing, "half-coordinates", line_path="latitude" if lat is not None else "longitude")
         elif lat is not None and lon is not None and (float(lat), float(lon)) in PLACEHOLDER_POINTS:
-            yield self.problem("latitude", "placeholder-coordinates", f"({lat}, {lon}) is a placeholder location",
-                               "copy the real coordinates from a map, or delete both lines to have them geocoded")
+            yield self.problem("latitude", "placeholder-coordinates", latitude=lat, longitude=lon)
 
     def timezone(self, path: str = "timezone") -> Iterator[Problem]:
         tz = self.row.get("timezone")
         if tz and tz not in timezones():
-            yield self.problem(path, "unknown-timezone", f"'{tz}' is not an IANA timezone name",
-                               suggest(tz, sorted(timezones())) or "use a name such as America/Toronto or Africa/Nairobi")
+            yield self.problem(path, "unknown-timezone", value=tz, suggestion=closest(tz, sorted(timezones())))
 
     # Circles
 
@@ -140,13 +128,11 @@ class Checker:
         row = self.row
         yield from self.timezone()
         if not row.get("library") and row.get("format") != "online":
-            yield self.problem("library", "missing", "'library' is required unless the format is online",
-                               "add 'library: <id of a file in content/libraries>' or 'format: online'")
+            yield self.problem("library", "missing:library")
         if row.get("format") == "online" and not row.get("library"):
             for field, example in (("network", "p2pu"), ("timezone", "America/Toronto")):
                 if not row.get(field):
-                    yield self.problem(field, "missing", f"a circle without a library needs '{field}'",
-                                       f"add '{field}: {example}'")
+                    yield self.problem(field, "missing:online", example=example)
         yield from self.schedule()
 
     def schedule(self) -> Iterator[Problem]:
@@ -154,43 +140,33 @@ class Checker:
         start: dt.date | None = row.get("schedule_start_date")
         given = [k for k in ("weeks", "end_date", "dates") if self.given(f"schedule.{k}")]
         if not given:
-            yield self.problem("schedule", "no-length", "the schedule gives no length",
-                               "add 'weeks: 6' (or end_date, or a list of dates) under 'schedule:'")
+            yield self.problem("schedule", "no-length")
         elif len(given) > 1:
-            yield self.problem(f"schedule.{given[1]}", "many-lengths",
-                               f"give only one of weeks, end_date and dates (found {', '.join(given)})",
-                               f"delete '{given[1]}'")
+            yield self.problem(f"schedule.{given[1]}", "many-lengths", given=", ".join(given), extra=given[1])
         days = []
         for i, name in enumerate(row.get("schedule_weekdays") or []):
             key = name.strip().lower()
             if key in WEEKDAY_NAMES:
                 days.append(WEEKDAY_NAMES.index(key))
             else:
-                yield self.problem("schedule.weekdays", "bad-weekday", f"'{name}' is not a day of the week",
-                                   suggest(key, list(WEEKDAY_NAMES)) or "use monday … sunday",
-                                   line_path=f"schedule.weekdays[{i}]")
+                yield self.problem("schedule.weekdays", "bad-weekday", line_path=f"schedule.weekdays[{i}]",
+                                   value=name, suggestion=closest(key, list(WEEKDAY_NAMES)))
         if start is None:
             return
         if days and start.weekday() not in days and not row.get("schedule_dates"):
-            yield self.problem("schedule.start_date", "weekday-mismatch",
-                               f"{start.isoformat()} is a {WEEKDAY_NAMES[start.weekday()].title()}, "
-                               f"but the circle meets on {', '.join(WEEKDAY_NAMES[d].title() for d in days)}",
-                               "correct the start date or the weekdays")
+            yield self.problem("schedule.start_date", "weekday-mismatch", date=start.isoformat(),
+                               weekday=WEEKDAY_NAMES[start.weekday()].title(),
+                               weekdays=", ".join(WEEKDAY_NAMES[d].title() for d in days))
         end = row.get("schedule_end_date")
         if end and end < start:
-            yield self.problem("schedule.end_date", "end-before-start",
-                               f"the end date {end.isoformat()} is before the start date {start.isoformat()}",
-                               "check the year and month of both dates")
+            yield self.problem("schedule.end_date", "end-before-start", end=end.isoformat(), start=start.isoformat())
         elif end and (end - start).days > 366:
-            yield self.problem("schedule.end_date", "too-long", "the circle would run for more than a year",
-                               "check the year of the end date; list each run of a circle as its own file")
+            yield self.problem("schedule.end_date", "too-long")
         dates = row.get("schedule_dates") or []
         if dates and min(dates) != start:
-            yield self.problem("schedule.dates", "dates-start", "the first meeting date differs from start_date",
-                               f"make start_date {min(dates).isoformat()}, the earliest date in the list")
+            yield self.problem("schedule.dates", "dates-start", earliest=min(dates).isoformat())
         weekdays = set(days) or {start.weekday()}
         for i, skipped in enumerate(row.get("schedule_skip") or []):
             if skipped < start or (skipped.weekday() not in weekdays and skipped not in dates) or (dates and skipped not in dates):
-                yield self.problem("schedule.skip", "skip-not-meeting", f"{skipped.isoformat()} is not a meeting day",
-                                   "list only dates on which the circle would otherwise meet",
-                                   line_path=f"schedule.skip[{i}]")
+                yield self.problem("schedule.skip", "skip-not-meeting", line_path=f"schedule.skip[{i}]",
+                                   date=skipped.isoformat())

@@ -19,16 +19,17 @@ from typing import Any
 from frictionless import Package, fields
 
 from .load import Record
-from .problems import Problem
+from .problems import Problem, problem
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "datapackage.json"
 
-_TYPE_HINTS = {
-    "date": "write the date as YYYY-MM-DD, e.g. {example}",
-    "time": "write the time as HH:MM on a 24-hour clock, e.g. {example}",
-    "integer": "write a whole number, e.g. {example}",
-    "number": "write a decimal number, e.g. {example}",
-    "string": "write plain text, e.g. {example}",
+# Each type has its own wording: the hint says how to write that type, and whole sentences translate.
+_WRONG_TYPE = {
+    "date": "wrong-type:date",
+    "time": "wrong-type:time",
+    "integer": "wrong-type:integer",
+    "number": "wrong-type:number",
+    "string": "wrong-type:string",
 }
 
 
@@ -97,10 +98,16 @@ def _resource(resource) -> Resource:
                     columns, resource.schema.primary_key[0], keys)
 
 
-def suggest(word: str, choices: list[str]) -> str:
-    """`` — did you mean 'x'?`` style suggestion, or empty."""
+def closest(word: str, choices: list[str]) -> str:
+    """The choice closest to ``word``, or empty when none is close: a problem's ``suggestion``."""
     close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
+    return close[0] if close else ""
+
+
+def suggest(word: str, choices: list[str]) -> str:
+    """``did you mean 'x'?``, or empty; for messages outside the problem catalogue."""
+    close = closest(word, choices)
+    return f"did you mean '{close}'?" if close else ""
 
 
 def read_record(record: Record, resource: Resource) -> tuple[dict[str, Any], list[Problem]]:
@@ -108,24 +115,20 @@ def read_record(record: Record, resource: Resource) -> tuple[dict[str, Any], lis
     problems: list[Problem] = []
     raw: dict[str, Any] = {"id": record.id}
 
-    def problem(path: str, code: str, message: str, hint: str = "") -> None:
-        problems.append(Problem(record.path, record.line(path), path, code, message, hint))
-
     for key, value in record.data.items():
         if key == "id":
             if value != record.id:
-                problem("id", "id-mismatch", f"the id '{value}' differs from the file name '{record.id}'",
-                        "delete the id line: the file name is the id")
+                problems.append(problem("id-mismatch", record.path, record.line("id"), "id", value=value, id=record.id))
         elif key in resource.nested:
             if not isinstance(value, dict):
                 subkeys = ", ".join(p.split(".", 1)[1] for p in resource.columns if p.startswith(key + "."))
-                problem(key, "not-a-mapping", f"'{key}' must hold indented fields ({subkeys})",
-                        f"write '{key}:' on its own line and its fields below it, indented by two spaces")
+                problems.append(problem("not-a-mapping:field", record.path, record.line(key), key, subkeys=subkeys))
                 continue
             for sub, subvalue in value.items():
-                _take(f"{key}.{sub}", subvalue, resource, raw, problem)
-        else:
-            _take(key, value, resource, raw, problem)
+                if found := _take(f"{key}.{sub}", subvalue, resource, raw, record):
+                    problems.append(found)
+        elif found := _take(key, value, resource, raw, record):
+            problems.append(found)
 
     row: dict[str, Any] = {}
     reported = {p.field for p in problems}
@@ -141,19 +144,17 @@ def _within(path: str, paths: set[str]) -> bool:
     return path in paths or path.split(".")[0] in paths
 
 
-def _take(path: str, value: Any, resource: Resource, raw: dict, problem) -> None:
+def _take(path: str, value: Any, resource: Resource, raw: dict, record: Record) -> Problem | None:
+    """Put one YAML value in ``raw`` under its column's name, or say why it does not fit."""
     column = resource.columns.get(path)
     if column is None or column.name == "id":
-        hint = suggest(path, [p for p in resource.columns if p != "id"]) or (
-            f"see docs/records.md for the fields of {resource.name}")
-        problem(path, "unknown-field", f"'{path}' is not a field of {resource.name}", hint)
-        return
+        return problem("unknown-field", record.path, record.line(path), path, resource=resource.name,
+                       suggestion=closest(path, [p for p in resource.columns if p != "id"]))
     if isinstance(value, dict) or (isinstance(value, list) and not column.is_list):
-        shape = "indented fields" if isinstance(value, dict) else "a list"
-        problem(path, "wrong-shape", f"expected a single value, found {shape}",
-                f"write it on one line, e.g. {path.rsplit('.', 1)[-1]}: {column.example}")
-        return
+        return problem("wrong-shape" if isinstance(value, dict) else "wrong-shape:list", record.path,
+                       record.line(path), path, name=path.rsplit(".", 1)[-1], example=column.example)
     raw[column.name] = value
+    return None
 
 
 def _cast(path: str, column: Column, value: Any, record: Record) -> tuple[Any, list[Problem]]:
@@ -172,9 +173,8 @@ def _cast_list(path: str, column: Column, value: Any, record: Record) -> tuple[l
     typed, problems = [], []
     for i, item in enumerate(items):
         if isinstance(item, (dict, list)) or item is None:
-            problems.append(Problem(record.path, record.line(f"{path}[{i}]"), path, "wrong-shape",
-                                    f"item {i + 1} of the list is empty or not a single value",
-                                    f"write each item as plain text, e.g. {path.rsplit('.', 1)[-1]}: {column.example}"))
+            problems.append(problem("wrong-shape:item", record.path, record.line(f"{path}[{i}]"), path,
+                                    number=i + 1, name=path.rsplit(".", 1)[-1], example=column.example))
             continue
         cell, notes = column.read_item(item)
         if cell is None and not notes:  # an empty item, as in "a, , b"
@@ -191,28 +191,25 @@ def _note_problem(path, column, value, notes, record, line, type_=None) -> Probl
     c = column.constraints
     example = column.example.strip("[]").split(",")[0].strip() if type_ else column.example
     shown = repr(value) if not isinstance(value, str) else f"'{value}'"
+    name = path.rsplit(".", 1)[-1]
     if "required" in notes:
-        return Problem(record.path, record.line(path), path, "missing",
-                       f"'{path}' is required", f"add a line '{path.rsplit('.', 1)[-1]}: {column.example}'"
-                       + (f" under '{path.split('.')[0]}:'" if "." in path else ""))
+        if "." in path:
+            return problem("missing:nested", record.path, record.line(path), path,
+                           name=name, example=column.example, parent=path.split(".")[0])
+        return problem("missing", record.path, record.line(path), path, name=name, example=column.example)
     if "type" in notes:
         kind = type_ or column.type
-        return Problem(record.path, line, path, "wrong-type", f"{shown} is not a valid {kind}",
-                       _TYPE_HINTS.get(kind, "see docs/records.md").format(example=example))
+        return problem(_WRONG_TYPE.get(kind, "wrong-type"), record.path, line, path, value=shown, type=kind, example=example)
     if "enum" in notes:
-        options = ", ".join(c["enum"])
-        close = suggest(str(value), c["enum"])
-        return Problem(record.path, line, path, "not-allowed", f"{shown} is not one of: {options}",
-                       close or f"use one of: {options}")
+        return problem("not-allowed", record.path, line, path, value=shown, options=", ".join(c["enum"]),
+                       suggestion=closest(str(value), c["enum"]))
     if "pattern" in notes:
-        return Problem(record.path, line, path, "bad-format", f"{shown} is not in the expected form",
-                       f"{column.description} For example: {column.example}")
+        return problem("bad-format", record.path, line, path, value=shown, description=column.description,
+                       example=column.example)
     if "minimum" in notes or "maximum" in notes:
-        return Problem(record.path, line, path, "out-of-range",
-                       f"{shown} is outside {c.get('minimum', '…')} to {c.get('maximum', '…')}",
-                       column.description)
+        return problem("out-of-range", record.path, line, path, value=shown, minimum=c.get("minimum", "…"),
+                       maximum=c.get("maximum", "…"), description=column.description)
     if "minLength" in notes or "maxLength" in notes:
-        return Problem(record.path, line, path, "bad-length",
-                       f"the text must be {c.get('minLength', 1)} to {c.get('maxLength', '…')} characters long",
-                       "shorten it" if "maxLength" in notes else "write it out in full")
-    return Problem(record.path, line, path, "invalid", f"{shown} is not valid ({', '.join(notes)})", column.description)
+        return problem("bad-length:long" if "maxLength" in notes else "bad-length", record.path, line, path,
+                       minimum=c.get("minLength", 1), maximum=c.get("maxLength", "…"))
+    return problem("invalid", record.path, line, path, value=shown, notes=", ".join(notes), description=column.description)

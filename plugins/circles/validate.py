@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from .load import KINDS, Record, load_file
-from .problems import Problem, errors
+from .problems import Problem, errors, problem
 from .rules import Checker
-from .schema import Resource, load_schema, suggest
+from .schema import Resource, closest, load_schema
 
 
 @dataclass
@@ -49,11 +49,9 @@ def discover(root: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
         parts = path.relative_to(root).parts
         shown = display_path(path)
         if len(parts) != 2 or parts[0] not in KINDS:
-            problems.append(Problem(shown, 1, "", "wrong-folder", "the record is not in a record folder",
-                                    f"move it into {', '.join(f'{root.name}/{k}/' for k in KINDS)}"))
+            problems.append(problem("wrong-folder", shown, 1, folders=", ".join(f"{root.name}/{k}/" for k in KINDS)))
         elif path.suffix == ".yaml":
-            problems.append(Problem(shown, 1, "", "wrong-extension", "record files end in .yml",
-                                    f"rename it to {path.stem}.yml"))
+            problems.append(problem("wrong-extension", shown, 1, stem=path.stem))
         else:
             found.append((path, parts[0]))
     return found, problems
@@ -64,8 +62,7 @@ def validate_tree(root: Path, only: set[Path] | None = None) -> Dataset:
     schema = load_schema()
     data = Dataset()
     if not root.is_dir():
-        data.problems.append(Problem(display_path(root), 1, "", "no-content", "the content folder does not exist",
-                                     "run the command from the repository's top folder"))
+        data.problems.append(problem("no-content", display_path(root), 1))
         return data
     files, data.problems = discover(root)
     for path, kind in files:
@@ -96,6 +93,10 @@ def check_record(record: Record, resource: Resource) -> tuple[dict[str, Any], li
     return row, problems
 
 
+# A whole sentence for each kind of record referred to: sentences built from pieces do not translate.
+_REFERENCE = {"networks": "unknown-reference:network", "libraries": "unknown-reference:library"}
+
+
 def check_references(data: Dataset, schema: dict[str, Resource]) -> list[Problem]:
     """Foreign keys, with a suggestion when an id is close to an existing one."""
     problems = []
@@ -108,9 +109,9 @@ def check_references(data: Dataset, schema: dict[str, Resource]) -> list[Problem
                 value = row.get(column)
                 if value and value not in data.records[target]:
                     path = resource.by_name[column].yaml
-                    hint = suggest(value, sorted(data.records[target])) or f"use the name of a file in content/{target}/ without .yml"
-                    problems.append(Problem(record.path, record.line(path), path, "unknown-reference",
-                                            f"there is no {target[:-1] if target != 'libraries' else 'library'} '{value}'", hint))
+                    problems.append(problem(_REFERENCE.get(target, "unknown-reference"), record.path, record.line(path),
+                                            path, value=value, target=target[:-1], folder=target,
+                                            suggestion=closest(value, sorted(data.records[target]))))
     return problems
 
 
