@@ -52,7 +52,17 @@ TRANSLATION_FEED_RSS = None
 # SOURCE_DATE_EPOCH when set, so that a rebuild is reproducible.
 BUILD_DATE = None
 
-# Settings of the circles plugin; every key is documented in its settings module.
+# Where `circles geocode` looks up libraries without coordinates (docs/settings.md).
+# The build itself never goes online: it reads coordinates from the records, the
+# committed cache (content/geocache.json) or the offline gazetteer.
+GEOCODING = {
+    "provider": "nominatim",
+    "domain": "nominatim.openstreetmap.org",
+    # Nominatim's usage policy asks for an identifying user agent with a contact.
+    "user_agent": "learning-circles-directory/0.1 (+https://github.com/)",
+}
+
+# Settings of the circles plugin; every key is documented in docs/settings.md.
 DIRECTORY = {
     # Language of the site's own words and date formats (circles keep their own).
     "locale": "en",

@@ -55,6 +55,7 @@ def test_lines_of_keys_and_items_are_kept():
     ("title: Python: the basics\n", [(1, "yaml-syntax")]),
     ("a: !!python/object:os.system x\n", [(1, "yaml-tag")]),
     ("? [a, b]\n: c\n", [(1, "bad-key")]),
+    ("title: A\nname: a\x07b\n", [(2, "control-character")]),
 ])
 def test_bad_files_get_one_clear_problem(tmp_path, content, expected):
     record, problems = load(tmp_path, content)

@@ -12,7 +12,7 @@ from circles.validate import validate_tree
 from .conftest import CIRCLE, LIBRARY, NETWORK
 
 PIECES = [":", "- ", "[", "]", "{", "}", "'", '"', "\t", "\n", "  ", "&a ", "*a", "!!", "#", "?", "|", ">", "---",
-          "é", "2026-02-30", "25:00", "-1", "1e9", "null", "~", "[]", "{}", "0", "9999-99-99", "\u202e", "\x00"]
+          "é", "2026-02-30", "25:00", "-1", "1e9", "null", "~", "[]", "{}", "0", "9999-99-99", "\u202e", "\x00", "\x07", "\x1b", "\ufeff"]
 SOURCES = {"circles__python": CIRCLE, "libraries__central": LIBRARY, "networks__net": NETWORK}
 
 

@@ -44,6 +44,11 @@ def circle_with(old: str, new: str) -> str:
     ("signup: drop-in\n", "signup: TBD\n", [(14, "signup", "placeholder")]),
     ("signup: drop-in\n", "signup: call us\n", [(14, "signup", "bad-contact")]),
     ("signup: drop-in\n", "signup: javascript:alert(1)\n", [(14, "signup", "bad-contact")]),
+    ("signup: drop-in\n", "signup: mailto:circles@lib.example.net\n", []),
+    ("signup: drop-in\n", "signup:\n", [(14, "signup", "missing")]),
+    ("  provider: Cisco Networking Academy\n",
+     "  provider: Cisco Networking Academy\n  url: www.netacad.com\n", [(6, "course.url", "bad-url")]),
+    ("topics: [python, programming]\n", "topics: [python, '  ']\n", []),
     ("signup: drop-in\n", "signup: https://example.com/join\n", [(14, "signup", "placeholder")]),
     ("language: en\n", "language: english\n", [(6, "language", "unknown-language")]),
     ("topics: [python, programming]\n", "topics: [Python Basics]\n", [(7, "topics", "bad-topic")]),
@@ -88,7 +93,10 @@ def test_library_rules(tree, old, new, expected):
 
 def test_country_no_is_norway(tree):
     lib = LIBRARY.replace("country: CA", "country: NO").replace("region: ON", "region: Oslo")
-    assert flat(tree(libraries__central=lib)) == []
+    problems = validate_tree(tree(libraries__central=lib)).problems
+    # Read as Norway, not as False: so Toronto's coordinates are "not in Norway".
+    assert [(p.code, p.message) for p in problems] == [
+        ("outside-country", "(43.671737, -79.386763) is not in Norway")]
 
 
 def test_file_name_must_be_an_id(tree):

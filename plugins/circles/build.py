@@ -6,10 +6,11 @@ import logging
 import sys
 from typing import Any
 
+from .geocode import GeoCache
 from .i18n import Texts
 from .models import Directory
 from .problems import InvalidRecords, errors
-from .settings import build_date, content_root, directory_settings
+from .settings import build_date, cache_path, content_root, directory_settings
 from .validate import validate_tree
 
 log = logging.getLogger(__name__)
@@ -18,7 +19,8 @@ log = logging.getLogger(__name__)
 def build_directory(settings: dict[str, Any]) -> Directory:
     """Validated, enriched records for the build date; :class:`InvalidRecords` when any record is wrong."""
     options = directory_settings(settings)
-    data = validate_tree(content_root(settings))
+    cache = GeoCache(cache_path(settings))
+    data = validate_tree(content_root(settings), cache=cache)
     if errors(data.problems):
         failure = InvalidRecords(data.problems)
         # Plain lines, not a log record: Pelican's logger would wrap file:line messages.
@@ -28,4 +30,4 @@ def build_directory(settings: dict[str, Any]) -> Directory:
         log.warning("%s:%d: %s: %s — %s", problem.path, problem.line, problem.field, problem.message, problem.hint)
     from .enrich import enrich
 
-    return enrich(data, build_date(settings), Texts(options["locale"]))
+    return enrich(data, build_date(settings), Texts(options["locale"]), cache)

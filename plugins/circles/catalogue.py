@@ -37,6 +37,8 @@ FILES = {
     "not-utf8": Kind(_("the file is not valid UTF-8"), _("save it as UTF-8 (in most editors: Save as… → Encoding: UTF-8)")),
     "byte-order-mark": Kind(_("the file starts with a byte-order mark (BOM)"),
                             _("save it as UTF-8 without BOM; it was read anyway"), WARNING),
+    "control-character": Kind(_("the file holds an invisible control character ({character})"),
+                              _("retype the line: it was probably pasted from a word processor")),
     "tab-indent": Kind(_("the line is indented with a tab"), _("indent with spaces only (two per level)")),
     # {error} is the YAML parser's own (English) description; the hint depends on it.
     "yaml-syntax": Kind(_("the file is not valid YAML ({error})"), _("check the indentation and colons")),
@@ -70,6 +72,7 @@ FIELDS = {
     "wrong-shape:item": Kind(_("item {number} of the list is empty or not a single value"),
                              _("write each item as plain text, e.g. {name}: {example}")),
     "missing": Kind(_("'{field}' is required"), _("add a line '{name}: {example}'")),
+    "missing:empty": Kind(_("'{field}' is empty"), _("fill it in, e.g. '{name}: {example}'")),
     "missing:nested": Kind(_("'{field}' is required"), _("add a line '{name}: {example}' under '{parent}:'")),
     "missing:library": Kind(_("'{field}' is required unless the format is online"),
                             _("add '{field}: <id of a file in content/libraries>' or 'format: online'")),
@@ -96,7 +99,7 @@ VALUES = {
     "insecure-url": Kind(_("the link uses http://"), _("use https://{rest} if the site supports it"), WARNING),
     "bad-url": Kind(_("'{value}' is not a web address starting with https://"),
                     _("copy the address from the browser's address bar, e.g. https://www.example.org/page")),
-    "bad-contact": Kind(_("'{value}' is not an https:// link, an email address"),
+    "bad-contact": Kind(_("'{value}' is not an https:// link or an email address"),
                         _("e.g. https://www.library.org/events, circles@library.org")),
     "bad-contact:drop-in": Kind(_("'{value}' is not an https:// link, an email address or drop-in"),
                                 _("e.g. https://www.library.org/events, circles@library.org, or drop-in")),
@@ -131,10 +134,28 @@ REFERENCES = {
                                       _("use the name of a file in content/libraries/ without .yml")),
 }
 
+PLACES = {
+    "outside-country": Kind(_("({latitude}, {longitude}) is not in {country_name}"),
+                            _("check latitude and longitude on a map: the point is in {found}")),
+    "outside-country:sea": Kind(_("({latitude}, {longitude}) is not in {country_name}"),
+                                _("check latitude and longitude on a map: the point is at sea")),
+    "outside-country:sign": Kind(_("({latitude}, {longitude}) is not in {country_name}"),
+                                 _("did you drop or add a minus sign? ({fixed_latitude}, {fixed_longitude}) is in {country_name}")),
+    "cannot-place": Kind(_("the library has no coordinates, and the gazetteer has no town '{city}' in {country}"),
+                         _("run 'circles geocode --write {id}', or copy latitude and longitude from a map")),
+    "approximate": Kind(_("no coordinates: maps will show the centre of {city}"),
+                        _("run 'circles geocode --write {id}' to place the building, or copy latitude and longitude from a map"),
+                        WARNING),
+    "timezone-country": Kind(_("'{value}' is not a timezone of {country_name}"), _("use {expected}, the timezone at the library")),
+    "same-coordinates": Kind(_("the same coordinates as {other}, which has another address"),
+                             _("check which of the two is right"), WARNING),
+}
+
 SECTIONS: dict[str, dict[str, Kind]] = {
     "The file and its YAML": FILES,
     "Fields and their values": FIELDS,
     "Links, codes, places and schedules": VALUES,
+    "Where libraries are": PLACES,
     "References between records": REFERENCES,
 }
 

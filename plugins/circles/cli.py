@@ -10,9 +10,10 @@ import os
 import sys
 from pathlib import Path
 
+from .geocode import GeoCache
 from .load import KINDS
 from .problems import FORMATS, CirclesError, errors, summary
-from .settings import content_root, read_project_settings
+from .settings import content_root, geocoding_settings, read_project_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,6 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("paths", nargs="*", type=Path, help="record files or folders (default: the content folder)")
     check.add_argument("--format", choices=sorted(FORMATS), default="text", help="text for people, github for pull requests, json for tools")
 
+    geocode = commands.add_parser("geocode", help="look up coordinates of libraries that have none")
+    geocode.add_argument("ids", nargs="*", help="library ids to look up (default: every library without coordinates)")
+    geocode.add_argument("--write", action="store_true", help="write the coordinates into the files and the cache")
+
     docs = commands.add_parser("docs", help="write docs/records.md from schema/ and docs/errors.md from the problem catalogue")
     docs.add_argument("--check", action="store_true", help="exit 1 if either file is out of date")
     docs.add_argument("--dir", type=Path, default=Path("docs"), help="the folder to write them in (default: docs)")
@@ -31,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return validate(args.paths, args.format)
+        if args.command == "geocode":
+            from .geocode import geocode_command
+
+            return geocode_command(read_project_settings(), args.ids, args.write)
         return write_docs(args.dir, args.check)
     except CirclesError as exc:
         print(f"circles: {exc}", file=sys.stderr)
@@ -56,7 +65,8 @@ def validate(paths: list[Path], fmt: str) -> int:
         only = {p.resolve() for p in paths}
     problems = []
     for root in sorted(roots):
-        problems.extend(validate_tree(root, only).problems)
+        cache = GeoCache(root / geocoding_settings(settings)["cache"])  # an absolute setting wins over root
+        problems.extend(validate_tree(root, only, cache).problems)
     report = FORMATS[fmt](problems)
     if report:
         print(report)

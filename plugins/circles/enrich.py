@@ -13,6 +13,8 @@ import markdown
 import nh3
 from slugify import slugify
 
+from .gazetteer import timezone_at
+from .geocode import GeoCache, locate
 from .i18n import WEEKDAY_NAMES, Texts
 from .models import Address, Circle, Course, Directory, Library, Network, Place, Signup
 from .schedule import meeting_dates, meetings, next_meeting, schedule_text, status, week_count
@@ -31,11 +33,12 @@ def render_markdown(text: str | None) -> str:
                      link_rel="noopener noreferrer nofollow")
 
 
-def enrich(data: Dataset, today: dt.date, texts: Texts) -> Directory:
+def enrich(data: Dataset, today: dt.date, texts: Texts, cache: GeoCache) -> Directory:
     rows = data.rows
     sources = {kind: {i: r.path for i, r in recs.items()} for kind, recs in data.records.items()}
     networks = {i: _network(r, sources["networks"][i]) for i, r in sorted(rows["networks"].items())}
-    libraries = {i: _library(r, sources["libraries"][i], networks, texts) for i, r in sorted(rows["libraries"].items())}
+    libraries = {i: _library(r, sources["libraries"][i], networks, texts, cache)
+                 for i, r in sorted(rows["libraries"].items())}
     circles = [_circle(r, sources["circles"][i], libraries, networks, today, texts) for i, r in sorted(rows["circles"].items())]
 
     for library in libraries.values():
@@ -72,19 +75,21 @@ def _network(row: dict[str, Any], source: str) -> Network:
     )
 
 
-def _library(row: dict[str, Any], source: str, networks: dict[str, Network], texts: Texts) -> Library:
+def _library(row: dict[str, Any], source: str, networks: dict[str, Network], texts: Texts, cache: GeoCache) -> Library:
     address = Address(
         city=row["address_city"], country=row["address_country"], street=row["address_street"] or "",
         region=row["address_region"] or "", postal_code=row["address_postal_code"] or "",
         country_name=texts.country_name(row["address_country"]),
     )
-    lat, lon = row["latitude"], row["longitude"]
+    # Validation has made sure every library can be placed, at worst at its town's centre.
+    where = locate(row, cache)
+    timezone = row["timezone"] or (where and timezone_at(where.latitude, where.longitude)) or ""
     return Library(
         id=row["id"], name=row["name"], source=source, address=address, network=networks.get(row["network"]),
         website=row["website"] or "", phone=row["phone"] or "",
-        latitude=float(lat) if lat is not None else None, longitude=float(lon) if lon is not None else None,
-        coordinates_source=row["coordinates_source"] or "", approximate=row["coordinates_precision"] == "city",
-        timezone=row["timezone"] or "", accessibility=row["accessibility"] or "",
+        latitude=where.latitude if where else None, longitude=where.longitude if where else None,
+        coordinates_source=where.source if where else "", approximate=bool(where and where.approximate),
+        timezone=timezone, accessibility=row["accessibility"] or "",
         description_html=render_markdown(row["description"]),
     )
 
@@ -122,6 +127,8 @@ def _circle(row: dict[str, Any], source: str, libraries: dict[str, Library], net
 def _href(contact: str) -> str:
     """A safe link for a validated contact: https:// (or http://) as is, an email as mailto:."""
     if contact.startswith(("https://", "http://")):
+        return contact
+    if contact.startswith("mailto:"):
         return contact
     return f"mailto:{contact}" if "@" in contact else ""
 

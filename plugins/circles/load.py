@@ -112,8 +112,8 @@ def parse(text: str) -> tuple[dict[str, Any], dict[str, int]]:
     stack: list[_Frame] = []
     root: Any = None
     documents = nodes = 0
-    parser = _Parser(text)
     try:
+        parser = _Parser(text)  # the reader rejects control characters here already
         while (event := parser.get_event()) is not None:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
@@ -130,6 +130,10 @@ def parse(text: str) -> tuple[dict[str, Any], dict[str, int]]:
                 root = _add(event, stack, lines, root)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise LoadError(line, "control-character", character=f"U+{exc.character:04X}"
+                        if isinstance(exc.character, int) else repr(exc.character)) from None
     except yaml.YAMLError as exc:
         raise LoadError(1, "yaml-syntax", error=str(exc)) from None
     if root is None:

@@ -18,7 +18,6 @@ EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 TOPIC = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PLACEHOLDERS = re.compile(r"^(tbd|tba|todo|fixme|xxx+|n/?a|none|test|lorem ipsum.*|example|placeholder|\?+|-+)$", re.I)
 PLACEHOLDER_HOSTS = re.compile(r"^(www\.)?example\.(com|org|net)$|\.example$|^localhost$", re.I)
-PLACEHOLDER_POINTS = {(0.0, 0.0)}
 DROP_IN = {"drop-in", "drop in", "dropin"}
 
 
@@ -88,7 +87,7 @@ class Checker:
             return
         if value.startswith(("https://", "http://")) or "://" in value:
             yield from self.url(path, value)
-        elif value.startswith("mailto:") or not EMAIL.match(value.removeprefix("mailto:")):
+        elif not EMAIL.match(value.removeprefix("mailto:")):
             yield self.problem(path, "bad-contact:drop-in" if allow_drop_in else "bad-contact", value=value)
 
     def codes(self) -> Iterator[Problem]:
@@ -114,7 +113,8 @@ class Checker:
         if self.given("latitude") != self.given("longitude"):
             missing = "latitude" if self.given("longitude") else "longitude"
             yield self.problem(missing, "half-coordinates", line_path="latitude" if lat is not None else "longitude")
-        elif lat is not None and lon is not None and (float(lat), float(lon)) in PLACEHOLDER_POINTS:
+        # (0, 0), (45, -1) and other whole-degree pairs: nobody's library sits exactly there
+        elif lat is not None and lon is not None and float(lat).is_integer() and float(lon).is_integer():
             yield self.problem("latitude", "placeholder-coordinates", latitude=lat, longitude=lon)
 
     def timezone(self, path: str = "timezone") -> Iterator[Problem]:

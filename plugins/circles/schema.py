@@ -91,7 +91,7 @@ def _resource(resource) -> Resource:
             name=f.name, yaml=yaml_path, type=f.type, format=f.format or "default", title=f.title or f.name,
             description=f.description or "", example=str(f.example or ""),
             required=bool(f.constraints.get("required")), item_type=item_type,
-            read=f.create_cell_reader(), read_item=item_reader, constraints=dict(f.constraints),
+            read=_reader(f), read_item=item_reader, constraints=dict(f.constraints),
         )
     keys = tuple((fk["fields"][0], fk["reference"]["resource"]) for fk in resource.schema.foreign_keys)
     return Resource(resource.name, resource.title or resource.name, resource.description or "", nested,
@@ -102,6 +102,13 @@ def closest(word: str, choices: list[str]) -> str:
     """The choice closest to ``word``, or empty when none is close: a problem's ``suggestion``."""
     close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
     return close[0] if close else ""
+
+
+def _reader(field):
+    """frictionless's cell reader; web addresses are read as text, so the link rule can say what is wrong."""
+    if field.type == "string" and field.format == "uri":
+        return fields.StringField(name=field.name, constraints=field.constraints).create_cell_reader()
+    return field.create_cell_reader()
 
 
 def suggest(word: str, choices: list[str]) -> str:
@@ -172,6 +179,8 @@ def _cast_list(path: str, column: Column, value: Any, record: Record) -> tuple[l
     items = value if isinstance(value, list) else [v.strip() for v in str(value).split(",") if v.strip()]
     typed, problems = [], []
     for i, item in enumerate(items):
+        if isinstance(item, str) and not item.strip():  # a blank item, as in [a, '', b], says nothing
+            continue
         if isinstance(item, (dict, list)) or item is None:
             problems.append(problem("wrong-shape:item", record.path, record.line(f"{path}[{i}]"), path,
                                     number=i + 1, name=path.rsplit(".", 1)[-1], example=column.example))
@@ -193,6 +202,8 @@ def _note_problem(path, column, value, notes, record, line, type_=None) -> Probl
     shown = repr(value) if not isinstance(value, str) else f"'{value}'"
     name = path.rsplit(".", 1)[-1]
     if "required" in notes:
+        if path in record.lines:  # written, but with nothing after the colon
+            return problem("missing:empty", record.path, record.line(path), path, name=name, example=column.example)
         if "." in path:
             return problem("missing:nested", record.path, record.line(path), path,
                            name=name, example=column.example, parent=path.split(".")[0])

@@ -21,20 +21,45 @@ DIRECTORY_DEFAULTS: dict[str, tuple[Any, str]] = {
 }
 
 
+#: Every GEOCODING setting: where `circles geocode` looks addresses up (docs/settings.md).
+GEOCODING_DEFAULTS: dict[str, tuple[Any, str]] = {
+    "provider": ("nominatim", "geopy geocoder to use, by geopy's service name (nominatim, photon, arcgis, …)."),
+    "domain": ("nominatim.openstreetmap.org", "Host of the geocoding service, for a self-hosted Nominatim."),
+    "scheme": ("https", "https, or http for a service on the local network."),
+    "user_agent": ("learning-circles-directory/0.1 (+https://github.com/)",
+                   "Identifies the directory to the service; Nominatim's usage policy asks for a contact address."),
+    "options": ({}, "Other keyword arguments for the geopy geocoder, such as an api_key."),
+    "min_delay_seconds": (1.0, "Pause between requests; Nominatim's usage policy allows one per second."),
+    "max_retries": (2, "Retries after a timeout, HTTP 429 or a 5xx answer."),
+    "error_wait_seconds": (5.0, "Pause before retrying after an error."),
+    "timeout": (10, "Seconds to wait for each answer."),
+    "cache": ("geocache.json", "The committed cache of looked-up addresses, relative to the content folder."),
+}
+
+
 class SettingsError(CirclesError):
     pass
 
 
-def directory_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    """The ``DIRECTORY`` setting merged over the defaults; unknown keys are an error."""
-    given = settings.get("DIRECTORY") or {}
-    unknown = sorted(set(given) - set(DIRECTORY_DEFAULTS))
+def namespaced(settings: dict[str, Any], name: str, defaults: dict[str, tuple[Any, str]]) -> dict[str, Any]:
+    """A dict setting merged over its defaults; unknown keys are an error naming them."""
+    given = settings.get(name) or {}
+    unknown = sorted(set(given) - set(defaults))
     if unknown:
-        raise SettingsError(f"unknown DIRECTORY setting(s): {', '.join(unknown)} "
-                            f"(known: {', '.join(DIRECTORY_DEFAULTS)})")
-    merged = {key: default for key, (default, _) in DIRECTORY_DEFAULTS.items()}
+        raise SettingsError(f"unknown {name} setting(s): {', '.join(unknown)} (known: {', '.join(defaults)})")
+    merged = {key: default for key, (default, _) in defaults.items()}
     merged.update(given)
     return merged
+
+
+def directory_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """The ``DIRECTORY`` setting merged over the defaults."""
+    return namespaced(settings, "DIRECTORY", DIRECTORY_DEFAULTS)
+
+
+def geocoding_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """The ``GEOCODING`` setting merged over the defaults."""
+    return namespaced(settings, "GEOCODING", GEOCODING_DEFAULTS)
 
 
 def build_date(settings: dict[str, Any]) -> dt.date:
@@ -64,6 +89,12 @@ def build_date(settings: dict[str, Any]) -> dt.date:
 def content_root(settings: dict[str, Any]) -> Path:
     """The content folder: ``PATH`` from Pelican when set, else DIRECTORY's ``content``."""
     return Path(settings.get("PATH") or directory_settings(settings)["content"])
+
+
+def cache_path(settings: dict[str, Any]) -> Path:
+    """The geocoding cache file; a relative path is inside the content folder."""
+    path = Path(geocoding_settings(settings)["cache"])
+    return path if path.is_absolute() else content_root(settings) / path
 
 
 def read_project_settings(path: str = "pelicanconf.py") -> dict[str, Any]:

@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .geocode import GeoCache
+from .georules import check_places
 from .load import KINDS, Record, load_file
 from .problems import Problem, errors, problem
 from .rules import Checker
 from .schema import Resource, closest, load_schema
+from .settings import GEOCODING_DEFAULTS
 
 
 @dataclass
@@ -57,8 +60,11 @@ def discover(root: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
     return found, problems
 
 
-def validate_tree(root: Path, only: set[Path] | None = None) -> Dataset:
-    """Load and check every record under ``root``; report only files under ``only`` when given."""
+def validate_tree(root: Path, only: set[Path] | None = None, cache: GeoCache | None = None) -> Dataset:
+    """Load and check every record under ``root``; report only files under ``only`` when given.
+
+    ``cache`` holds geocoded addresses; by default the one in the content folder.
+    """
     schema = load_schema()
     data = Dataset()
     if not root.is_dir():
@@ -74,6 +80,9 @@ def validate_tree(root: Path, only: set[Path] | None = None) -> Dataset:
             data.rows[kind][record.id] = row
             data.records[kind][record.id] = record
     data.problems.extend(check_references(data, schema))
+    if cache is None:
+        cache = GeoCache(root / GEOCODING_DEFAULTS["cache"][0])
+    data.problems.extend(check_places(data.records["libraries"], data.rows["libraries"], cache))
     if only is not None:
         data.problems = [p for p in data.problems if _selected(Path(p.path), only)]
     data.problems.sort()
