@@ -174,3 +174,13 @@ def test_one_file_is_checked_against_the_others(tree, capsys, monkeypatch):
     monkeypatch.chdir(content.parent)
     assert main(["validate", "content/circles/python.yml"]) == 0
     assert main(["validate", "content/circles/other.yml"]) == 1
+
+
+def test_summary_lines():
+    from circles.problems import Problem, summary
+
+    error = Problem("a.yml", 1, "title", "missing", "m")
+    warning = Problem("b.yml", 1, "website", "insecure-url", "m", severity="warning")
+    assert summary([]) == "No problems found."
+    assert summary([warning]) == "1 warning in 1 file."
+    assert summary([error, error, warning]) == "2 errors and 1 warning in 2 files."

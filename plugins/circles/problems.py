@@ -95,7 +95,7 @@ def summary(problems: list[Problem]) -> str:
     files = len({p.path for p in problems})
     if not problems:
         return "No problems found."
-    parts = [f"{n_errors} error{'s' * (n_errors != 1)}"]
+    parts = [f"{n_errors} error{'s' * (n_errors != 1)}"] if n_errors or not n_warnings else []
     if n_warnings:
         parts.append(f"{n_warnings} warning{'s' * (n_warnings != 1)}")
     return f"{' and '.join(parts)} in {files} file{'s' * (files != 1)}."
