@@ -37,6 +37,16 @@ GEOCODING_DEFAULTS: dict[str, tuple[Any, str]] = {
 }
 
 
+#: Every MAP setting: the tiles behind Leaflet's maps (docs/settings.md).
+MAP_DEFAULTS: dict[str, tuple[Any, str]] = {
+    "tiles": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+              "Tile URL template for Leaflet; {s}, {z}, {x} and {y} are filled in by Leaflet."),
+    "attribution": ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+                    "Credit shown on every map, as the tile server's licence requires (HTML, from settings only)."),
+    "max_zoom": (19, "Closest zoom the tile server offers."),
+}
+
+
 class SettingsError(CirclesError):
     pass
 
@@ -55,6 +65,11 @@ def namespaced(settings: dict[str, Any], name: str, defaults: dict[str, tuple[An
 def directory_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """The ``DIRECTORY`` setting merged over the defaults."""
     return namespaced(settings, "DIRECTORY", DIRECTORY_DEFAULTS)
+
+
+def map_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """The ``MAP`` setting merged over the defaults."""
+    return namespaced(settings, "MAP", MAP_DEFAULTS)
 
 
 def geocoding_settings(settings: dict[str, Any]) -> dict[str, Any]:
