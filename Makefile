@@ -28,7 +28,13 @@ publish: validate  ## build for GitHub Pages (SITEURL from the environment)
 serve: html  ## build, then serve output/ on http://localhost:8000/
 	$(BIN)/pelican --listen --output $(OUTPUT) --settings pelicanconf.py
 
-test: $(STAMP)  ## run the test suite
+# axe-core (accessibility checks in the browser tests) comes from npm, pinned by package-lock.json.
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; \
+	else echo "npm not found: the accessibility checks will be skipped"; fi
+
+test: $(STAMP) $(NODE_STAMP)  ## run the test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)  ## ruff over the code (also run by the test suite)

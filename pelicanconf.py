@@ -62,6 +62,16 @@ GEOCODING = {
     "user_agent": "learning-circles-directory/0.1 (+https://github.com/)",
 }
 
+# The maps' tiles (docs/settings.md). These are the defaults: OpenStreetMap's tile server,
+# whose usage policy suits a small directory; a busy one should use its own tiles. The page's
+# Content-Security-Policy follows `tiles` by itself.
+MAP = {
+    "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    # HTML: the credit the tile server's licence asks for, shown on every map.
+    "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    "max_zoom": 19,
+}
+
 # Settings of the circles plugin; every key is documented in docs/settings.md.
 DIRECTORY = {
     # Language of the site's own words and date formats (circles keep their own).

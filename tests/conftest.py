@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# Real-browser fixtures (browser, page, served_site), for every test module that needs them.
+pytest_plugins = ["tests.browser"]
+
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_DATE = dt.date(2026, 11, 22)
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from circles.cli import main
 from circles.docs import error_reference, field_reference
 from circles.schema import load_schema
-from circles.settings import DIRECTORY_DEFAULTS, GEOCODING_DEFAULTS
+from circles.settings import DIRECTORY_DEFAULTS, GEOCODING_DEFAULTS, MAP_DEFAULTS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,7 +39,7 @@ def test_every_field_has_a_title_a_description_and_an_example():
 
 def test_every_setting_is_documented():
     docs = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
-    for name, defaults in (("DIRECTORY", DIRECTORY_DEFAULTS), ("GEOCODING", GEOCODING_DEFAULTS)):
+    for name, defaults in (("DIRECTORY", DIRECTORY_DEFAULTS), ("GEOCODING", GEOCODING_DEFAULTS), ("MAP", MAP_DEFAULTS)):
         section = docs.split(f"## `{name}`", 1)[1].split("\n## ", 1)[0]
         for key, (_, description) in defaults.items():
             assert f"| `{key}` |" in section and description in section, f"{name}[{key!r}] is not in docs/settings.md"

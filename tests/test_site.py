@@ -141,6 +141,9 @@ def test_every_page_is_well_formed_for_assistive_technology(site):
         ids = [tag["id"] for tag in soup.find_all(id=True)]
         assert len(ids) == len(set(ids)), f"{where}: duplicate ids"
         assert soup.select_one("a.skip-link[href='#main']") and soup.find(id="main"), where
-        assert not soup.find("script") and not soup.find(attrs={"style": True}), f"{where}: inline script or style"
+        assert not soup.find("script", src=False), f"{where}: inline script"
+        assert not soup.find(attrs={"style": True}) and not soup.find("style"), f"{where}: inline style"
+        handlers = [name for tag in soup.find_all(True) for name in tag.attrs if name.startswith("on")]
+        assert handlers == [], f"{where}: inline event handlers {handlers}"
         for link in soup.select("a[href^='http']"):
             assert "noopener" in link.get("rel", []), f"{where}: {link['href']} without rel=noopener"

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
@@ -19,10 +20,12 @@ from babel.dates import get_timezone_name
 from pelican.generators import Generator
 
 from .build import build_directory
+from .export import write_exports
 from .i18n import Texts
 from .models import Circle, Directory, Place
 from .problems import CirclesError
-from .settings import directory_settings
+from .search import search_data, search_facets, search_messages
+from .settings import directory_settings, map_settings
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,35 @@ def paginate(items: Sequence, base_url: str, per_page: int = PER_PAGE) -> list[P
         )
         for i in range(count)
     ]
+
+
+@dataclass
+class Topic:
+    """A topic or a language, with its circles in listing order, for the browse pages."""
+
+    kind: str  # "topic" or "language"
+    slug: str
+    name: str
+    url: str
+    circles: list[Circle]
+
+    @property
+    def current(self) -> int:
+        return sum(c.is_current for c in self.circles)
+
+
+def group_topics(directory: Directory, texts: Texts) -> tuple[list[Topic], list[Topic]]:
+    """Topics and languages, each with its circles: current ones soonest first, then past ones."""
+    topics: dict[str, Topic] = {}
+    languages: dict[str, Topic] = {}
+    for circle in (*directory.upcoming, *directory.past):
+        for tag in circle.topics:
+            topics.setdefault(tag, Topic("topic", tag, tag, f"topics/{tag}/", [])).circles.append(circle)
+        name = circle.language_name or texts.language_name(circle.language)
+        languages.setdefault(circle.language, Topic("language", circle.language, name, f"languages/{circle.language}/",
+                                                    [])).circles.append(circle)
+    by_name = lambda t: (t.name.casefold(), t.slug)  # noqa: E731 - a sort key, named once
+    return sorted(topics.values(), key=by_name), sorted(languages.values(), key=by_name)
 
 
 def split_current(circles: Iterable[Circle]) -> tuple[list[Circle], list[Circle]]:
@@ -164,6 +196,7 @@ class DirectoryGenerator(Generator):
 
     def generate_context(self):
         try:
+            map_settings(self.settings)  # unknown keys are named now, not halfway through the build
             self.directory = build_directory(self.settings)
         except CirclesError as failure:
             # Pelican logs any exception with its traceback; a librarian needs only the message.
@@ -171,6 +204,7 @@ class DirectoryGenerator(Generator):
             raise SystemExit(1) from None
         self.context["directory"] = self.directory
         self.options = directory_settings(self.settings)
+        self.texts = Texts(self.options["locale"])
         configure_environment(self.env, self.options, self.settings["SITEURL"], self.directory.build_date)
 
     def generate_output(self, writer):
@@ -181,7 +215,9 @@ class DirectoryGenerator(Generator):
         self.write_browse(writer, directory)
         for kind in ("upcoming", "past", "online"):
             self.write_listing(writer, kind, getattr(directory, kind))
+        self.write_topics(writer, directory)
         self.write_not_found(writer)
+        write_exports(directory, self.settings, Path(self.output_path))
 
     def write(self, writer, url: str, template: str, **context):
         """Write one page at ``url`` (a directory path ending in ``/``, ``""`` for home)."""
@@ -199,7 +235,7 @@ class DirectoryGenerator(Generator):
         places = places_by_library(directory.countries)
         for circle in directory.circles:
             place = places.get(circle.library.id) if circle.library else None
-            self.write(writer, circle.url, "circle", circle=circle, place=place)
+            self.write(writer, circle.url, "circle", circle=circle, place=place, search=search_data(circle, self.texts))
         for library in directory.libraries:
             current, past = split_current(library.circles)
             place = places.get(library.id)
@@ -218,10 +254,20 @@ class DirectoryGenerator(Generator):
             for city in country.children:
                 self.write(writer, city.url, "city", section="browse", country=country, city=city)
 
-    def write_listing(self, writer, kind: str, circles: Sequence[Circle]):
-        """Write ``upcoming/``, ``past/`` or ``online/``, paginated."""
-        for page in paginate(circles, f"{kind}/"):
-            self.write(writer, page.url, kind, section=kind, page=page, total=len(circles))
+    def write_listing(self, writer, kind: str, circles: Sequence[Circle], base_url: str = "", **context):
+        """Write ``upcoming/``, ``past/``, ``online/`` (or a topic's page with ``base_url``), paginated."""
+        context.setdefault("section", kind)
+        for page in paginate(circles, base_url or f"{kind}/"):
+            self.write(writer, page.url, kind, page=page, total=len(circles), **context)
+
+    def write_topics(self, writer, directory: Directory):
+        """The search page, and the topic and language pages that stand in for it without JavaScript."""
+        topics, languages = group_topics(directory, self.texts)
+        self.write(writer, "search/", "search", section="search", topics=topics, facets=search_facets(self.texts),
+                   messages=search_messages(self.texts))
+        self.write(writer, "topics/", "topics", section="topics", topics=topics, languages=languages)
+        for topic in (*topics, *languages):
+            self.write_listing(writer, "topic", topic.circles, topic.url, section="topics", topic=topic)
 
     def write_not_found(self, writer):
         # Served at any missing URL, so its links must not be relative to where it sits.

@@ -1,0 +1,115 @@
+"""Export stage: what search knows of each circle, and the files search needs.
+
+Each circle page carries its facets and result-card fields as ``data-pagefind-*``
+attributes (``search_data`` feeds the template); after the pages are written,
+Pagefind indexes them and ``search/libraries.json`` gives the browser the
+coordinates it needs to sort by distance without asking anyone where it is.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .i18n import Texts, _
+from .models import Circle, Directory
+from .pagefind import build_index
+from .settings import directory_settings
+
+#: The facets, in the order the search page shows them, with their headings.
+FACETS = {
+    "status": _("Status"),
+    "topic": _("Topic"),
+    "language": _("Language"),
+    "weekday": _("Day"),
+    "time": _("Time of day"),
+    "format": _("Format"),
+    "network": _("Network"),
+}
+#: Status facet values; "Past" is left out of searches unless asked for.
+STATUS_GROUPS = {"open": _("Sign-up open"), "full": _("Full"), "in_progress": _("In progress"),
+                 "completed": _("Past"), "cancelled": _("Past")}
+TIMES = ((12, _("Morning")), (17, _("Afternoon")), (24, _("Evening")))
+
+
+def time_of_day(hour: int) -> str:
+    """Morning before noon, afternoon before five, evening after."""
+    return next(label for end, label in TIMES if hour < end)
+
+
+def search_data(circle: Circle, texts: Texts) -> dict[str, Any]:
+    """The facets (``filters``), card fields (``meta``) and sort keys of one circle page."""
+    first = circle.first_meeting.start
+    library = circle.library
+    where = f"{library.name}, {library.address.city}" if library else texts.gettext("Online")
+    days = texts.locale.days["format"]["wide"]
+    meta = {
+        "title": circle.title,
+        "when": circle.schedule_text,
+        "where": where,
+        "status": circle.status,
+        "status_label": texts.status(circle.status),
+        "format": circle.format,
+        "timezone": circle.timezone,
+        "next": (circle.next_meeting or circle.first_meeting).start.isoformat(),
+    }
+    if library and library.latitude is not None:
+        meta |= {"lat": f"{library.latitude:.5f}", "lon": f"{library.longitude:.5f}", "library": library.id}
+    filters = {
+        "status": [texts.gettext(STATUS_GROUPS[circle.status])],
+        "topic": circle.topics,
+        "language": [circle.language_name or circle.language],
+        "weekday": [days[d] for d in circle.weekdays],
+        "time": [texts.gettext(time_of_day(first.hour))],
+        "format": [texts.format_label(circle.format)],
+        "network": [circle.network.name] if circle.network else [],
+        "library": [library.id] if library else [],
+    }
+    return {"meta": meta, "filters": filters, "sort": {"start": first.isoformat()}}
+
+
+def write_search(directory: Directory, settings: dict[str, Any], output: Path) -> None:
+    """Index the circle pages with Pagefind and write the libraries' coordinates."""
+    build_index(output, directory_settings(settings)["locale"])
+    points = {lib.id: [round(lib.latitude, 5), round(lib.longitude, 5)]
+              for lib in directory.libraries if lib.latitude is not None}
+    folder = output / "search"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "libraries.json").write_text(json.dumps(points, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+
+
+def search_facets(texts: Texts) -> dict[str, str]:
+    """Facet keys and their translated headings, for the search page."""
+    return {key: texts.gettext(heading) for key, heading in FACETS.items()}
+
+
+def search_messages(texts: Texts) -> dict[str, str]:
+    """The words search.js shows, translated here; ``{name}`` fields are filled in by the script."""
+    one, other = (texts.ngettext("%(num)d circle", "%(num)d circles", n) % {"num": 0} for n in (1, 2))
+    words = {
+        "count_one": one.replace("0", "{count}", 1), "count_other": other.replace("0", "{count}", 1),
+        "searching": _("Searching…"),
+        "none": _("No circles match. Try another word, fewer filters or a wider radius."),
+        "none_near": _("No circles within {radius} of {place}."),
+        "near": _("{count} within {radius} of {place}, nearest first"),
+        "away": _("{distance} away"),
+        "online": _("Online"),
+        "when": _("When"),
+        "where": _("Where"),
+        "local": _("Your time"),
+        "distance": _("Distance"),
+        "past": STATUS_GROUPS["completed"],
+        "unsupported": _("This browser cannot share its location here. Type a town instead."),
+        "unknown_place": _("No town called “{place}” is known here. Check the spelling, or add the country: London, CA."),
+        "locating": _("Finding your location…"),
+        "denied": _("Your browser did not share your location. Type a town instead."),
+        "unavailable": _("Your location could not be found. Type a town instead."),
+        "timeout": _("Finding your location took too long. Type a town instead."),
+        "my_location": _("your location"),
+        "clear": _("Clear filters"),
+        "unavailable_search": _("Search is not available right now. Browse by topic or place instead."),
+        "past_hidden": _("Past circles are hidden; choose Past under Status to see them."),
+    }
+    return {key: texts.gettext(value) if key not in ("count_one", "count_other") else value
+            for key, value in words.items()}

@@ -1,0 +1,380 @@
+// The search page: Pagefind full-text search with facets, a place and radius, state kept in
+// the URL, results as cards. Every word shown comes translated from the page (data-messages);
+// everything from records is set as text, never as HTML. The location never leaves the browser.
+import { currentPosition, distanceKm, findPlaces, formatDistance, radiusChoices } from "./places.js";
+
+const form = document.querySelector("[data-search]");
+const root = new URL(document.documentElement.dataset.root || "./", location.href);
+const words = JSON.parse(form.dataset.messages);
+const headings = JSON.parse(form.dataset.facets);
+const $ = (selector) => document.querySelector(selector);
+const query = $("#q");
+const placeInput = $("#place");
+const radiusSelect = $("#radius");
+const facetList = $("[data-facet-list]");
+const status = $("[data-status]");
+const list = $("[data-results]");
+const more = $("[data-more]");
+const PAGE = 20;
+const NEAR_LIMIT = 200; // results whose data is loaded to sort by distance
+const DEFAULT_RADIUS = 25;
+
+let pagefind;
+let libraries; // {library id: [lat, lon]}, loaded on first use
+let state = readState(new URLSearchParams(location.search));
+let latest = 0; // the newest search; answers to older ones are dropped
+let shown = []; // results with their data, in display order
+let pending = []; // results not loaded yet ("Show more")
+
+function say(key, fields = {}) {
+  return (words[key] ?? key).replace(/\{(\w+)\}/g, (_, name) => String(fields[name] ?? ""));
+}
+
+function plural(count) {
+  const form = new Intl.PluralRules(document.documentElement.lang).select(count);
+  return say(form === "one" ? "count_one" : "count_other", { count });
+}
+
+// State: the URL is the source of truth, so a search can be shared, reloaded and navigated.
+
+function readState(params) {
+  const filters = {};
+  for (const key of Object.keys(headings)) {
+    const values = params.getAll(key);
+    if (values.length) filters[key] = values;
+  }
+  const lat = parseFloat(params.get("lat"));
+  const lon = parseFloat(params.get("lon"));
+  const place = params.get("place") || "";
+  return {
+    q: params.get("q") || "",
+    filters,
+    place: place && Number.isFinite(lat) && Number.isFinite(lon) ? { label: place, lat, lon } : null,
+    placeText: place,
+    radius: parseFloat(params.get("r")) || DEFAULT_RADIUS,
+  };
+}
+
+function writeState({ push }) {
+  const params = new URLSearchParams();
+  if (state.q) params.set("q", state.q);
+  for (const [key, values] of Object.entries(state.filters)) values.forEach((v) => params.append(key, v));
+  if (state.place) {
+    params.set("place", state.place.label);
+    params.set("lat", state.place.lat.toFixed(4));
+    params.set("lon", state.place.lon.toFixed(4));
+    params.set("r", String(state.radius));
+  }
+  const url = `${location.pathname}${params.size ? `?${params}` : ""}`;
+  if (url !== `${location.pathname}${location.search}`) history[push ? "pushState" : "replaceState"](null, "", url);
+}
+
+function showState() {
+  query.value = state.q;
+  placeInput.value = state.place ? state.place.label : state.placeText;
+  const best = [...radiusSelect.options].find((o) => Math.abs(parseFloat(o.value) - state.radius) < 0.01);
+  if (best) radiusSelect.value = best.value;
+}
+
+// Searching
+
+async function loadPagefind() {
+  if (!pagefind) {
+    pagefind = await import(new URL("pagefind/pagefind.js", root).href);
+    await pagefind.options({ baseUrl: root.pathname });
+    await pagefind.init();
+    await pagefind.filters(); // loads every facet's values, so each search counts them all
+  }
+  return pagefind;
+}
+
+async function nearbyLibraries(place, radius) {
+  if (!libraries) libraries = await (await fetch(new URL("search/libraries.json", root))).json();
+  return Object.entries(libraries)
+    .map(([id, [lat, lon]]) => ({ id, km: distanceKm(place, { lat, lon }) }))
+    .filter(({ km }) => km <= radius)
+    .sort((a, b) => a.km - b.km);
+}
+
+// Values of one facet are alternatives (any), facets narrow each other (all); `without` leaves
+// one facet out, to count its values as if it were not chosen yet.
+function pagefindFilters(nearby, without = null) {
+  const filters = {};
+  for (const [key, values] of Object.entries(state.filters)) if (key !== without) filters[key] = { any: values };
+  if (!state.filters.status && without !== "status") filters.status = { none: [pastLabel()] };
+  if (nearby) filters.library = { any: nearby.map(({ id }) => id) };
+  return filters;
+}
+
+// Counts for each facet: from the search itself, except for facets that narrow it, whose
+// values are counted by a search without them ("Spanish (6)" stays 6 once "French" is chosen).
+async function facetCounts(engine, search, nearby) {
+  const counts = { ...search.filters };
+  const narrowing = new Set([...Object.keys(state.filters), "status"]);
+  for (const key of narrowing) {
+    const other = await engine.search(state.q || null, { filters: pagefindFilters(nearby, key) });
+    counts[key] = other.filters[key];
+  }
+  return counts;
+}
+
+function pastLabel() {
+  return say("past");
+}
+
+async function run() {
+  const id = ++latest;
+  list.setAttribute("aria-busy", "true");
+  status.textContent = say("searching");
+  try {
+    const engine = await loadPagefind();
+    const nearby = state.place ? await nearbyLibraries(state.place, state.radius) : null;
+    if (nearby && !nearby.length) return render(id, [], null, { none: "none_near" });
+    const search = await engine.search(state.q || null, {
+      filters: pagefindFilters(nearby),
+      sort: state.q ? undefined : { start: "asc" },
+    });
+    const counts = await facetCounts(engine, search, nearby);
+    if (id !== latest) return;
+    renderFacets(counts, search.totalFilters);
+    let results = search.results;
+    let loaded = [];
+    if (nearby) {
+      loaded = await Promise.all(results.slice(0, NEAR_LIMIT).map(load));
+      const km = Object.fromEntries(nearby.map(({ id: lib, km: d }) => [lib, d]));
+      loaded.forEach((r) => (r.km = km[r.meta.library]));
+      loaded.sort((a, b) => a.km - b.km || a.meta.next.localeCompare(b.meta.next));
+      results = [];
+    } else {
+      loaded = await Promise.all(results.slice(0, PAGE).map(load));
+      results = results.slice(PAGE);
+    }
+    render(id, loaded, results, { count: search.results.length });
+  } catch (error) {
+    if (id !== latest) return;
+    list.setAttribute("aria-busy", "false");
+    status.textContent = say("unavailable_search");
+    console.error(error);
+  }
+}
+
+async function load(result) {
+  const data = await result.data();
+  return { url: data.url, meta: data.meta };
+}
+
+function render(id, loaded, rest, { count = 0, none = "none" } = {}) {
+  if (id !== latest) return;
+  list.setAttribute("aria-busy", "false");
+  shown = loaded;
+  pending = rest || [];
+  list.replaceChildren(...loaded.map(card));
+  more.hidden = pending.length === 0;
+  if (!count) status.textContent = say(none, { radius: radiusLabel(), place: placeName() });
+  else if (state.place) status.textContent = say("near", { count: plural(count), radius: radiusLabel(), place: placeName() });
+  else status.textContent = plural(count) + (state.filters.status ? "" : ` ${say("past_hidden")}`);
+  announce();
+}
+
+async function showMore() {
+  const id = latest;
+  const next = await Promise.all(pending.slice(0, PAGE).map(load));
+  if (id !== latest) return;
+  pending = pending.slice(PAGE);
+  shown = shown.concat(next);
+  list.append(...next.map(card));
+  more.hidden = pending.length === 0;
+  list.children[shown.length - next.length]?.querySelector("a")?.focus();
+  announce();
+}
+
+function announce() {
+  const results = shown.map(({ url, meta }) => ({
+    url, title: meta.title, when: meta.when, where: meta.where, status: meta.status,
+    statusLabel: meta.status_label, format: meta.format,
+    lat: meta.lat ? parseFloat(meta.lat) : null, lon: meta.lon ? parseFloat(meta.lon) : null,
+  }));
+  document.dispatchEvent(new CustomEvent("circles:results", { detail: { results } }));
+}
+
+// Drawing
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function card({ url, meta, km }) {
+  const item = element("li");
+  const article = element("article", "card");
+  const heading = element("h3", "card__title");
+  const link = element("a", "", meta.title);
+  link.href = url;
+  heading.append(link);
+  const tags = element("p", "card__tags");
+  tags.append(element("span", `badge badge--${/^[a-z_]+$/.test(meta.status) ? meta.status : "open"}`, meta.status_label));
+  const facts = element("dl", "facts");
+  const fact = (label, value) => value && facts.append(element("dt", "", say(label)), element("dd", "", value));
+  fact("when", meta.when);
+  fact("where", meta.where);
+  fact("local", localTime(meta));
+  if (km !== undefined) fact("distance", say("away", { distance: formatDistance(km) }));
+  article.append(heading, tags, facts);
+  item.append(article);
+  return item;
+}
+
+function localTime(meta) {
+  if (meta.format === "in_person" || !meta.next || !meta.timezone) return "";
+  const mine = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (mine === meta.timezone) return "";
+  const time = new Intl.DateTimeFormat(document.documentElement.lang, {
+    weekday: "short", hour: "numeric", minute: "2-digit", timeZoneName: "short",
+  }).format(new Date(meta.next));
+  return time;
+}
+
+function renderFacets(counts, totals) {
+  const groups = [];
+  for (const [key, heading] of Object.entries(headings)) {
+    const values = Object.keys(totals?.[key] ?? {}).sort((a, b) => a.localeCompare(b));
+    if (!values.length) continue;
+    const fieldset = element("fieldset", "facet");
+    fieldset.append(element("legend", "", heading));
+    for (const value of values) {
+      const label = element("label", "facet__option");
+      const box = element("input");
+      box.type = "checkbox";
+      box.name = key;
+      box.value = value;
+      box.checked = (state.filters[key] || []).includes(value);
+      const count = counts?.[key]?.[value] ?? 0;
+      label.append(box, ` ${value} `, element("span", "facet__count", `(${count})`));
+      if (!count && !box.checked) label.classList.add("facet__option--empty");
+      fieldset.append(label);
+    }
+    groups.push(fieldset);
+  }
+  const focused = document.activeElement?.closest?.(".facet") ? [document.activeElement.name, document.activeElement.value] : null;
+  facetList.replaceChildren(...groups);
+  if (Object.keys(state.filters).length) {
+    const clear = element("button", "button button--secondary", say("clear"));
+    clear.type = "button";
+    clear.addEventListener("click", () => { state.filters = {}; commit(true); query.focus(); });
+    facetList.append(clear);
+  }
+  if (focused) facetList.querySelector(`input[name="${CSS.escape(focused[0])}"][value="${CSS.escape(focused[1])}"]`)?.focus();
+}
+
+function radiusLabel() {
+  return radiusSelect.selectedOptions[0]?.textContent ?? `${state.radius} km`;
+}
+
+function placeName() {
+  return state.place?.label || state.placeText;
+}
+
+// Events
+
+let typing;
+function commit(push) {
+  writeState({ push });
+  return run();
+}
+
+query.addEventListener("input", () => {
+  state.q = query.value.trim();
+  clearTimeout(typing);
+  typing = setTimeout(() => commit(false), 60);
+});
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearTimeout(typing); // this search replaces the one typing had scheduled
+  state.q = query.value.trim();
+  await choosePlace(placeInput.value.trim());
+  await commit(true);
+  list.querySelector("a")?.focus(); // straight to the first result, for keyboard and screen-reader users
+});
+
+facetList.addEventListener("change", (event) => {
+  const { name, value, checked } = event.target;
+  const values = new Set(state.filters[name] || []);
+  checked ? values.add(value) : values.delete(value);
+  if (values.size) state.filters[name] = [...values];
+  else delete state.filters[name];
+  commit(true);
+});
+
+async function choosePlace(text) {
+  if (!text) {
+    state.place = null;
+    state.placeText = "";
+    return;
+  }
+  if (state.place && text === state.place.label) return;
+  const [best] = await findPlaces(text, { limit: 1 });
+  state.placeText = text;
+  state.place = best ? { label: best.label, lat: best.lat, lon: best.lon } : null;
+  if (!best) status.textContent = say("unknown_place", { place: text });
+}
+
+let suggesting;
+placeInput.addEventListener("input", () => {
+  clearTimeout(suggesting);
+  suggesting = setTimeout(async () => {
+    const options = await findPlaces(placeInput.value, { limit: 8 });
+    $("#place-options").replaceChildren(...options.map((p) => Object.assign(element("option"), { value: p.label })));
+  }, 80);
+});
+
+placeInput.addEventListener("change", async () => {
+  await choosePlace(placeInput.value.trim());
+  commit(true);
+});
+
+radiusSelect.addEventListener("change", () => {
+  state.radius = parseFloat(radiusSelect.value);
+  commit(true);
+});
+
+$("[data-locate]").addEventListener("click", async () => {
+  status.textContent = say("locating");
+  try {
+    const here = await currentPosition();
+    state.place = { label: say("my_location"), ...here };
+    placeInput.value = state.place.label;
+    commit(true);
+  } catch (error) {
+    status.textContent = say(error.reason in words ? error.reason : "unavailable");
+  }
+});
+
+more.addEventListener("click", showMore);
+
+$("[data-facets-toggle]").addEventListener("click", (event) => {
+  const open = event.currentTarget.getAttribute("aria-expanded") !== "true";
+  event.currentTarget.setAttribute("aria-expanded", String(open));
+  facetList.classList.toggle("facets--open", open);
+});
+
+window.addEventListener("popstate", () => {
+  state = readState(new URLSearchParams(location.search));
+  showState();
+  run();
+});
+
+// Start
+
+for (const { km, label } of radiusChoices()) {
+  radiusSelect.append(Object.assign(element("option", "", label), { value: String(km) }));
+}
+// The default is the first choice of at least 25 km (15 miles where miles are used).
+radiusSelect.value = [...radiusSelect.options].find((o) => parseFloat(o.value) >= DEFAULT_RADIUS - 1)?.value ?? "";
+if (!new URLSearchParams(location.search).has("r")) state.radius = parseFloat(radiusSelect.value) || DEFAULT_RADIUS;
+for (const node of document.querySelectorAll("[data-js-only]")) node.hidden = false;
+if (state.placeText && !state.place) await choosePlace(state.placeText);
+showState();
+run();
