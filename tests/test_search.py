@@ -243,3 +243,19 @@ def test_the_search_index_is_built_offline_and_is_compact(site):
     libraries = json.loads((output / "search" / "libraries.json").read_text())
     assert len(libraries) == len(list((ROOT / "content" / "libraries").glob("*.yml")))
     assert all(len(point) == 2 for point in libraries.values())
+
+
+def test_search_works_under_a_sub_path(tmp_path, page):
+    """As on GitHub Pages project sites: https://example.github.io/directory/."""
+    served = tmp_path / "srv"
+    build(ROOT / "tests" / "fixtures" / "site", served / "directory")
+    page.route(re.compile(r"^https://tile\.openstreetmap\.org/"), lambda route: route.fulfill(body=PIXEL, content_type="image/png"))
+    with serve(served) as base:
+        page.goto(f"{base}directory/search/?q=python")
+        wait_for_results(page)
+        assert results(page) == ["Python for beginners"]
+        page.locator("[data-results] .card__title a").first.click()
+        page.wait_for_load_state()
+        assert urlparse(page.url).path == "/directory/circles/riverside-python-2026-11/"
+        assert page.locator("h1").inner_text() == "Python for beginners"
+        page.goto("about:blank")  # leave before the server stops, so no request is cut off
