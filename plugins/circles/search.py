@@ -79,9 +79,9 @@ def write_search(directory: Directory, settings: dict[str, Any], output: Path) -
     (folder / "libraries.json").write_text(json.dumps(points, sort_keys=True, separators=(",", ":")), encoding="utf-8")
 
 
-def search_facets(texts: Texts) -> dict[str, str]:
-    """Facet keys and their translated headings, for the search page."""
-    return {key: texts.gettext(heading) for key, heading in FACETS.items()}
+def search_facets(texts: Texts) -> list[list[str]]:
+    """``[key, heading]`` of each facet in display order (a list: JSON objects lose their order)."""
+    return [[key, texts.gettext(heading)] for key, heading in FACETS.items()]
 
 
 def search_messages(texts: Texts) -> dict[str, str]:

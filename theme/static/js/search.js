@@ -6,7 +6,8 @@ import { currentPosition, distanceKm, findPlaces, formatDistance, radiusChoices 
 const form = document.querySelector("[data-search]");
 const root = new URL(document.documentElement.dataset.root || "./", location.href);
 const words = JSON.parse(form.dataset.messages);
-const headings = JSON.parse(form.dataset.facets);
+const facetOrder = JSON.parse(form.dataset.facets); // [[key, heading], …] in display order
+const headings = Object.fromEntries(facetOrder);
 const $ = (selector) => document.querySelector(selector);
 const query = $("#q");
 const placeInput = $("#place");
@@ -172,7 +173,7 @@ function render(id, loaded, rest, { count = 0, none = "none" } = {}) {
   more.hidden = pending.length === 0;
   if (!count) status.textContent = say(none, { radius: radiusLabel(), place: placeName() });
   else if (state.place) status.textContent = say("near", { count: plural(count), radius: radiusLabel(), place: placeName() });
-  else status.textContent = plural(count) + (state.filters.status ? "" : ` ${say("past_hidden")}`);
+  else status.textContent = plural(count) + (state.filters.status ? "" : `. ${say("past_hidden")}`);
   announce();
 }
 
@@ -238,7 +239,7 @@ function localTime(meta) {
 
 function renderFacets(counts, totals) {
   const groups = [];
-  for (const [key, heading] of Object.entries(headings)) {
+  for (const [key, heading] of facetOrder) {
     const values = Object.keys(totals?.[key] ?? {}).sort((a, b) => a.localeCompare(b));
     if (!values.length) continue;
     const fieldset = element("fieldset", "facet");
@@ -251,6 +252,8 @@ function renderFacets(counts, totals) {
       box.value = value;
       box.checked = (state.filters[key] || []).includes(value);
       const count = counts?.[key]?.[value] ?? 0;
+      // Long facets (topics, networks) list only what can still match, and what is ticked.
+      if (values.length > 8 && !count && !box.checked) continue;
       label.append(box, ` ${value} `, element("span", "facet__count", `(${count})`));
       if (!count && !box.checked) label.classList.add("facet__option--empty");
       fieldset.append(label);
