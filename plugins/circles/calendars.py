@@ -1,0 +1,241 @@
+"""Export stage: iCalendar (.ics) files for every circle and for each list of circles.
+
+Files, beside the page each one belongs to (paths relative to the site root):
+
+- ``circles/<id>/circle.ics``: one circle, whatever its status; a cancelled circle
+  keeps its events with ``STATUS:CANCELLED`` so that a calendar which has it shows why.
+- ``libraries/<id>/circles.ics`` and ``networks/<id>/circles.ics``: every circle of the
+  library or network, past and cancelled ones too, as on their pages.
+- ``upcoming/circles.ics``: the current circles (open, full, in progress) only.
+
+How a schedule becomes events, so that a calendar expands to exactly the dates the page
+lists (tests/test_calendars.py checks that for every circle):
+
+- Weekly: one VEVENT whose DTSTART/DTEND are the first meeting, in the circle's time
+  zone (so wall-clock times survive daylight-saving changes), ``RRULE:FREQ=WEEKLY;
+  BYDAY=…;COUNT=n`` over every weekday slot from the first to the last meeting, and
+  ``EXDATE`` for the skipped dates among those slots.
+- A list of dates (or anything a weekly rule would not reproduce): one VEVENT per meeting,
+  because RDATE is ignored by several calendar apps.
+
+UIDs come from the record id and the site's address, DTSTAMP from the build date, and
+VTIMEZONEs from the zoneinfo data, so the same records and build date give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, Timezone, vDDDTypes, vDuration, vText
+
+from .i18n import Texts, _
+from .models import Circle, Directory
+from .settings import directory_settings
+
+PRODID = "-//Learning Circles Directory//Calendars//EN"
+#: iCalendar's weekday codes, Monday first like ``date.weekday()``.
+BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+#: The site is rebuilt daily, so subscribers need not ask more often.
+REFRESH = dt.timedelta(days=1)
+#: Standing in for the site's host in UIDs when SITEURL is not an absolute address.
+LOCAL_HOST = "learning-circles-directory"
+END = b"END:VCALENDAR\r\n"
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every calendar of one build shares."""
+
+    root: str  # absolute SITEURL without a trailing slash, or "" when links are relative
+    host: str  # the right-hand side of every UID
+    stamp: dt.datetime  # DTSTAMP: midnight UTC of the build date
+    texts: Texts
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any], build_date: dt.date) -> Site:
+        siteurl = (settings.get("SITEURL") or "").rstrip("/")
+        # Only an absolute address is one a calendar app can fetch or link back to.
+        root = siteurl if urlsplit(siteurl).scheme in ("http", "https") else ""
+        parts = urlsplit(root)
+        return cls(root=root, host=(parts.netloc + parts.path) or LOCAL_HOST,
+                   stamp=dt.datetime.combine(build_date, dt.time(0), dt.UTC),
+                   texts=Texts(directory_settings(settings)["locale"]))
+
+    def url(self, path: str) -> str:
+        """The absolute URL of a path of the site, or "" when the site has no absolute address."""
+        return f"{self.root}/{path}" if self.root else ""
+
+
+def weekly_exdates(circle: Circle) -> list[dt.date] | None:
+    """The dates a weekly rule from the first to the last meeting must leave out to give
+    exactly the circle's meetings; None when no such rule does (a list of dates, one meeting).
+
+    The rule may leave out only skipped dates, so a list of dates that happens to fall
+    every other week stays a list rather than becoming a rule with many exceptions.
+    """
+    meetings = circle.meetings
+    first = meetings[0]
+    if len(meetings) < 2 or any(m.start.time() != first.start.time() or m.end - m.start != first.end - first.start
+                                for m in meetings):
+        return None
+    start, end = first.start.date(), meetings[-1].start.date()
+    slots = [day for n in range((end - start).days + 1)
+             if (day := start + dt.timedelta(days=n)).weekday() in circle.weekdays]
+    held = {m.start.date() for m in meetings}
+    missing = [day for day in slots if day not in held]
+    if not held <= set(slots) or not set(missing) <= set(circle.skipped):
+        return None
+    return missing
+
+
+def circle_events(circle: Circle, site: Site) -> list[Event]:
+    """The VEVENTs of one circle: a weekly series, or one event per meeting."""
+    exdates = weekly_exdates(circle)
+    first = circle.first_meeting
+    if exdates is not None:
+        event = _event(circle, site, f"{circle.id}@{site.host}", first.start, first.end)
+        count = len(circle.meetings) + len(exdates)
+        event.add("rrule", {"freq": "WEEKLY", "count": count, "byday": [BYDAY[d] for d in circle.weekdays]})
+        if exdates:
+            event.add("exdate", [dt.datetime.combine(day, first.start.timetz()) for day in exdates])
+        return [event]
+    if len(circle.meetings) == 1:
+        return [_event(circle, site, f"{circle.id}@{site.host}", first.start, first.end)]
+    return [_event(circle, site, f"{circle.id}-{m.start:%Y%m%d}@{site.host}", m.start, m.end) for m in circle.meetings]
+
+
+def _event(circle: Circle, site: Site, uid: str, start: dt.datetime, end: dt.datetime) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", site.stamp)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", circle.title, parameters={"LANGUAGE": circle.language})
+    event.add("description", description(circle, site))
+    event.add("status", "CANCELLED" if circle.status == "cancelled" else "CONFIRMED")
+    event.add("location", location(circle, site.texts))
+    library = circle.library
+    if library and library.latitude is not None and library.longitude is not None:
+        event.add("geo", (round(library.latitude, 6), round(library.longitude, 6)))
+    if site.root:
+        event.add("url", site.url(circle.url))
+    return event
+
+
+def location(circle: Circle, texts: Texts) -> str:
+    """Room, library and postal address on one line; "Online" for a circle without a library."""
+    library = circle.library
+    if library is None:
+        return texts.gettext("Online")
+    return ", ".join(part for part in (circle.room, library.name, *library.address.lines) if part)
+
+
+def description(circle: Circle, site: Site) -> str:
+    """The schedule in words, the course, and the circle's page (where to sign up)."""
+    course = circle.course
+    texts = site.texts
+    lines = [circle.schedule_text,
+             texts.gettext("Course: %(title)s, by %(provider)s") % {"title": course.title, "provider": course.provider}
+             if course.provider else texts.gettext("Course: %(title)s") % {"title": course.title}]
+    if circle.status == "cancelled":
+        lines.insert(0, texts.gettext("This circle has been cancelled."))
+    page = site.url(circle.url)
+    if page:
+        lines.append(page)
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One circle's events, serialized once: a circle is in up to four calendars, and
+    writing events is most of the time calendars take."""
+
+    circle: Circle
+    data: bytes  # the VEVENTs, each a self-contained run of lines
+    tzid: str | None  # the TZID the events use; None when they are in UTC
+
+    @classmethod
+    def of(cls, circle: Circle, site: Site) -> Entry:
+        data = b"".join(event.to_ical() for event in circle_events(circle, site))
+        return cls(circle, data, vDDDTypes(circle.first_meeting.start).params.get("TZID"))
+
+
+def calendar(name: str, entries: list[Entry], site: Site, path: str, page: str) -> bytes:
+    """A VCALENDAR named ``name`` with the entries' events, published at ``path``, about ``page``."""
+    head = Calendar()
+    head.add("prodid", PRODID)
+    head.add("version", "2.0")
+    head.add("calscale", "GREGORIAN")
+    head.add("method", "PUBLISH")
+    # icalendar 7.3 writes NAME and X-WR-CALNAME unescaped (a newline in a title would break
+    # the file), so they are given as TEXT. Many apps read only X-WR-CALNAME, older than NAME.
+    head.add("name", vText(name))
+    head.add("x-wr-calname", vText(name))
+    head.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    head.add("x-published-ttl", vDuration(REFRESH))
+    if site.root:
+        head.add("url", site.url(page))
+        head.add("source", site.url(path), parameters={"VALUE": "URI"})
+    data = head.to_ical()
+    assert data.endswith(END)
+    return b"".join([data.removesuffix(END), *_timezones(entries), *(entry.data for entry in entries), END])
+
+
+def _timezones(entries: list[Entry]) -> list[bytes]:
+    """A VTIMEZONE for every TZID the events use, before them as RFC 5545 asks.
+
+    Each covers whole years around the meetings, so it depends only on the records.
+    """
+    zones = sorted({entry.tzid for entry in entries if entry.tzid})
+    if not zones:
+        return []
+    first = min(entry.circle.first_meeting.start.year for entry in entries)
+    last = max(entry.circle.last_meeting.end.year for entry in entries)
+    return [_timezone(tzid, first, last) for tzid in zones]
+
+
+@lru_cache(maxsize=1024)
+def _timezone(tzid: str, first_year: int, last_year: int) -> bytes:
+    # Computing transitions takes a millisecond; thousands of circles share a few zones.
+    zone = Timezone.from_tzinfo(ZoneInfo(tzid), tzid, dt.date(first_year, 1, 1), dt.date(last_year + 1, 1, 1))
+    return zone.to_ical()
+
+
+def circle_calendar(circle: Circle, settings: dict[str, Any], build_date: dt.date) -> bytes:
+    """The .ics of one circle."""
+    site = Site.from_settings(settings, build_date)
+    return calendar(circle.title, [Entry.of(circle, site)], site, circle_path(circle), circle.url)
+
+
+def circle_path(circle: Circle) -> str:
+    return f"{circle.url}circle.ics"
+
+
+def list_path(owner_url: str) -> str:
+    """Where the calendar of the circles listed on a page (``libraries/x/``, ``upcoming/``) is."""
+    return f"{owner_url}circles.ics"
+
+
+def write_calendars(directory: Directory, settings: dict[str, Any], output: Path) -> None:
+    """Write every circle's, library's and network's calendar and the upcoming circles' one."""
+    site = Site.from_settings(settings, directory.build_date)
+    entries = {circle.id: Entry.of(circle, site) for circle in directory.circles}
+
+    def write(name: str, circles: list[Circle], path: str, page: str) -> None:
+        target = output / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(calendar(name, [entries[c.id] for c in circles], site, path, page))
+
+    for circle in directory.circles:
+        write(circle.title, [circle], circle_path(circle), circle.url)
+    for records, label in ((directory.libraries, _("Learning circles at %(name)s")),
+                           (directory.networks, _("Learning circles of %(name)s"))):
+        for record in records:
+            write(site.texts.gettext(label) % {"name": record.name}, record.circles, list_path(record.url), record.url)
+    write(site.texts.gettext("Upcoming learning circles"), directory.upcoming, list_path("upcoming/"), "upcoming/")
