@@ -30,4 +30,6 @@ def build_directory(settings: dict[str, Any]) -> Directory:
         log.warning("%s:%d: %s: %s — %s", problem.path, problem.line, problem.field, problem.message, problem.hint)
     from .enrich import enrich
 
-    return enrich(data, build_date(settings), Texts(options["locale"]), cache)
+    directory = enrich(data, build_date(settings), Texts(options["locale"]), cache)
+    directory.rows = data.rows  # kept for the open data, which publishes the records as written
+    return directory

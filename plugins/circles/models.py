@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 #: Circle statuses, in the order listings show them.
 STATUSES = ("open", "full", "in_progress", "completed", "cancelled")
@@ -174,3 +175,5 @@ class Directory:
     upcoming: list[Circle]  # open, full or in progress; soonest next meeting first
     past: list[Circle]  # completed or cancelled; most recent first
     online: list[Circle]  # circles with no library, any status, current first
+    #: The validated rows by kind and id, as contributors wrote them: the open data publishes these.
+    rows: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)

@@ -217,6 +217,7 @@ class DirectoryGenerator(Generator):
             self.write_listing(writer, kind, getattr(directory, kind))
         self.write_topics(writer, directory)
         self.write_not_found(writer)
+        self.write_data(writer)
         write_exports(directory, self.settings, Path(self.output_path))
 
     def write(self, writer, url: str, template: str, **context):
@@ -272,3 +273,11 @@ class DirectoryGenerator(Generator):
     def write_not_found(self, writer):
         # Served at any missing URL, so its links must not be relative to where it sits.
         writer.write_file("404.html", self.get_template("404"), self.context, relative_urls=False, page_url=None)
+
+    def write_data(self, writer):
+        """The open data page, describing data/ from the descriptor that is published there."""
+        from .opendata import published_descriptor, site_url
+
+        package = published_descriptor(self.settings, self.directory.build_date)
+        self.write(writer, "data/", "data", section="data", package=package,
+                   package_url=site_url(self.settings, "data/datapackage.json"))
