@@ -16,6 +16,7 @@ from .models import Directory
 def write_exports(directory: Directory, settings: dict[str, Any], output: Path) -> None:
     from .calendars import write_calendars
     from .feeds import write_feeds
+    from .flyers import write_flyers
     from .opendata import write_opendata
     from .places import write_places
     from .search import write_search
@@ -23,6 +24,7 @@ def write_exports(directory: Directory, settings: dict[str, Any], output: Path) 
     write_search(directory, settings, output)
     write_places(settings, output)
     copy_assets(settings, output)
+    write_flyers(directory, settings, output)
     write_opendata(directory, settings, output)
     write_feeds(directory, settings, output)
     write_calendars(directory, settings, output)

@@ -210,6 +210,7 @@ class DirectoryGenerator(Generator):
     def generate_output(self, writer):
         directory = self.directory
         self.write(writer, "", "index", section="home", upcoming=directory.upcoming[: self.options["upcoming_on_home"]])
+        self.write_embeds_and_flyers(writer, directory)
         self.write_records(writer, directory)
         self.write_networks(writer, directory)
         self.write_browse(writer, directory)
@@ -241,6 +242,21 @@ class DirectoryGenerator(Generator):
             current, past = split_current(library.circles)
             place = places.get(library.id)
             self.write(writer, library.url, "library", library=library, place=place, current=current, past=past)
+
+    def write_embeds_and_flyers(self, writer, directory: Directory):
+        """Embeds for other websites (embeds.py) and printable flyers (flyers.py, which adds QR codes and PDFs).
+
+        Runs before the circle pages, which link to the PDFs only when this build makes them.
+        """
+        from .embeds import embed_pages
+        from .flyers import flyer_context, pdfs_possible
+
+        pdfs = self.env.globals["flyer_pdfs"] = pdfs_possible(self.settings)
+        for embed in embed_pages(directory):
+            self.write(writer, embed.url, "embed", embed=embed)
+        for circle in directory.circles:
+            self.write(writer, f"{circle.url}flyer/", "flyer", circle=circle,
+                       flyer=flyer_context(circle, self.settings, pdfs))
 
     def write_networks(self, writer, directory: Directory):
         self.write(writer, "networks/", "networks", section="networks")
