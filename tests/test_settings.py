@@ -11,7 +11,7 @@ from .conftest import build
 
 def test_defaults_are_merged():
     assert directory_settings({"DIRECTORY": {"sample": True}}) == {
-        "locale": "en", "sample": True, "content": "content", "upcoming_on_home": 12}
+        "locale": "en", "sample": True, "content": "content", "upcoming_on_home": 12, "flyer_pdfs": True}
 
 
 def test_unknown_keys_are_named():
