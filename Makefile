@@ -7,7 +7,7 @@ OUTPUT := output
 # Builds in CI and tests are quiet; set V=1 for Pelican's full log.
 PELICAN_FLAGS := $(if $(V),--verbose,--quiet)
 
-.PHONY: html publish serve test lint validate docs expected messages clean
+.PHONY: html publish serve test lint validate docs expected messages bench clean
 
 $(STAMP): pyproject.toml requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -45,6 +45,9 @@ docs: $(STAMP)  ## regenerate docs/records.md from schema/
 
 expected: $(STAMP)  ## regenerate the expected-output site in tests/expected/ (review its diff like code)
 	$(BIN)/python -m tests.expected_site
+
+bench: $(STAMP)  ## search benchmark on 10,000 synthetic circles; writes benchmarks/SEARCH.md (slow: builds the whole site)
+	$(BIN)/python -m benchmarks.search_bench
 
 messages: $(STAMP)  ## extract the site's words into a catalogue for translators
 	$(BIN)/pybabel extract --mapping babel.cfg --omit-header --sort-by-file --output build/messages.pot .
