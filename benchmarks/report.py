@@ -92,7 +92,7 @@ def summary(r: Results) -> list[str]:
 
 
 def per_query(r: Results) -> list[str]:
-    lines = [row("query", "circles found", "typing pause", "map markers", "first time", "warm median", "fresh context",
+    lines = [row("query", "circles found", "until the search starts", "map markers", "first time", "warm median", "fresh context",
                  "bytes, cold (gzip)", "files fetched, cold"),
              row("---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---")]
     for i, query in enumerate(r.queries):
@@ -186,20 +186,21 @@ def reading(r: Results, median_session: Session) -> list[str]:
     chunks = sum(1 for f in r.sessions[0].fetches if f.phase == "load" and f.kind == "index chunk")
     alone = {setup: statistics.median(found["times"]) for setup, found in r.alone.items()}
     notes = []
-    if chunks:
-        notes.append(f"- The initial load fetches {chunks} of the {count_kind(r.bundle, 'index chunk')} index chunks: "
-                     "the page starts with an empty query, and Pagefind loads every chunk for an empty term, so later "
-                     "searches fetch only fragments.")
-    notes.append(f"- Pagefind alone: one search takes {ms(alone['one'])} with one filter loaded, {ms(alone['filters'])} "
-                 f"with every filter loaded and {ms(alone['chunks'])} with every index chunk too (medians).")
+    every_chunk = count_kind(r.bundle, "index chunk")
+    notes.append(f"- The initial load fetches {chunks} of the {every_chunk} index chunks"
+                 + (": all of them, as Pagefind does for an empty search term." if chunks == every_chunk else "."))
+    notes.append(f"- Pagefind alone: one search takes {ms(alone['one'])} with one filter loaded, {ms(alone['facets'])} "
+                 f"with the facets' filters loaded as search.js does, and {ms(alone['filters'])} with the library "
+                 "filter too (medians).")
     cpus, before = int(r.machine.get("CPUs (nproc)") or 1), r.loads[0]
     if before > cpus / 2:  # later readings include the benchmark's own build and browser
         notes.append(f"- Other processes were using the CPU when the benchmark started (load average {before:.1f} "
                      f"on {cpus} CPUs): times are likely longer than on a quiet machine.")
     return [
         f"- Keystroke to results: median {ms(drawn)} ({verdict(drawn, TARGET_MS, ms)}). Of that, a median "
-        f"{ms(pause)} passes before the search starts (search.js waits for typing to pause) and {ms(markers)} goes "
-        f"to the map's markers; Pagefind's searches, the fragments and drawing the list and facets take the rest. "
+        f"{ms(pause)} passes before the search starts and {ms(markers)} goes "
+        f"to the map's markers; Pagefind's search, the fragments and drawing the list take the rest (the facets' "
+        "counts are drawn after the list). "
         f"Slowest: {slow.query!r} at {ms(slow.drawn)}.",
         f"- One search from a cold cache: median {kb(gz)} ({verdict(gz, TARGET_BYTES, kb)}); the largest part is "
         f"{top[0]} files, {kb(top[1])} of the median search.",
@@ -236,7 +237,8 @@ def markdown(r: Results) -> str:
         "## Pagefind alone",
         "The typed queries searched with Pagefind's JavaScript API in a page without search.js, hiding past "
         "circles as the search page does, in a fresh context for each line; no facets are drawn. search.js runs "
-        "one such search per keystroke, one more to count Status, and one more for each facet chosen.",
+        "one such search per keystroke and draws the list; then one more to count Status, and one more for each "
+        "facet chosen, for the facets' counts.",
         "\n".join(alone_table(r)), "## Where the bytes go", "\n".join(kinds), "\n".join(bundle_table(r)),
         "## Machine", "\n".join(machine),
     ]

@@ -50,7 +50,8 @@ def build_site(content: Path, output: Path) -> float:
         "PATH": str(content), "OUTPUT_PATH": str(output), "BUILD_DATE": synth.BUILD_DATE,
         "THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")], "DELETE_OUTPUT_DIRECTORY": True,
     })
-    settings["DIRECTORY"] = {**settings.get("DIRECTORY", {}), "sample": False}
+    # Flyer PDFs (two per circle) are most of a full build's time and nothing to do with search.
+    settings["DIRECTORY"] = {**settings.get("DIRECTORY", {}), "sample": False, "flyer_pdfs": False}
     start = time.perf_counter()
     Pelican(settings).run()
     return time.perf_counter() - start

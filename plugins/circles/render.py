@@ -24,7 +24,7 @@ from .export import write_exports
 from .i18n import Texts
 from .models import Circle, Directory, Place
 from .problems import CirclesError
-from .search import search_data, search_facets, search_messages
+from .search import EVERY_CIRCLE, first_view, search_data, search_facets, search_messages
 from .settings import directory_settings, map_settings
 
 log = logging.getLogger(__name__)
@@ -281,7 +281,7 @@ class DirectoryGenerator(Generator):
         """The search page, and the topic and language pages that stand in for it without JavaScript."""
         topics, languages = group_topics(directory, self.texts)
         self.write(writer, "search/", "search", section="search", topics=topics, facets=search_facets(self.texts),
-                   messages=search_messages(self.texts))
+                   messages=search_messages(self.texts), every=EVERY_CIRCLE, first=first_view(directory, self.texts))
         self.write(writer, "topics/", "topics", section="topics", topics=topics, languages=languages)
         for topic in (*topics, *languages):
             self.write_listing(writer, "topic", topic.circles, topic.url, section="topics", topic=topic)

@@ -31,6 +31,9 @@ FACETS = {
 STATUS_GROUPS = {"open": _("Sign-up open"), "full": _("Full"), "in_progress": _("In progress"),
                  "completed": _("Past"), "cancelled": _("Past")}
 TIMES = ((12, _("Morning")), (17, _("Afternoon")), (24, _("Evening")))
+#: A word on every circle page, hidden from view. Searching it lists every circle from one
+#: small index chunk, where Pagefind's filter-only search (an empty term) fetches every chunk.
+EVERY_CIRCLE = "zqxcircle"
 
 
 def time_of_day(hour: int) -> str:
@@ -66,7 +69,7 @@ def search_data(circle: Circle, texts: Texts) -> dict[str, Any]:
         "network": [circle.network.name] if circle.network else [],
         "library": [library.id] if library else [],
     }
-    return {"meta": meta, "filters": filters, "sort": {"start": first.isoformat()}}
+    return {"meta": meta, "filters": filters, "sort": {"start": first.isoformat()}, "every": EVERY_CIRCLE}
 
 
 def write_search(directory: Directory, settings: dict[str, Any], output: Path) -> None:
@@ -77,6 +80,28 @@ def write_search(directory: Directory, settings: dict[str, Any], output: Path) -
     folder = output / "search"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "libraries.json").write_text(json.dumps(points, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+
+
+def first_view(directory: Directory, texts: Texts, page: int = 20) -> dict[str, Any]:
+    """What the search page shows before anything is typed, worked out here rather than searched
+    in the browser: the first upcoming and current circles, soonest first, and each facet's counts.
+
+    The counts are those of the browser's own searches: Status over every circle (it is the facet
+    that hides past circles), every other facet over circles that are not past.
+    """
+    entries = sorted(((c, search_data(c, texts)) for c in directory.circles), key=lambda e: (e[1]["sort"]["start"], e[0].id))
+    past = texts.gettext(STATUS_GROUPS["completed"])
+    showing = [(c, data) for c, data in entries if data["filters"]["status"] != [past]]
+    counts: dict[str, dict[str, int]] = {key: {} for key in FACETS}
+    totals: dict[str, dict[str, int]] = {key: {} for key in FACETS}
+    for _circle, data in entries:
+        for key in FACETS:
+            for value in data["filters"][key]:
+                totals[key][value] = totals[key].get(value, 0) + 1
+                if key == "status" or data["filters"]["status"] != [past]:
+                    counts[key][value] = counts[key].get(value, 0) + 1
+    return {"count": len(showing), "results": [{"url": c.url, "meta": data["meta"]} for c, data in showing[:page]],
+            "counts": counts, "totals": totals}
 
 
 def search_facets(texts: Texts) -> list[list[str]]:

@@ -7,6 +7,7 @@ const form = document.querySelector("[data-search]");
 const root = new URL(document.documentElement.dataset.root || "./", location.href);
 const words = JSON.parse(form.dataset.messages);
 const facetOrder = JSON.parse(form.dataset.facets); // [[key, heading], …] in display order
+const first = JSON.parse(form.dataset.first); // {count, results, counts, totals}: the page before any search
 const headings = Object.fromEntries(facetOrder);
 const $ = (selector) => document.querySelector(selector);
 const query = $("#q");
@@ -26,6 +27,7 @@ let state = readState(new URLSearchParams(location.search));
 let latest = 0; // the newest search; answers to older ones are dropped
 let shown = []; // results with their data, in display order
 let pending = []; // results not loaded yet ("Show more")
+let moreFromSearch = false; // the first view's "Show more" searches for the rest
 
 function say(key, fields = {}) {
   return (words[key] ?? key).replace(/\{(\w+)\}/g, (_, name) => String(fields[name] ?? ""));
@@ -79,12 +81,16 @@ function showState() {
 
 // Searching
 
+// Every circle page carries this hidden word: searching it lists them all from one small index
+// chunk. Pagefind's own way, an empty term, would fetch the whole word index first.
+const EVERY = form.dataset.every;
+const FACET_KEYS = facetOrder.map(([key]) => key);
+
 async function loadPagefind() {
   if (!pagefind) {
     pagefind = await import(new URL("pagefind/pagefind.js", root).href);
     await pagefind.options({ baseUrl: root.pathname });
     await pagefind.init();
-    await pagefind.filters(); // loads every facet's values, so each search counts them all
   }
   return pagefind;
 }
@@ -107,37 +113,76 @@ function pagefindFilters(nearby, without = null) {
   return filters;
 }
 
+function searchOptions(nearby, without = null) {
+  return { filters: pagefindFilters(nearby, without), sort: state.q ? undefined : { start: "asc" } };
+}
+
 // Counts for each facet: from the search itself, except for facets that narrow it, whose
 // values are counted by a search without them ("Spanish (6)" stays 6 once "French" is chosen).
-async function facetCounts(engine, search, nearby) {
-  const counts = { ...search.filters };
-  const narrowing = new Set([...Object.keys(state.filters), "status"]);
-  for (const key of narrowing) {
-    const other = await engine.search(state.q || null, { filters: pagefindFilters(nearby, key) });
-    counts[key] = other.filters[key];
+// They are counted in a worker (counts.js), so that typing is never kept waiting for them.
+let counter;
+function askCounter(job) {
+  if (!counter) {
+    counter = new Worker(new URL("counts.js", import.meta.url), { type: "module" });
+    counter.addEventListener("message", ({ data }) => {
+      if (data.error) console.error(data.error);
+      drawFacets(data.id, data.counts ?? {}, data.totals ?? {});
+    });
   }
-  return counts;
+  counter.postMessage({ bundle: new URL("pagefind/", root).href, baseUrl: root.pathname, every: EVERY, facets: FACET_KEYS, ...job });
+}
+
+function requestCounts(id, nearby) {
+  const without = {};
+  for (const key of new Set([...Object.keys(state.filters), "status"])) without[key] = pagefindFilters(nearby, key);
+  const { filters, sort } = searchOptions(nearby);
+  askCounter({ id, term: state.q || EVERY, filters, sort, without });
+}
+
+// Once the page is drawn and idle, get Pagefind ready in both threads, so that the first
+// keystroke only fetches what its own words need.
+function getReady() {
+  loadPagefind().catch(() => {});
+  askCounter({ id: 0 });
 }
 
 function pastLabel() {
   return say("past");
 }
 
-async function run() {
+function isFirstView() {
+  return !state.q && !state.place && !state.placeText && !Object.keys(state.filters).length;
+}
+
+// Before anything is asked, the page shows what the build worked out (data-first): the soonest
+// circles and every facet's counts, without fetching the search index at all.
+function showFirstView() {
   const id = ++latest;
   list.setAttribute("aria-busy", "true");
+  render(id, first.results.map(({ url, meta }) => ({ url: new URL(url, root).href, meta })), null, { count: first.count });
+  more.hidden = first.count <= first.results.length;
+  moreFromSearch = true;
+  drawFacets(id, first.counts, first.totals);
+}
+
+// The list first, then the facets' counts: a keystroke's results are not kept waiting for the
+// searches that counting takes. A newer search drops whatever an older one still draws.
+async function run() {
+  if (isFirstView()) return showFirstView();
+  const id = ++latest;
+  moreFromSearch = false;
+  list.setAttribute("aria-busy", "true");
+  facetList.setAttribute("aria-busy", "true");
   status.textContent = say("searching");
   try {
     const engine = await loadPagefind();
     const nearby = state.place ? await nearbyLibraries(state.place, state.radius) : null;
-    if (nearby && !nearby.length) return render(id, [], null, { none: "none_near" });
-    const search = await engine.search(state.q || null, {
-      filters: pagefindFilters(nearby),
-      sort: state.q ? undefined : { start: "asc" },
-    });
-    const counts = await facetCounts(engine, search, nearby);
+    if (nearby && !nearby.length) {
+      render(id, [], null, { none: "none_near" });
+      return drawFacets(id, {}, {});
+    }
+    const search = await engine.search(state.q || EVERY, searchOptions(nearby));
     if (id !== latest) return;
-    renderFacets(counts, search.totalFilters);
     let results = search.results;
     let loaded = [];
     if (nearby) {
@@ -151,12 +196,20 @@ async function run() {
       results = results.slice(PAGE);
     }
     render(id, loaded, results, { count: search.results.length });
+    requestCounts(id, nearby);
   } catch (error) {
     if (id !== latest) return;
     list.setAttribute("aria-busy", "false");
+    facetList.setAttribute("aria-busy", "false");
     status.textContent = say("unavailable_search");
     console.error(error);
   }
+}
+
+function drawFacets(id, counts, totals) {
+  if (id !== latest) return;
+  renderFacets(counts, totals);
+  facetList.setAttribute("aria-busy", "false");
 }
 
 async function load(result) {
@@ -179,6 +232,13 @@ function render(id, loaded, rest, { count = 0, none = "none" } = {}) {
 
 async function showMore() {
   const id = latest;
+  if (moreFromSearch) {
+    const engine = await loadPagefind();
+    const search = await engine.search(EVERY, searchOptions(null));
+    if (id !== latest) return;
+    pending = search.results.slice(shown.length);
+    moreFromSearch = false;
+  }
   const next = await Promise.all(pending.slice(0, PAGE).map(load));
   if (id !== latest) return;
   pending = pending.slice(PAGE);
@@ -281,21 +341,22 @@ function placeName() {
 
 // Events
 
-let typing;
 function commit(push) {
   writeState({ push });
   return run();
 }
 
+// Every keystroke searches at once: a search takes a few milliseconds, and an answer that a
+// newer keystroke overtakes is dropped before its fragments are fetched.
 query.addEventListener("input", () => {
-  state.q = query.value.trim();
-  clearTimeout(typing);
-  typing = setTimeout(() => commit(false), 60);
+  const q = query.value.trim();
+  if (q === state.q) return;
+  state.q = q;
+  commit(false);
 });
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  clearTimeout(typing); // this search replaces the one typing had scheduled
   state.q = query.value.trim();
   await choosePlace(placeInput.value.trim());
   await commit(true);
@@ -356,6 +417,7 @@ $("[data-locate]").addEventListener("click", async () => {
 });
 
 more.addEventListener("click", showMore);
+(window.requestIdleCallback ?? ((then) => setTimeout(then, 200)))(getReady, { timeout: 2000 });
 
 $("[data-facets-toggle]").addEventListener("click", (event) => {
   const open = event.currentTarget.getAttribute("aria-expanded") !== "true";
