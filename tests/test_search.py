@@ -165,7 +165,8 @@ def test_the_whole_flow_works_by_keyboard(site, tab):
 
 
 @pytest.mark.parametrize("path", ["", "search/?q=python", "circles/tpl-north-york-python-essentials-2027-01/",
-                                  "topics/", "libraries/tpl-north-york-central/"])
+                                  "topics/", "libraries/tpl-north-york-central/", "toolkit/planning-checklist/",
+                                  "toolkit/templates/sign-in-sheet/", "toolkit/downloads/"])
 def test_no_accessibility_violations(site, browser, path):
     if not AXE.exists():
         if os.environ.get("CI"):

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
@@ -25,7 +26,9 @@ from .i18n import Texts
 from .models import Circle, Directory, Place
 from .problems import CirclesError
 from .search import EVERY_CIRCLE, first_view, search_data, search_facets, search_messages
-from .settings import directory_settings, map_settings
+from .settings import content_root, directory_settings, map_settings
+from .toolkit import Toolkit, load_toolkit
+from .toolkit_files import make_downloads, write_downloads
 
 log = logging.getLogger(__name__)
 
@@ -204,6 +207,8 @@ class DirectoryGenerator(Generator):
             raise SystemExit(1) from None
         self.context["directory"] = self.directory
         self.options = directory_settings(self.settings)
+        self.toolkit = self.load_toolkit()
+        self.context["toolkit"] = self.toolkit
         self.texts = Texts(self.options["locale"])
         configure_environment(self.env, self.options, self.settings["SITEURL"], self.directory.build_date)
 
@@ -219,6 +224,7 @@ class DirectoryGenerator(Generator):
         self.write_topics(writer, directory)
         self.write_not_found(writer)
         self.write_data(writer)
+        self.write_toolkit(writer)
         write_exports(directory, self.settings, Path(self.output_path))
 
     def write(self, writer, url: str, template: str, **context):
@@ -289,6 +295,31 @@ class DirectoryGenerator(Generator):
     def write_not_found(self, writer):
         # Served at any missing URL, so its links must not be relative to where it sits.
         writer.write_file("404.html", self.get_template("404"), self.context, relative_urls=False, page_url=None)
+
+    def load_toolkit(self) -> Toolkit | None:
+        try:
+            return load_toolkit(content_root(self.settings) / self.options["toolkit"])
+        except CirclesError as failure:
+            log.critical("%s", failure)
+            raise SystemExit(1) from None
+
+    def write_toolkit(self, writer):
+        """The toolkit's overview, a page per guide and form, the downloads page and the files."""
+        toolkit = self.toolkit
+        if toolkit is None:
+            return
+        output = Path(self.output_path)
+
+        def render(template: str, **context) -> str:
+            return self.get_template(template).render({**self.context, **context})
+
+        items, archive = make_downloads(toolkit, self.settings, output, render)
+        files = SimpleNamespace(items=items, by_url={item.url: item for item in items if item.url}, zip_size=len(archive))
+        self.write(writer, "toolkit/", "toolkit", section="toolkit", files=files)
+        for guide in toolkit.pages:
+            self.write(writer, guide.url, "toolkit_page", section="toolkit", guide=guide, files=files)
+        self.write(writer, "toolkit/downloads/", "toolkit_downloads", section="toolkit", files=files)
+        write_downloads(items, archive, toolkit, output)
 
     def write_data(self, writer):
         """The open data page, describing data/ from the descriptor that is published there."""

@@ -18,6 +18,8 @@ DIRECTORY_DEFAULTS: dict[str, tuple[Any, str]] = {
     "sample": (False, "True when the records are examples: every page then says so."),
     "content": ("content", "Folder holding networks/, libraries/ and circles/, relative to the project."),
     "upcoming_on_home": (12, "How many upcoming circles the home page lists."),
+    "toolkit": ("toolkit", "Folder of the open toolkit's guides and forms, relative to the content folder; the toolkit section is left out when it does not exist."),
+    "toolkit_pdfs": (True, "Print the toolkit's guides and forms to PDF, one file each and one for the whole toolkit; False leaves the PDFs out of the downloads."),
     "flyer_pdfs": (True, "Print each circle's flyer to PDF (A4 and Letter) with WeasyPrint; False skips the PDFs, which take most of the build time of a large directory."),
 }
 
