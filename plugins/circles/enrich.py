@@ -33,7 +33,19 @@ def render_markdown(text: str | None) -> str:
                      link_rel="noopener noreferrer nofollow")
 
 
-def enrich(data: Dataset, today: dt.date, texts: Texts, cache: GeoCache) -> Directory:
+def archive_cutoff(today: dt.date, months: int) -> dt.date:
+    """The day ``months`` before ``today`` (the last day of that month when it is shorter)."""
+    month = today.year * 12 + today.month - 1 - months
+    year, month = divmod(month, 12)
+    for day in range(today.day, 27, -1):
+        try:
+            return dt.date(year, month + 1, day)
+        except ValueError:
+            continue
+    return dt.date(year, month + 1, min(today.day, 28))
+
+
+def enrich(data: Dataset, today: dt.date, texts: Texts, cache: GeoCache, archive_after_months: int = 12) -> Directory:
     rows = data.rows
     sources = {kind: {i: r.path for i, r in recs.items()} for kind, recs in data.records.items()}
     networks = {i: _network(r, sources["networks"][i]) for i, r in sorted(rows["networks"].items())}
@@ -52,11 +64,15 @@ def enrich(data: Dataset, today: dt.date, texts: Texts, cache: GeoCache) -> Dire
     for owner in (*libraries.values(), *networks.values()):
         owner.circles = _listing_order(owner.circles)
 
+    cutoff = archive_cutoff(today, archive_after_months)
+    for circle in circles:
+        circle.archived = not circle.is_current and circle.last_meeting.start.date() < cutoff
     upcoming = sorted((c for c in circles if c.is_current), key=lambda c: c.sort_key)
-    past = sorted((c for c in circles if not c.is_current), key=lambda c: (c.last_meeting.start, c.id), reverse=True)
-    online = _listing_order([c for c in circles if c.library is None])
+    ended = sorted((c for c in circles if not c.is_current), key=lambda c: (c.last_meeting.start, c.id), reverse=True)
+    online = _listing_order([c for c in circles if c.library is None and not c.archived])
     return Directory(today, list(networks.values()), list(libraries.values()), circles,
-                     browse_tree(list(libraries.values()), texts), upcoming, past, online)
+                     browse_tree(list(libraries.values()), texts), upcoming, [c for c in ended if not c.archived],
+                     online, archive=[c for c in ended if c.archived])
 
 
 def _listing_order(circles: list[Circle]) -> list[Circle]:

@@ -139,6 +139,7 @@ class Circle:
     accessibility: str = ""
     listed: dt.date | None = None
     last_verified: dt.date | None = None
+    archived: bool = False  # ended long enough ago to leave the listings and search for the archive
 
     @property
     def url(self) -> str:
@@ -173,7 +174,8 @@ class Directory:
     circles: list[Circle]
     countries: list[Place]
     upcoming: list[Circle]  # open, full or in progress; soonest next meeting first
-    past: list[Circle]  # completed or cancelled; most recent first
+    past: list[Circle]  # completed or cancelled, not yet archived; most recent first
     online: list[Circle]  # circles with no library, any status, current first
+    archive: list[Circle] = field(default_factory=list)  # archived circles, most recent first
     #: The validated rows by kind and id, as contributors wrote them: the open data publishes these.
     rows: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)

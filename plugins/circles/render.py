@@ -99,10 +99,11 @@ def group_topics(directory: Directory, texts: Texts) -> tuple[list[Topic], list[
 
 
 def split_current(circles: Iterable[Circle]) -> tuple[list[Circle], list[Circle]]:
-    """Current (open, full, in progress) and past circles, keeping their order."""
+    """Current (open, full, in progress) and past circles, keeping their order; archived ones are left out."""
     current, past = [], []
     for circle in circles:
-        (current if circle.is_current else past).append(circle)
+        if not circle.archived:
+            (current if circle.is_current else past).append(circle)
     return current, past
 
 
@@ -207,6 +208,7 @@ class DirectoryGenerator(Generator):
             raise SystemExit(1) from None
         self.context["directory"] = self.directory
         self.options = directory_settings(self.settings)
+        self.env.globals["archive_after_months"] = self.options["archive_after_months"]
         self.toolkit = self.load_toolkit()
         self.context["toolkit"] = self.toolkit
         self.texts = Texts(self.options["locale"])
@@ -219,11 +221,12 @@ class DirectoryGenerator(Generator):
         self.write_records(writer, directory)
         self.write_networks(writer, directory)
         self.write_browse(writer, directory)
-        for kind in ("upcoming", "past", "online"):
+        for kind in ("upcoming", "past", "online", "archive"):
             self.write_listing(writer, kind, getattr(directory, kind))
         self.write_topics(writer, directory)
         self.write_not_found(writer)
         self.write_data(writer)
+        self.write_contribute(writer)
         self.write_toolkit(writer)
         write_exports(directory, self.settings, Path(self.output_path))
 
@@ -320,6 +323,13 @@ class DirectoryGenerator(Generator):
             self.write(writer, guide.url, "toolkit_page", section="toolkit", guide=guide, files=files)
         self.write(writer, "toolkit/downloads/", "toolkit_downloads", section="toolkit", files=files)
         write_downloads(items, archive, toolkit, output)
+
+    def write_contribute(self, writer):
+        """List your circle: a form made from schema/ that writes a record and proposes it on GitHub."""
+        from .contribute import URL, contribute_context
+
+        self.write(writer, URL, "contribute", section="contribute",
+                   **contribute_context(self.directory, self.options, self.texts))
 
     def write_data(self, writer):
         """The open data page, describing data/ from the descriptor that is published there."""

@@ -89,7 +89,8 @@ def first_view(directory: Directory, texts: Texts, page: int = 20) -> dict[str, 
     The counts are those of the browser's own searches: Status over every circle (it is the facet
     that hides past circles), every other facet over circles that are not past.
     """
-    entries = sorted(((c, search_data(c, texts)) for c in directory.circles), key=lambda e: (e[1]["sort"]["start"], e[0].id))
+    entries = sorted(((c, search_data(c, texts)) for c in directory.circles if not c.archived),
+                     key=lambda e: (e[1]["sort"]["start"], e[0].id))
     past = texts.gettext(STATUS_GROUPS["completed"])
     showing = [(c, data) for c, data in entries if data["filters"]["status"] != [past]]
     counts: dict[str, dict[str, int]] = {key: {} for key in FACETS}

@@ -18,9 +18,12 @@ DIRECTORY_DEFAULTS: dict[str, tuple[Any, str]] = {
     "sample": (False, "True when the records are examples: every page then says so."),
     "content": ("content", "Folder holding networks/, libraries/ and circles/, relative to the project."),
     "upcoming_on_home": (12, "How many upcoming circles the home page lists."),
+    "archive_after_months": (12, "Months after its last meeting when a circle leaves search, the past list and its library's and network's pages for the archive (archive/); its own page stays."),
     "toolkit": ("toolkit", "Folder of the open toolkit's guides and forms, relative to the content folder; the toolkit section is left out when it does not exist."),
     "toolkit_pdfs": (True, "Print the toolkit's guides and forms to PDF, one file each and one for the whole toolkit; False leaves the PDFs out of the downloads."),
     "flyer_pdfs": (True, "Print each circle's flyer to PDF (A4 and Letter) with WeasyPrint; False skips the PDFs, which take most of the build time of a large directory."),
+    "repository": ("", "The directory's GitHub repository as owner/name: List your circle opens GitHub's new-file page there, pre-filled. Empty hides that button; the page then asks to copy or download the file."),
+    "branch": ("main", "The branch of that repository that new listings are proposed to."),
 }
 
 

@@ -5,12 +5,15 @@ Problems are collected, never raised: a contributor sees every mistake at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .freshness import check_listings
 from .geocode import GeoCache
 from .georules import check_places
 from .load import KINDS, Record, load_file
@@ -45,25 +48,34 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
+#: A file meant as a record: .yml, also as .yaml, in capitals or with the .txt some editors add.
+RECORD_NAME = re.compile(r"(?P<stem>.+?)\.ya?ml(\.txt)?", re.IGNORECASE)
+
+
 def discover(root: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
     """Record files under a content folder, with their kind; misplaced files are problems."""
     found, problems = [], []
-    for path in sorted(p for p in root.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file()):
+    inside = root.resolve()
+    for path in sorted(p for p in root.rglob("*") if RECORD_NAME.fullmatch(p.name) and p.is_file()):
         parts = path.relative_to(root).parts
         shown = display_path(path)
-        if len(parts) != 2 or parts[0] not in KINDS:
+        # A symbolic link can point anywhere on the machine: read only files that are in a record folder.
+        real = path.resolve()
+        if len(parts) != 2 or parts[0] not in KINDS or not real.is_relative_to(inside / parts[0]):
             problems.append(problem("wrong-folder", shown, 1, folders=", ".join(f"{root.name}/{k}/" for k in KINDS)))
-        elif path.suffix == ".yaml":
-            problems.append(problem("wrong-extension", shown, 1, stem=path.stem))
+        elif not path.name.endswith(".yml"):
+            problems.append(problem("wrong-extension", shown, 1, stem=RECORD_NAME.fullmatch(path.name)["stem"]))
         else:
             found.append((path, parts[0]))
     return found, problems
 
 
-def validate_tree(root: Path, only: set[Path] | None = None, cache: GeoCache | None = None) -> Dataset:
+def validate_tree(root: Path, only: set[Path] | None = None, cache: GeoCache | None = None,
+                  today: dt.date | None = None) -> Dataset:
     """Load and check every record under ``root``; report only files under ``only`` when given.
 
-    ``cache`` holds geocoded addresses; by default the one in the content folder.
+    ``cache`` holds geocoded addresses; by default the one in the content folder. ``today``
+    (by default the date in UTC) is what "checked more than a year ago" counts from.
     """
     schema = load_schema()
     data = Dataset()
@@ -83,6 +95,8 @@ def validate_tree(root: Path, only: set[Path] | None = None, cache: GeoCache | N
     if cache is None:
         cache = GeoCache(root / GEOCODING_DEFAULTS["cache"][0])
     data.problems.extend(check_places(data.records["libraries"], data.rows["libraries"], cache))
+    data.problems.extend(check_listings(data.records["circles"], data.rows["circles"],
+                                        today or dt.datetime.now(dt.UTC).date()))
     if only is not None:
         data.problems = [p for p in data.problems if _selected(Path(p.path), only)]
     data.problems.sort()
@@ -90,8 +104,9 @@ def validate_tree(root: Path, only: set[Path] | None = None, cache: GeoCache | N
 
 
 def _selected(path: Path, only: set[Path]) -> bool:
-    resolved = path.resolve()
-    return any(resolved == o or o in resolved.parents for o in only)
+    # A symbolic link is selected by where it is as well as by where it points.
+    places = {path.resolve(), path.parent.resolve() / path.name}
+    return any(place == o or o in place.parents for place in places for o in only)
 
 
 def check_record(record: Record, resource: Resource) -> tuple[dict[str, Any], list[Problem]]:
