@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
+import socket
 import textwrap
 from pathlib import Path
 
@@ -13,6 +15,64 @@ pytest_plugins = ["tests.browser"]
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_DATE = dt.date(2026, 11, 22)
+
+
+class NetworkAccessError(RuntimeError):
+    """The build or a test reached for another machine. Not an OSError, so no handler of
+    network failures can mistake it for a site that is down and carry on."""
+
+
+def _is_local(host: str | bytes | None) -> bool:
+    """Whether ``host`` names this machine: loopback, localhost, or no host at all (a listening socket)."""
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    if not host or host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or bool(mapped and mapped.is_loopback)
+
+
+def _loopback_only(address):
+    """``address`` when it stays on this machine (loopback, or a Unix socket's path); else NetworkAccessError."""
+    host = address[0] if isinstance(address, tuple) else None
+    if isinstance(host, (str, bytes)) and not _is_local(host):
+        raise NetworkAccessError(f"tried to connect to {address!r}: nothing may leave this machine in tests or builds")
+    return address
+
+
+def _is_address(host) -> bool:
+    try:
+        ipaddress.ip_address(host.decode() if isinstance(host, bytes) else host)
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        return False
+    return True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_network():
+    """No network at build or test time: connecting anywhere but loopback, or looking up any name
+    but localhost, raises NetworkAccessError. Chromium's requests are not Python's: the ``page``
+    fixture of tests/browser.py stops those."""
+    connect, connect_ex = socket.socket.connect, socket.socket.connect_ex
+    create_connection, getaddrinfo = socket.create_connection, socket.getaddrinfo
+
+    def lookup(host, *args, **kwargs):
+        if not (_is_local(host) or _is_address(host)):  # an address literal needs no lookup; connect() judges it
+            raise NetworkAccessError(f"tried to look up {host!r}: nothing may leave this machine in tests or builds")
+        return getaddrinfo(host, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", lambda sock, address: connect(sock, _loopback_only(address)))
+        patch.setattr(socket.socket, "connect_ex", lambda sock, address: connect_ex(sock, _loopback_only(address)))
+        patch.setattr(socket, "create_connection",
+                      lambda address, *args, **kwargs: create_connection(_loopback_only(address), *args, **kwargs))
+        patch.setattr(socket, "getaddrinfo", lookup)
+        yield
+
 
 NETWORK = """\
 name: Example Library System

@@ -9,6 +9,7 @@ duplicate keys and depth are caught as they stream by.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,8 +26,8 @@ NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 KINDS = ("networks", "libraries", "circles")
 
 try:  # the C parser is ten times faster; the pure one gives the same events
-    _Parser = yaml.CParser
-except AttributeError:  # pragma: no cover - PyYAML without libyaml
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML without libyaml
     from yaml.parser import Parser as _PyParser
     from yaml.reader import Reader
     from yaml.scanner import Scanner
@@ -86,6 +87,8 @@ def load_file(path: Path, display: str, kind: str) -> tuple[Record | None, list[
 def _decode(raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
         raise LoadError(1, "too-large", size=len(raw) // 1024, limit=MAX_BYTES // 1024)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # saved as "Unicode": text, but not UTF-8
+        raise LoadError(1, "not-utf8")
     if b"\x00" in raw:
         raise LoadError(raw[: raw.index(b"\x00")].count(b"\n") + 1, "binary")
     try:
@@ -148,7 +151,9 @@ def _add(event: Any, stack: list[_Frame], lines: dict[str, int], root: Any) -> A
     if isinstance(event, yaml.ScalarEvent):
         value: Any = _scalar(event)
     else:
-        value = {} if isinstance(event, yaml.MappingStartEvent) else []
+        mapping = isinstance(event, yaml.MappingStartEvent)
+        _untagged(event, "tag:yaml.org,2002:map" if mapping else "tag:yaml.org,2002:seq")
+        value = {} if mapping else []
     path = ""
     if not stack:
         root = value
@@ -183,10 +188,15 @@ def _key(event: Any, key: Any, frame: _Frame, lines: dict[str, int]) -> str:
     return key
 
 
-def _scalar(event: yaml.ScalarEvent) -> str | None:
-    if event.tag not in (None, "!", "tag:yaml.org,2002:str"):
+def _untagged(event: Any, plain: str) -> None:
+    """Only text, lists and mappings: a tag such as !!python/object asks for something else, on any node."""
+    if event.tag not in (None, "!", plain):
         raise LoadError(_line(event), "yaml-tag", tag=event.tag)
-    plain = event.style is None
+
+
+def _scalar(event: yaml.ScalarEvent) -> str | None:
+    _untagged(event, "tag:yaml.org,2002:str")
+    plain = not event.style  # None from the pure parser, "" from libyaml
     return None if plain and event.value in NULLS else event.value
 
 

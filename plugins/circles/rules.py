@@ -19,6 +19,9 @@ TOPIC = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PLACEHOLDERS = re.compile(r"^(tbd|tba|todo|fixme|xxx+|n/?a|none|test|lorem ipsum.*|example|placeholder|\?+|-+)$", re.I)
 PLACEHOLDER_HOSTS = re.compile(r"^(www\.)?example\.(com|org|net)$|\.example$|^localhost$", re.I)
 DROP_IN = {"drop-in", "drop in", "dropin"}
+#: Meeting dates fall in this range: it catches a mistyped year (0226, 2226), and keeps the weeks
+#: counted on from a date such as 9999-12-20 inside the calendar.
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 
 
 @cache
@@ -135,6 +138,17 @@ class Checker:
                     yield self.problem(field, "missing:online", example=example)
         yield from self.schedule()
 
+    def dates_in_range(self) -> Iterator[Problem]:
+        for key in ("start_date", "end_date", "dates", "skip"):
+            value = self.row.get(f"schedule_{key}")
+            for i, day in enumerate(value if isinstance(value, list) else [value]):
+                if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+                    yield self.problem(f"schedule.{key}", "out-of-range",
+                                       line_path=f"schedule.{key}[{i}]" if isinstance(value, list) else None,
+                                       value=f"'{day.isoformat()}'", minimum=FIRST_DAY.isoformat(),
+                                       maximum=LAST_DAY.isoformat(),
+                                       description=self.resource.columns[f"schedule.{key}"].description)
+
     def schedule(self) -> Iterator[Problem]:
         row = self.row
         start: dt.date | None = row.get("schedule_start_date")
@@ -151,6 +165,7 @@ class Checker:
             else:
                 yield self.problem("schedule.weekdays", "bad-weekday", line_path=f"schedule.weekdays[{i}]",
                                    value=name, suggestion=closest(key, list(WEEKDAY_NAMES)))
+        yield from self.dates_in_range()
         if start is None:
             return
         if days and start.weekday() not in days and not row.get("schedule_dates"):

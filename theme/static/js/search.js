@@ -224,9 +224,11 @@ function render(id, loaded, rest, { count = 0, none = "none" } = {}) {
   pending = rest || [];
   list.replaceChildren(...loaded.map(card));
   more.hidden = pending.length === 0;
-  if (!count) status.textContent = say(none, { radius: radiusLabel(), place: placeName() });
+  // A town the gazetteer does not know is searched without it: say so before the count, which would hide it.
+  const unknown = state.placeText && !state.place ? `${say("unknown_place", { place: state.placeText })} ` : "";
+  if (!count) status.textContent = unknown + say(none, { radius: radiusLabel(), place: placeName() });
   else if (state.place) status.textContent = say("near", { count: plural(count), radius: radiusLabel(), place: placeName() });
-  else status.textContent = plural(count) + (state.filters.status ? "" : `. ${say("past_hidden")}`);
+  else status.textContent = unknown + plural(count) + (state.filters.status ? "" : `. ${say("past_hidden")}`);
   announce();
 }
 
