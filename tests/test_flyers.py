@@ -27,7 +27,8 @@ SIZES = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
 EMAIL = CIRCLE.replace("title: Python for beginners", f"title: '{EVIL}'").replace(
     "signup: drop-in", "signup: circles@lib.example.net").replace("start_time: 18:00", "start_time: 10:00")
 WEB = CIRCLE.replace("title: Python for beginners", "title: Spreadsheets").replace(
-    "signup: drop-in", "signup: https://www.lib.example.net/signup?circle=7&lang=en")
+    "signup: drop-in", "signup: https://www.lib.example.net/signup?circle=7&lang=en").replace(
+    "  title: Python Essentials 1", "  title: Excel basics")
 ONLINE = """\
 title: Writing online
 network: net
@@ -46,6 +47,7 @@ signup: circles@lib.example.net
 """
 # Far more than a page holds at the flyer's size: the flyer must shrink onto one page anyway.
 LONG = CIRCLE.replace("title: Python for beginners", "title: " + " ".join(["Understanding"] * 14)).replace(
+    "start_time: 18:00", "start_time: '14:00'").replace(
     "signup: drop-in", "signup: https://www.lib.example.net/" + "very-long-path/" * 12) + "room: " + "Room " * 39 + "\n"
 CONTENT = {"networks/net.yml": NETWORK, "libraries/central.yml": LIBRARY, "circles/python.yml": CIRCLE,
            "circles/email.yml": EMAIL, "circles/web.yml": WEB, "circles/online.yml": ONLINE, "circles/long.yml": LONG}

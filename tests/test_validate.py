@@ -120,7 +120,8 @@ def test_an_online_circle_needs_network_and_timezone(tree):
 
 def test_every_problem_at_once_sorted(tree):
     bad = circle_with("  start_time: 18:00\n", "  start_time: 25:00\n").replace("language: en", "language: xx-invalid-")
-    content = tree(circles__python=bad, circles__second=bad)
+    # Two weeks apart, so that the two are not the same circle listed twice.
+    content = tree(circles__python=bad, circles__second=bad.replace("start_date: 2026-12-01", "start_date: 2026-12-15"))
     found = flat(content)
     assert found == sorted(found) and len(found) == 4
 

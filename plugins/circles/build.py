@@ -10,17 +10,21 @@ from .geocode import GeoCache
 from .i18n import Texts
 from .models import Directory
 from .problems import InvalidRecords, errors
+from .progress import Progress
 from .settings import build_date, cache_path, content_root, directory_settings
 from .validate import validate_tree
 
 log = logging.getLogger(__name__)
 
 
-def build_directory(settings: dict[str, Any]) -> Directory:
+def build_directory(settings: dict[str, Any], progress: Progress | None = None) -> Directory:
     """Validated, enriched records for the build date; :class:`InvalidRecords` when any record is wrong."""
     options = directory_settings(settings)
     cache = GeoCache(cache_path(settings))
-    data = validate_tree(content_root(settings), cache=cache, today=build_date(settings))
+    progress = progress or Progress()
+    with progress.stage("validate") as note:
+        data = validate_tree(content_root(settings), cache=cache, today=build_date(settings))
+        note["what"] = f"{sum(len(r) for r in data.records.values()):,} records"
     if errors(data.problems):
         failure = InvalidRecords(data.problems)
         # Plain lines, not a log record: Pelican's logger would wrap file:line messages.
@@ -30,6 +34,7 @@ def build_directory(settings: dict[str, Any]) -> Directory:
         log.warning("%s:%d: %s: %s — %s", problem.path, problem.line, problem.field, problem.message, problem.hint)
     from .enrich import enrich
 
-    directory = enrich(data, build_date(settings), Texts(options["locale"]), cache, options["archive_after_months"])
+    with progress.stage("enrich"):
+        directory = enrich(data, build_date(settings), Texts(options["locale"]), cache, options["archive_after_months"])
     directory.rows = data.rows  # kept for the open data, which publishes the records as written
     return directory

@@ -153,7 +153,7 @@ PLACES = {
 
 LISTINGS = {
     "duplicate": Kind(_("the same course at the same library, starting the same day and time, as {other}"),
-                      _("remove one of the two files, or correct its library, start date or time")),
+                      _("remove one of the two files, or correct its library, start date or time"), WARNING),
     "similar-title": Kind(_("a title very like '{title}' in {other}, at the same library within {days} days"),
                           _("if both files list one circle, remove one; if not, make the titles tell them apart"), WARNING),
     "stale": Kind(_("last checked on {date}, more than a year ago"),

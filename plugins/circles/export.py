@@ -11,20 +11,27 @@ from typing import Any
 
 from .assets import copy_assets
 from .models import Directory
+from .progress import Progress
 
 
-def write_exports(directory: Directory, settings: dict[str, Any], output: Path) -> None:
+def write_exports(directory: Directory, settings: dict[str, Any], output: Path, progress: Progress | None = None) -> None:
     from .calendars import write_calendars
     from .feeds import write_feeds
-    from .flyers import write_flyers
+    from .flyers import flyer_circles, write_flyers
     from .opendata import write_opendata
     from .places import write_places
     from .search import write_search
 
-    write_search(directory, settings, output)
-    write_places(settings, output)
-    copy_assets(settings, output)
-    write_flyers(directory, settings, output)
-    write_opendata(directory, settings, output)
-    write_feeds(directory, settings, output)
-    write_calendars(directory, settings, output)
+    progress = progress or Progress()
+    steps = (
+        ("search index", lambda: write_search(directory, settings, output), ""),
+        ("places", lambda: write_places(settings, output), ""),
+        ("assets", lambda: copy_assets(settings, output), ""),
+        ("flyers", lambda: write_flyers(directory, settings, output), f"{len(flyer_circles(directory)):,} QR codes"),
+        ("open data", lambda: write_opendata(directory, settings, output), ""),
+        ("feeds", lambda: write_feeds(directory, settings, output), ""),
+        ("calendars", lambda: write_calendars(directory, settings, output), ""),
+    )
+    for name, step, what in steps:
+        with progress.stage(name, what):
+            step()

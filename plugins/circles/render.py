@@ -25,6 +25,7 @@ from .export import write_exports
 from .i18n import Texts
 from .models import Circle, Directory, Place
 from .problems import CirclesError
+from .progress import Progress
 from .search import EVERY_CIRCLE, first_view, search_data, search_facets, search_messages
 from .settings import content_root, directory_settings, map_settings
 from .toolkit import Toolkit, load_toolkit
@@ -192,6 +193,7 @@ class DirectoryGenerator(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.directory: Directory | None = None
+        self.pages_written = 0
         self.options: dict = {}
         # Set here, not through JINJA_ENVIRONMENT, so that no configuration can
         # turn escaping off for contributors' text.
@@ -201,7 +203,8 @@ class DirectoryGenerator(Generator):
     def generate_context(self):
         try:
             map_settings(self.settings)  # unknown keys are named now, not halfway through the build
-            self.directory = build_directory(self.settings)
+            self.progress = Progress()
+            self.directory = build_directory(self.settings, self.progress)
         except CirclesError as failure:
             # Pelican logs any exception with its traceback; a librarian needs only the message.
             log.critical("%s", failure)
@@ -215,7 +218,18 @@ class DirectoryGenerator(Generator):
         configure_environment(self.env, self.options, self.settings["SITEURL"], self.directory.build_date)
 
     def generate_output(self, writer):
-        directory = self.directory
+        directory, progress = self.directory, self.progress
+        with progress.stage("pages") as note:
+            self.write_pages(writer, directory)
+            note["what"] = f"{self.pages_written:,} pages"
+        with progress.stage("toolkit"):
+            self.write_toolkit(writer)
+        write_exports(directory, self.settings, Path(self.output_path), progress)
+        records = (f"{len(directory.circles):,} circles, {len(directory.libraries):,} libraries, "
+                   f"{len(directory.networks):,} networks")
+        progress.summary(records, self.pages_written)
+
+    def write_pages(self, writer, directory: Directory):
         self.write(writer, "", "index", section="home", upcoming=directory.upcoming[: self.options["upcoming_on_home"]])
         self.write_embeds_and_flyers(writer, directory)
         self.write_records(writer, directory)
@@ -227,11 +241,10 @@ class DirectoryGenerator(Generator):
         self.write_not_found(writer)
         self.write_data(writer)
         self.write_contribute(writer)
-        self.write_toolkit(writer)
-        write_exports(directory, self.settings, Path(self.output_path))
 
     def write(self, writer, url: str, template: str, **context):
         """Write one page at ``url`` (a directory path ending in ``/``, ``""`` for home)."""
+        self.pages_written += 1
         writer.write_file(
             f"{url}index.html",
             self.get_template(template),
@@ -258,12 +271,12 @@ class DirectoryGenerator(Generator):
         Runs before the circle pages, which link to the PDFs only when this build makes them.
         """
         from .embeds import embed_pages
-        from .flyers import flyer_context, pdfs_possible
+        from .flyers import flyer_circles, flyer_context, pdfs_possible
 
         pdfs = self.env.globals["flyer_pdfs"] = pdfs_possible(self.settings)
         for embed in embed_pages(directory):
             self.write(writer, embed.url, "embed", embed=embed)
-        for circle in directory.circles:
+        for circle in flyer_circles(directory):
             self.write(writer, f"{circle.url}flyer/", "flyer", circle=circle,
                        flyer=flyer_context(circle, self.settings, pdfs))
 

@@ -6,9 +6,11 @@ Problems are collected, never raised: a contributor sees every mistake at once.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import re
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,12 +85,9 @@ def validate_tree(root: Path, only: set[Path] | None = None, cache: GeoCache | N
         data.problems.append(problem("no-content", display_path(root), 1))
         return data
     files, data.problems = discover(root)
-    for path, kind in files:
-        record, found = load_file(path, display_path(path), kind)
+    for kind, record, row, found in check_files(files):
         data.problems.extend(found)
         if record is not None:
-            row, found = check_record(record, schema[kind])
-            data.problems.extend(found)
             data.rows[kind][record.id] = row
             data.records[kind][record.id] = record
     data.problems.extend(check_references(data, schema))
@@ -101,6 +100,38 @@ def validate_tree(root: Path, only: set[Path] | None = None, cache: GeoCache | N
         data.problems = [p for p in data.problems if _selected(Path(p.path), only)]
     data.problems.sort()
     return data
+
+
+#: Below this many files, starting worker processes costs more than it saves.
+PARALLEL_FROM = 2000
+
+
+def check_files(files: list[tuple[Path, str]]) -> list[tuple[str, Record | None, dict, list[Problem]]]:
+    """Load and check each file on its own: ``(kind, record, row, problems)`` in the order given.
+
+    Each file is independent of the others here, so a large directory is split between the
+    machine's cores (forked processes, which inherit the loaded schema).
+    """
+    workers = min(os.cpu_count() or 1, 4)
+    if len(files) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return _check_chunk(files)
+    size = -(-len(files) // workers)
+    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return [result for chunk in pool.map(_check_chunk, chunks) for result in chunk]
+
+
+def _check_chunk(files: list[tuple[Path, str]]) -> list[tuple[str, Record | None, dict, list[Problem]]]:
+    schema = load_schema()
+    results = []
+    for path, kind in files:
+        record, problems = load_file(path, display_path(path), kind)
+        row: dict = {}
+        if record is not None:
+            row, found = check_record(record, schema[kind])
+            problems = problems + found
+        results.append((kind, record, row, problems))
+    return results
 
 
 def _selected(path: Path, only: set[Path]) -> bool:

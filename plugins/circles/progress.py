@@ -1,0 +1,52 @@
+"""How a build is going: a line per stage as it ends, and one summary line.
+
+Shown on a terminal (``make html``), or anywhere with ``CIRCLES_PROGRESS=1``; quiet otherwise,
+so tests and logs stay clean. The numbers are also logged at INFO level (``make html V=1``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from contextlib import contextmanager
+
+log = logging.getLogger(__name__)
+
+
+class Progress:
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.shown = os.environ.get("CIRCLES_PROGRESS", "") not in ("", "0") or _is_terminal(self.stream)
+        self.started = time.perf_counter()
+        self.stages: list[tuple[str, float, str]] = []
+
+    @contextmanager
+    def stage(self, name: str, what: str = ""):
+        """Time the block; ``what`` (e.g. "12,105 records") may be set later through the yielded dict."""
+        note = {"what": what}
+        start = time.perf_counter()
+        yield note
+        seconds = time.perf_counter() - start
+        self.stages.append((name, seconds, note["what"]))
+        self.say(f"  {name}: {note['what'] + ' in ' if note['what'] else ''}{seconds:.1f} s")
+
+    def summary(self, records: str, pages: int) -> str:
+        total = time.perf_counter() - self.started
+        parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds, _ in self.stages)
+        line = f"Built {records}: {pages:,} pages in {total:.1f} s ({parts})"
+        self.say(line)
+        return line
+
+    def say(self, line: str) -> None:
+        log.info(line)
+        if self.shown:
+            print(line, file=self.stream, flush=True)
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
