@@ -47,8 +47,12 @@ docs: $(STAMP)  ## regenerate docs/records.md from schema/
 expected: $(STAMP)  ## regenerate the expected-output site in tests/expected/ (review its diff like code)
 	$(BIN)/python -m tests.expected_site
 
-bench: $(STAMP)  ## search benchmark on 10,000 synthetic circles; writes benchmarks/SEARCH.md (slow: builds the whole site)
-	$(BIN)/python -m benchmarks.search_bench
+# The search benchmark searches the 10,000-circle site the build benchmark left in $(BENCH_WORK).
+# BENCH_FLAGS=--quick measures 1,000 and 10,000 circles only; --pdfs prints the flyers and the toolkit too.
+BENCH_WORK := build/bench
+bench: $(STAMP)  ## build benchmark (1,000 to 50,000 synthetic circles, beside Pelican and Hugo) then search benchmark; writes benchmarks/RESULTS.md and SEARCH.md (slow)
+	$(BIN)/python -m benchmarks.build_bench --work $(BENCH_WORK) $(BENCH_FLAGS)
+	$(BIN)/python -m benchmarks.search_bench --work $(BENCH_WORK)/10000-2000 --reuse
 
 # Not part of `make test`: it asks every listed website, so it needs the network.
 linkcheck: $(STAMP)  ## check that the web links of listings still answer; .github/workflows/linkcheck.yml runs it weekly

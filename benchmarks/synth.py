@@ -19,6 +19,8 @@ import json
 import random
 import re
 import sys
+from collections import defaultdict
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,9 @@ BUILD_DATE = dt.date(2026, 11, 22)
 MARK = "# Synthetic benchmark data (benchmarks/synth.py)"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 TIMES = ("10:00", "10:30", "11:00", "13:30", "14:00", "15:00", "17:30", "18:00", "18:00", "18:30", "18:30", "19:00")
+#: Two runs of one course at one library and time start at least this many days apart, more than
+#: the window in which the validator takes two like listings for one circle listed twice.
+CLASH_DAYS = 45
 KINDS = {"networks": "network", "libraries": "library", "circles": "circle"}
 
 # Circles
@@ -101,21 +106,47 @@ def circle_record(rng: random.Random, style: str, country: str, library: Library
 
 
 def make_circles(rng: random.Random, networks: list[Network], libraries: list[Library], count: int):
-    """``(id, record)`` pairs: about one in fourteen online, the rest at libraries, busy ones busier."""
+    """``(id, record)`` pairs: about one in fourteen online, the rest at libraries, busy ones busier.
+
+    A circle that would read as another one listed twice (see ``clashes``) is drawn again.
+    """
     busy = [rng.paretovariate(2.5) for _ in libraries]
     used: set[str] = set()
+    slots: dict[tuple[str, str], list[tuple[dt.date, str, str]]] = defaultdict(list)
     for _ in range(count):
-        if rng.random() < 0.07 or not libraries:
-            network = rng.choice(networks)
-            home = network.home or rng.choice([lib.town for lib in libraries if lib.town.country in network.countries]
-                                              or [Town("", "", "", 0, 0, 0, "UTC")])
-            key, record = circle_record(rng, network.style, network.countries[0], None, network, home.timezone)
-            prefix = f"{initials(network.name)}-online"
+        for _attempt in range(100):
+            prefix, key, record = draw_circle(rng, networks, libraries, busy)
+            slot = (record["library"], record["schedule"]["start_time"])
+            if not record["library"] or not clashes(slots[slot], key, record):
+                break
         else:
-            library = rng.choices(libraries, busy)[0]
-            key, record = circle_record(rng, library.network.style, library.town.country, library, library.network, None)
-            prefix = library.id
+            raise SystemExit(f"no free slot left at {record['library']}: ask for fewer circles or more libraries")
+        if record["library"]:
+            slots[slot].append((record["schedule"]["start_date"], key, record["title"]))
         yield unique(f"{prefix}-{key}-{record['schedule']['start_date']:%Y-%m}", used), record
+
+
+def draw_circle(rng: random.Random, networks: list[Network], libraries: list[Library],
+                busy: list[float]) -> tuple[str, str, dict[str, Any]]:
+    """One circle, online or at a library: the prefix of its id, its course key and its record."""
+    if rng.random() < 0.07 or not libraries:
+        network = rng.choice(networks)
+        home = network.home or rng.choice([lib.town for lib in libraries if lib.town.country in network.countries]
+                                          or [Town("", "", "", 0, 0, 0, "UTC")])
+        key, record = circle_record(rng, network.style, network.countries[0], None, network, home.timezone)
+        return f"{initials(network.name)}-online", key, record
+    library = rng.choices(libraries, busy)[0]
+    key, record = circle_record(rng, library.network.style, library.town.country, library, library.network, None)
+    return library.id, key, record
+
+
+def clashes(taken: list[tuple[dt.date, str, str]], key: str, record: dict[str, Any]) -> bool:
+    """Whether the circle repeats one at the same library and time: the same course or a title very like it
+    within ``CLASH_DAYS``, which ``circles validate`` reports as a duplicate listing."""
+    start, title = record["schedule"]["start_date"], record["title"].casefold()
+    return any(abs((start - other).days) <= CLASH_DAYS
+               and (key == other_key or SequenceMatcher(None, title, other_title.casefold()).ratio() >= 0.8)
+               for other, other_key, other_title in taken)
 
 
 # Writing YAML the way contributors write it

@@ -11,7 +11,9 @@ from typing import Any
 
 from .assets import copy_assets
 from .models import Directory
+from .pagefind import start_index
 from .progress import Progress
+from .settings import directory_settings
 
 
 def write_exports(directory: Directory, settings: dict[str, Any], output: Path, progress: Progress | None = None) -> None:
@@ -21,16 +23,20 @@ def write_exports(directory: Directory, settings: dict[str, Any], output: Path, 
     from .opendata import write_opendata
     from .places import write_places
     from .search import write_search
+    from .sitemap import write_sitemap
 
     progress = progress or Progress()
+    # Pagefind indexes the pages in a process of its own while the other files are written.
+    indexing = start_index(output, directory_settings(settings)["locale"])
     steps = (
-        ("search index", lambda: write_search(directory, settings, output), ""),
         ("places", lambda: write_places(settings, output), ""),
         ("assets", lambda: copy_assets(settings, output), ""),
         ("flyers", lambda: write_flyers(directory, settings, output), f"{len(flyer_circles(directory)):,} QR codes"),
         ("open data", lambda: write_opendata(directory, settings, output), ""),
         ("feeds", lambda: write_feeds(directory, settings, output), ""),
         ("calendars", lambda: write_calendars(directory, settings, output), ""),
+        ("search index", lambda: write_search(directory, settings, output, indexing), "waiting for Pagefind"),
+        ("sitemap", lambda: write_sitemap(settings, output), ""),
     )
     for name, step, what in steps:
         with progress.stage(name, what):

@@ -27,15 +27,31 @@ BUNDLE = "pagefind"
 
 def build_index(site: Path, language: str, glob: str = "circles/*/index.html") -> Path:
     """Index the site's circle pages into ``site/pagefind``; return the bundle folder."""
-    bundle = site / BUNDLE
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle),
-               "--glob", glob, "--force-language", language.split("_")[0].split("-")[0], "--silent"]
-    env = {**os.environ, "PAGEFIND_SITE": str(site)}
-    result = subprocess.run(command, capture_output=True, text=True, env=env)
-    if result.returncode != 0:
-        raise CirclesError(f"the search index could not be built: {(result.stderr or result.stdout).strip()[:500]}")
-    canonicalize(bundle)
-    return bundle
+    return start_index(site, language, glob).finish()
+
+
+class Indexing:
+    """Pagefind at work in a process of its own, so that the build can do other things meanwhile."""
+
+    def __init__(self, site: Path, language: str, glob: str):
+        self.bundle = site / BUNDLE
+        command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(self.bundle),
+                   "--glob", glob, "--force-language", language.split("_")[0].split("-")[0], "--silent"]
+        env = {**os.environ, "PAGEFIND_SITE": str(site)}
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+    def finish(self) -> Path:
+        """Wait for Pagefind, then make its bundle canonical; return the bundle folder."""
+        out, err = self.process.communicate()
+        if self.process.returncode != 0:
+            raise CirclesError(f"the search index could not be built: {(err or out).strip()[:500]}")
+        canonicalize(self.bundle)
+        return self.bundle
+
+
+def start_index(site: Path, language: str, glob: str = "circles/*/index.html") -> Indexing:
+    """Start indexing the circle pages; call ``finish()`` on the result to wait for it."""
+    return Indexing(site, language, glob)
 
 
 # Canonical bytes

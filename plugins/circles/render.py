@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
+import os
 import re
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -194,6 +197,7 @@ class DirectoryGenerator(Generator):
         super().__init__(*args, **kwargs)
         self.directory: Directory | None = None
         self.pages_written = 0
+        self.queue: list | None = None  # pages noted, not yet written
         self.options: dict = {}
         # Set here, not through JINJA_ENVIRONMENT, so that no configuration can
         # turn escaping off for contributors' text.
@@ -230,6 +234,15 @@ class DirectoryGenerator(Generator):
         progress.summary(records, self.pages_written)
 
     def write_pages(self, writer, directory: Directory):
+        """Every page but the toolkit's: noted first, then written on all cores (:func:`write_all`)."""
+        self.queue = []
+        try:
+            self.note_pages(writer, directory)
+        finally:
+            pages, self.queue = self.queue, None
+        write_all(self, writer, pages)
+
+    def note_pages(self, writer, directory: Directory):
         self.write(writer, "", "index", section="home", upcoming=directory.upcoming[: self.options["upcoming_on_home"]])
         self.write_embeds_and_flyers(writer, directory)
         self.write_records(writer, directory)
@@ -243,8 +256,17 @@ class DirectoryGenerator(Generator):
         self.write_contribute(writer)
 
     def write(self, writer, url: str, template: str, **context):
-        """Write one page at ``url`` (a directory path ending in ``/``, ``""`` for home)."""
+        """Write one page at ``url`` (a directory path ending in ``/``, ``""`` for home).
+
+        While :meth:`write_pages` collects pages, the page is only noted, to be written with the others.
+        """
         self.pages_written += 1
+        if self.queue is not None:
+            self.queue.append((url, template, context))
+            return
+        self.write_now(writer, url, template, context)
+
+    def write_now(self, writer, url: str, template: str, context: dict):
         writer.write_file(
             f"{url}index.html",
             self.get_template(template),
@@ -351,3 +373,35 @@ class DirectoryGenerator(Generator):
         package = published_descriptor(self.settings, self.directory.build_date)
         self.write(writer, "data/", "data", section="data", package=package,
                    package_url=site_url(self.settings, "data/datapackage.json"))
+
+
+#: Below this many pages, starting worker processes costs more than it saves.
+PARALLEL_FROM = 2000
+_WORK: tuple = ()  # (generator, writer, pages): what forked workers inherit
+
+
+def write_all(generator: DirectoryGenerator, writer, pages: list[tuple[str, str, dict]]) -> None:
+    """Write the noted pages; a large directory's are shared between the machine's cores.
+
+    Workers are forked, so they inherit the generator, its templates and the records as they
+    are, and only page numbers travel between processes. Each page is the same bytes
+    whichever process writes it.
+    """
+    global _WORK
+    workers = min(os.cpu_count() or 1, 4)
+    if len(pages) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for url, template, context in pages:
+            generator.write_now(writer, url, template, context)
+        return
+    _WORK = (generator, writer, pages)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            list(pool.map(_write_share, range(workers), [workers] * workers))
+    finally:
+        _WORK = ()
+
+
+def _write_share(index: int, workers: int) -> None:
+    generator, writer, pages = _WORK
+    for url, template, context in pages[index::workers]:
+        generator.write_now(writer, url, template, context)

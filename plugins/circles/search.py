@@ -14,7 +14,7 @@ from typing import Any
 
 from .i18n import Texts, _
 from .models import Circle, Directory
-from .pagefind import build_index
+from .pagefind import Indexing, start_index
 from .settings import directory_settings
 
 #: The facets, in the order the search page shows them, with their headings.
@@ -72,9 +72,10 @@ def search_data(circle: Circle, texts: Texts) -> dict[str, Any]:
     return {"meta": meta, "filters": filters, "sort": {"start": first.isoformat()}, "every": EVERY_CIRCLE}
 
 
-def write_search(directory: Directory, settings: dict[str, Any], output: Path) -> None:
-    """Index the circle pages with Pagefind and write the libraries' coordinates."""
-    build_index(output, directory_settings(settings)["locale"])
+def write_search(directory: Directory, settings: dict[str, Any], output: Path, indexing: Indexing | None = None) -> None:
+    """Index the circle pages with Pagefind (or wait for ``indexing`` started earlier) and write
+    the libraries' coordinates."""
+    (indexing or start_index(output, directory_settings(settings)["locale"])).finish()
     points = {lib.id: [round(lib.latitude, 5), round(lib.longitude, 5)]
               for lib in directory.libraries if lib.latitude is not None}
     folder = output / "search"

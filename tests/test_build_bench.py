@@ -1,0 +1,61 @@
+"""The build benchmark's harness (benchmarks/build_bench.py): it runs end to end on a tiny directory,
+and its targets table says PASS or MISS by how much. No time is asserted: nothing here is timed."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from benchmarks import build_bench
+from benchmarks.build_bench import Run, Size
+
+
+@pytest.mark.slow
+def test_a_tiny_run_reports_every_table_with_numbers(tmp_path):
+    report = tmp_path / "RESULTS.md"
+    assert build_bench.main(["--sizes", "30:10", "--work", str(tmp_path / "work"), "--report", str(report)]) == 0
+    text = report.read_text(encoding="utf-8")
+    for heading in ("# Build benchmark", "## Targets (issue #8)", "## The directory's builds",
+                    "## Side by side: as many pages built by others", "## Machine"):
+        assert heading in text
+    line = next(line for line in text.splitlines() if line.startswith("| 30 circles, 10 libraries | "))
+    cells = [cell.strip() for cell in line.strip("|").split("|")]
+    assert all(re.fullmatch(r"[\d.]+ s", cell) for cell in cells[1:3]) and int(cells[3].replace(",", "")) > 30
+    assert all(re.fullmatch(r"[\d.,]+ MB", cell) for cell in cells[5:8])
+    assert re.fullmatch(r"\d+%", cells[9])
+    side = next(line for line in text.splitlines()[text.splitlines().index("## Side by side: as many pages built by others"):]
+                if line.startswith("| 30 circles"))
+    assert re.search(r"\d+\.\d\d ×|not installed", side)
+    assert "the targets are for 10,000 circles | not measured | n/a" in text
+    assert (tmp_path / "work" / "30-10" / "output" / "pagefind").is_dir()
+
+
+def size(circles: int, full: float, rebuild: float, validate: float, peak_mb: int, **anchors: float) -> Size:
+    made = Size(circles, 2_000, Run(validate, 90_000_000), Run(full, peak_mb * 1_000_000), Run(rebuild, 0),
+                pages=3 * circles, output_bytes=0, index_bytes=0)
+    made.anchors = {name: Run(seconds, 0) for name, seconds in anchors.items()}
+    made.anchor_pages = {name: 3 * circles for name in anchors}
+    return made
+
+
+def test_each_target_says_pass_or_miss_by_how_much():
+    ten = size(10_000, full=20.0, rebuild=2.0, validate=2.5, peak_mb=900, hugo=40.0, pelican=60.0)
+    fifty = size(50_000, full=120.0, rebuild=10.0, validate=12.0, peak_mb=1_200)
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in build_bench.targets([ten, fifty])[2:]}
+    assert rows["Full build of 10,000 circles: at most 0.7 × Hugo + Pagefind on as many pages (30,000)"].endswith(
+        "| 0.50 × (20.0 s against 40.0 s) | PASS |")
+    assert rows["Full build of 10,000 circles: at most 0.25 × vanilla Pelican on as many pages (30,000)"].endswith(
+        "| **MISS** by 0.08 ×: 5.00 s too slow |")
+    assert rows["Linear: 50,000 circles take at most 5.5 × 10,000"].endswith("| **MISS** by 0.50 × |")
+    assert rows["One changed record rebuilds in at most 15% of a full build"].endswith("| 10% (2.00 s) | PASS |")
+    assert rows["`circles validate` on 10,000 circles under 2 s"].endswith("| 2.50 s | **MISS** by 0.50 s |")
+    assert rows["Peak memory under 1 GB: full build of 10,000 circles"].endswith("| 900 MB | PASS |")
+    assert rows["Peak memory under 1 GB: full build of 50,000 circles"].endswith("| 1,200 MB | **MISS** by 200 MB |")
+
+
+def test_a_missing_anchor_is_no_ratio():
+    ten = size(10_000, full=20.0, rebuild=2.0, validate=1.0, peak_mb=500)
+    ten.anchors = {"hugo": "not installed", "pelican": "not installed"}
+    first = build_bench.targets([ten])[2]
+    assert first.endswith("| not installed | n/a |")
