@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import circles.render
-import circles.validate
+import circles.parallel
 from circles.validate import validate_tree
 from tests.conftest import ROOT, build
 
@@ -19,7 +18,7 @@ def test_validating_in_worker_processes_finds_the_same(tree, monkeypatch):
 
     root = tree(circles__copy=CIRCLE, circles__bad=CIRCLE.replace("start_time: 18:00", "start_time: 25:00"))
     alone = validate_tree(root)
-    monkeypatch.setattr(circles.validate, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(circles.parallel, "PARALLEL_FROM", 1)
     shared = validate_tree(root)
     assert shared.problems == alone.problems and shared.rows == alone.rows
     assert {k: sorted(v) for k, v in shared.records.items()} == {k: sorted(v) for k, v in alone.records.items()}
@@ -28,8 +27,7 @@ def test_validating_in_worker_processes_finds_the_same(tree, monkeypatch):
 def test_pages_written_by_worker_processes_are_the_same_bytes(tmp_path, monkeypatch):
     overrides = {"DIRECTORY": {"sample": True, "flyer_pdfs": False, "toolkit_pdfs": False}}
     alone = build(ROOT / "content", tmp_path / "alone", **overrides)
-    monkeypatch.setattr(circles.render, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(circles.validate, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(circles.parallel, "PARALLEL_FROM", 1)
     shared = build(ROOT / "content", tmp_path / "shared", **overrides)
     first, second = files(alone), files(shared)
     assert sorted(first) == sorted(second)

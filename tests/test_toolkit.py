@@ -153,8 +153,10 @@ def test_the_zip_holds_exactly_what_the_downloads_page_lists(site):
         assert source == (TOOLKIT / guide.name).read_bytes()
         assert archive.read(f"{toolkit.stem}/{folder}/{guide.file_stem}.pdf") == (output / guide.pdf).read_bytes()
     for form in ("flyer", "sign-in-sheet", "participant-survey", "facilitator-reflection"):
-        html = archive.read(f"{toolkit.stem}/forms/{form}.html").decode()
-        assert "<style>" in html and "write-on" in html or "check__box" in html or "<table>" in html
+        sheet = BeautifulSoup(archive.read(f"{toolkit.stem}/forms/{form}.html").decode(), "lxml")
+        assert ".write-on" in sheet.style.get_text(), f"{form}: the print styles are not inside the file"
+        assert sheet.h1.get_text() == toolkit.by_name(f"templates/{form}.md").title
+        assert sheet.select(".write-on, .check__box, table"), f"{form}: nothing to fill in"
     assert "CC BY-SA 4.0" in archive.read(f"{toolkit.stem}/LICENCE.txt").decode()
     assert page.select_one("a[data-zip]")["href"].endswith(Path(toolkit.zip).name)
 

@@ -10,10 +10,8 @@ import os
 import sys
 from pathlib import Path
 
-from .geocode import GeoCache
-from .load import KINDS
 from .problems import FORMATS, CirclesError, errors, summary
-from .settings import build_date, content_root, geocoding_settings, read_project_settings
+from .settings import read_project_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,35 +72,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def validate(paths: list[Path], fmt: str) -> int:
-    from .validate import validate_tree
+    from .validate import validate_paths
 
-    settings = read_project_settings()
-    if not paths:
-        roots, only = {content_root(settings)}, None
-    else:
-        roots = {_root_of(p) for p in paths}
-        only = {p.resolve() for p in paths}
-    problems = []
-    for root in sorted(roots):
-        cache = GeoCache(root / geocoding_settings(settings)["cache"])  # an absolute setting wins over root
-        problems.extend(validate_tree(root, only, cache, build_date(settings)).problems)
+    problems = [p for data in validate_paths(paths, read_project_settings()) for p in data.problems]
     report = FORMATS[fmt](problems)
     if report:
         print(report)
     if fmt == "github" and problems:
         print(summary(problems), file=sys.stderr)
     return 1 if errors(problems) else 0
-
-
-def _root_of(path: Path) -> Path:
-    """The content folder a path lies in: the parent of its networks/libraries/circles folder."""
-    resolved = path.resolve()
-    for candidate in (resolved, *resolved.parents):
-        if candidate.name in KINDS:
-            return candidate.parent
-        if any((candidate / kind).is_dir() for kind in KINDS):
-            return candidate
-    return resolved if resolved.is_dir() else resolved.parent
 
 
 def write_docs(folder: Path, check: bool) -> int:

@@ -88,10 +88,10 @@ def flyer_context(circle: Circle, settings: dict[str, Any], pdfs: bool) -> dict[
     }
 
 
-def pdf_problem(settings: dict[str, Any]) -> str | None:
-    """Why this build writes no flyer PDFs, or None when it writes them."""
-    if not directory_settings(settings)["flyer_pdfs"]:
-        return "DIRECTORY['flyer_pdfs'] is False"
+def pdf_problem(settings: dict[str, Any], setting: str = "flyer_pdfs") -> str | None:
+    """Why this build prints no PDFs of this kind (``setting``: flyer_pdfs, toolkit_pdfs), or None when it does."""
+    if not directory_settings(settings)[setting]:
+        return f"DIRECTORY['{setting}'] is False"
     try:
         import weasyprint  # noqa: F401
     except Exception as error:  # OSError when Pango is missing, ImportError when WeasyPrint is

@@ -25,11 +25,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from .geocode import GeoCache
 from .problems import CirclesError
 from .schema import load_schema
 from .settings import content_root, geocoding_settings
-from .validate import Dataset, _selected, validate_tree
+from .validate import Dataset, selected, validate_paths
 
 OK, REDIRECTED, BROKEN = "ok", "redirected", "broken"
 #: Columns that hold a web address or something else (an email, "drop-in"); checked only when a link.
@@ -76,7 +75,7 @@ def collect_links(data: Dataset, only: set[Path] | None = None) -> dict[str, lis
     for kind, resource in load_schema().items():
         columns = [c for c in resource.columns.values() if c.format == "uri" or c.name in MIXED_COLUMNS]
         for record_id, record in data.records[kind].items():
-            if only is not None and not _selected(Path(record.path), only):
+            if only is not None and not selected(Path(record.path), only):
                 continue
             row = data.rows[kind].get(record_id, {})
             for column in columns:
@@ -306,19 +305,15 @@ FORMATS = {"text": format_text, "markdown": format_markdown}
 
 def gather(settings: dict[str, Any], paths: list[Path]) -> dict[str, list[Use]]:
     """The links of the records under ``paths`` (default: the content folder), read by the validator."""
-    from .cli import _root_of  # the same reading of paths as `circles validate`
-
     for path in paths:
         if not path.exists():
             raise CirclesError(f"{path}: no such file or folder")
-    roots = {_root_of(p) for p in paths} if paths else {content_root(settings)}
+    if not paths and not content_root(settings).is_dir():
+        raise CirclesError(f"{content_root(settings)}: the content folder does not exist; run the command from the project's folder")
     only = {p.resolve() for p in paths} if paths else None
     links: dict[str, list[Use]] = defaultdict(list)
-    for root in sorted(roots):
-        if not root.is_dir():
-            raise CirclesError(f"{root}: the content folder does not exist; run the command from the project's folder")
-        cache = GeoCache(root / geocoding_settings(settings)["cache"])
-        for url, uses in collect_links(validate_tree(root, only, cache), only).items():
+    for data in validate_paths(paths, settings):
+        for url, uses in collect_links(data, only).items():
             links[url].extend(uses)
     return dict(links)
 

@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import multiprocessing
-import os
 import re
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -27,6 +24,7 @@ from .build import build_directory
 from .export import write_exports
 from .i18n import Texts
 from .models import Circle, Directory, Place
+from .parallel import in_shares
 from .problems import CirclesError
 from .progress import Progress
 from .search import EVERY_CIRCLE, first_view, search_data, search_facets, search_messages
@@ -244,6 +242,8 @@ class DirectoryGenerator(Generator):
 
     def note_pages(self, writer, directory: Directory):
         self.write(writer, "", "index", section="home", upcoming=directory.upcoming[: self.options["upcoming_on_home"]])
+        # What search knows of each circle: on its page, and in the search page's first view.
+        self.search = {circle.id: search_data(circle, self.texts) for circle in directory.circles}
         self.write_embeds_and_flyers(writer, directory)
         self.write_records(writer, directory)
         self.write_networks(writer, directory)
@@ -281,7 +281,7 @@ class DirectoryGenerator(Generator):
         places = places_by_library(directory.countries)
         for circle in directory.circles:
             place = places.get(circle.library.id) if circle.library else None
-            self.write(writer, circle.url, "circle", circle=circle, place=place, search=search_data(circle, self.texts))
+            self.write(writer, circle.url, "circle", circle=circle, place=place, search=self.search[circle.id])
         for library in directory.libraries:
             current, past = split_current(library.circles)
             place = places.get(library.id)
@@ -325,7 +325,7 @@ class DirectoryGenerator(Generator):
         """The search page, and the topic and language pages that stand in for it without JavaScript."""
         topics, languages = group_topics(directory, self.texts)
         self.write(writer, "search/", "search", section="search", topics=topics, facets=search_facets(self.texts),
-                   messages=search_messages(self.texts), every=EVERY_CIRCLE, first=first_view(directory, self.texts))
+                   messages=search_messages(self.texts), every=EVERY_CIRCLE, first=first_view(directory, self.texts, self.search))
         self.write(writer, "topics/", "topics", section="topics", topics=topics, languages=languages)
         for topic in (*topics, *languages):
             self.write_listing(writer, "topic", topic.circles, topic.url, section="topics", topic=topic)
@@ -375,33 +375,15 @@ class DirectoryGenerator(Generator):
                    package_url=site_url(self.settings, "data/datapackage.json"))
 
 
-#: Below this many pages, starting worker processes costs more than it saves.
-PARALLEL_FROM = 2000
-_WORK: tuple = ()  # (generator, writer, pages): what forked workers inherit
-
-
 def write_all(generator: DirectoryGenerator, writer, pages: list[tuple[str, str, dict]]) -> None:
     """Write the noted pages; a large directory's are shared between the machine's cores.
 
-    Workers are forked, so they inherit the generator, its templates and the records as they
-    are, and only page numbers travel between processes. Each page is the same bytes
-    whichever process writes it.
+    Each page is the same bytes whichever process writes it.
     """
-    global _WORK
-    workers = min(os.cpu_count() or 1, 4)
-    if len(pages) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for url, template, context in pages:
+
+    def write(share: Sequence[tuple[str, str, dict]]) -> list:
+        for url, template, context in share:
             generator.write_now(writer, url, template, context)
-        return
-    _WORK = (generator, writer, pages)
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            list(pool.map(_write_share, range(workers), [workers] * workers))
-    finally:
-        _WORK = ()
+        return []
 
-
-def _write_share(index: int, workers: int) -> None:
-    generator, writer, pages = _WORK
-    for url, template, context in pages[index::workers]:
-        generator.write_now(writer, url, template, context)
+    in_shares(write, pages)

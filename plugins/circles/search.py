@@ -83,14 +83,15 @@ def write_search(directory: Directory, settings: dict[str, Any], output: Path, i
     (folder / "libraries.json").write_text(json.dumps(points, sort_keys=True, separators=(",", ":")), encoding="utf-8")
 
 
-def first_view(directory: Directory, texts: Texts, page: int = 20) -> dict[str, Any]:
+def first_view(directory: Directory, texts: Texts, searched: dict[str, dict[str, Any]], page: int = 20) -> dict[str, Any]:
     """What the search page shows before anything is typed, worked out here rather than searched
     in the browser: the first upcoming and current circles, soonest first, and each facet's counts.
 
     The counts are those of the browser's own searches: Status over every circle (it is the facet
-    that hides past circles), every other facet over circles that are not past.
+    that hides past circles), every other facet over circles that are not past. ``searched``
+    holds each circle's :func:`search_data`, as its page has it.
     """
-    entries = sorted(((c, search_data(c, texts)) for c in directory.circles if not c.archived),
+    entries = sorted(((c, searched[c.id]) for c in directory.circles if not c.archived),
                      key=lambda e: (e[1]["sort"]["start"], e[0].id))
     past = texts.gettext(STATUS_GROUPS["completed"])
     showing = [(c, data) for c, data in entries if data["filters"]["status"] != [past]]

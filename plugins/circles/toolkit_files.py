@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .flyers import document_root, local_fetcher
+from .flyers import document_root, local_fetcher, pdf_problem
 from .i18n import _
 from .settings import directory_settings
 from .toolkit import LICENCE_URL, Guide, Toolkit, convert, document_sections
@@ -42,21 +42,10 @@ class Download:
         return len(self.data)
 
 
-def pdf_problem(settings: dict[str, Any]) -> str | None:
-    """Why this build prints no toolkit PDFs, or None when it does."""
-    if not directory_settings(settings)["toolkit_pdfs"]:
-        return "DIRECTORY['toolkit_pdfs'] is False"
-    try:
-        import weasyprint  # noqa: F401
-    except Exception as error:  # OSError when Pango is missing
-        return f"WeasyPrint cannot start ({error})"
-    return None
-
-
 def make_downloads(toolkit: Toolkit, settings: dict[str, Any], output: Path, render: Render) -> tuple[list[Download], bytes]:
     """Every file of the ZIP (in ZIP order), and the ZIP itself."""
     started = time.perf_counter()
-    problem = pdf_problem(settings)
+    problem = pdf_problem(settings, "toolkit_pdfs")
     if problem and directory_settings(settings)["toolkit_pdfs"]:
         log.warning("Toolkit PDFs skipped: %s. The ZIP holds the Markdown and HTML forms only.", problem)
     printer = None if problem else Printer(settings, output)

@@ -6,19 +6,18 @@ Problems are collected, never raised: a contributor sees every mistake at once.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
 import re
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .freshness import check_listings
 from .geocode import GeoCache
 from .georules import check_places
+from .listings import check_listings
 from .load import KINDS, Record, load_file
+from .parallel import in_shares
 from .problems import Problem, errors, problem
 from .rules import Checker
 from .schema import Resource, closest, load_schema
@@ -97,28 +96,18 @@ def validate_tree(root: Path, only: set[Path] | None = None, cache: GeoCache | N
     data.problems.extend(check_listings(data.records["circles"], data.rows["circles"],
                                         today or dt.datetime.now(dt.UTC).date()))
     if only is not None:
-        data.problems = [p for p in data.problems if _selected(Path(p.path), only)]
+        data.problems = [p for p in data.problems if selected(Path(p.path), only)]
     data.problems.sort()
     return data
-
-
-#: Below this many files, starting worker processes costs more than it saves.
-PARALLEL_FROM = 2000
 
 
 def check_files(files: list[tuple[Path, str]]) -> list[tuple[str, Record | None, dict, list[Problem]]]:
     """Load and check each file on its own: ``(kind, record, row, problems)`` in the order given.
 
     Each file is independent of the others here, so a large directory is split between the
-    machine's cores (forked processes, which inherit the loaded schema).
+    machine's cores.
     """
-    workers = min(os.cpu_count() or 1, 4)
-    if len(files) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return _check_chunk(files)
-    size = -(-len(files) // workers)
-    chunks = [files[i:i + size] for i in range(0, len(files), size)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return [result for chunk in pool.map(_check_chunk, chunks) for result in chunk]
+    return in_shares(_check_chunk, files)
 
 
 def _check_chunk(files: list[tuple[Path, str]]) -> list[tuple[str, Record | None, dict, list[Problem]]]:
@@ -134,7 +123,8 @@ def _check_chunk(files: list[tuple[Path, str]]) -> list[tuple[str, Record | None
     return results
 
 
-def _selected(path: Path, only: set[Path]) -> bool:
+def selected(path: Path, only: set[Path]) -> bool:
+    """True when ``path`` is one of ``only`` or lies in one of them."""
     # A symbolic link is selected by where it is as well as by where it points.
     places = {path.resolve(), path.parent.resolve() / path.name}
     return any(place == o or o in place.parents for place in places for o in only)
@@ -175,3 +165,27 @@ def counts(data: Dataset) -> dict[str, int]:
     for kind, rows in data.records.items():
         per_kind[kind] = len(rows)
     return dict(per_kind)
+
+
+def root_of(path: Path) -> Path:
+    """The content folder a path lies in: the parent of its networks/libraries/circles folder."""
+    resolved = path.resolve()
+    for candidate in (resolved, *resolved.parents):
+        if candidate.name in KINDS:
+            return candidate.parent
+        if any((candidate / kind).is_dir() for kind in KINDS):
+            return candidate
+    return resolved if resolved.is_dir() else resolved.parent
+
+
+def validate_paths(paths: list[Path], settings: dict[str, Any]) -> list[Dataset]:
+    """Each content folder that ``paths`` lie in (by default the project's), validated whole,
+    with problems kept only for ``paths``: what `circles validate PATH…` and `circles linkcheck
+    PATH…` both read."""
+    from .settings import build_date, content_root, geocoding_settings
+
+    roots = {root_of(p) for p in paths} if paths else {content_root(settings)}
+    only = {p.resolve() for p in paths} if paths else None
+    # an absolute cache setting wins over the root
+    return [validate_tree(root, only, GeoCache(root / geocoding_settings(settings)["cache"]), build_date(settings))
+            for root in sorted(roots)]
