@@ -12,7 +12,7 @@ from .models import Directory
 from .problems import InvalidRecords, errors
 from .progress import Progress
 from .settings import build_date, cache_path, content_root, directory_settings
-from .validate import validate_tree
+from .validate import records_cache, validate_tree
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,8 @@ def build_directory(settings: dict[str, Any], progress: Progress | None = None) 
     cache = GeoCache(cache_path(settings))
     progress = progress or Progress()
     with progress.stage("validate") as note:
-        data = validate_tree(content_root(settings), cache=cache, today=build_date(settings))
+        data = validate_tree(content_root(settings), cache=cache, today=build_date(settings),
+                             file_cache=records_cache(settings))
         note["what"] = f"{sum(len(r) for r in data.records.values()):,} records"
     if errors(data.problems):
         failure = InvalidRecords(data.problems)

@@ -36,6 +36,7 @@ from icalendar import Calendar, Event, Timezone, vDDDTypes, vDuration, vText
 
 from .i18n import Texts, _
 from .models import Circle, Directory
+from .pagecache import Rebuild
 from .settings import directory_settings
 
 PRODID = "-//Learning Circles Directory//Calendars//EN"
@@ -222,20 +223,26 @@ def list_path(owner_url: str) -> str:
     return f"{owner_url}circles.ics"
 
 
-def write_calendars(directory: Directory, settings: dict[str, Any], output: Path) -> None:
-    """Write every circle's, library's and network's calendar and the upcoming circles' one."""
+def write_calendars(directory: Directory, settings: dict[str, Any], output: Path, rebuild: Rebuild | None = None) -> None:
+    """Write every circle's, library's and network's calendar and the upcoming circles' one; with
+    ``rebuild`` (pagecache.py), only those whose circles changed."""
     site = Site.from_settings(settings, directory.build_date)
-    entries = {circle.id: Entry.of(circle, site) for circle in directory.circles}
-
-    def write(name: str, circles: list[Circle], path: str, page: str) -> None:
-        target = output / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(calendar(name, [entries[c.id] for c in circles], site, path, page))
-
-    for circle in directory.circles:
-        write(circle.title, [circle], circle_path(circle), circle.url)
+    files = [(circle_path(circle), circle.title, [circle], circle.url) for circle in directory.circles]
     for records, label in ((directory.libraries, _("Learning circles at %(name)s")),
                            (directory.networks, _("Learning circles of %(name)s"))):
         for record in records:
-            write(site.texts.gettext(label) % {"name": record.name}, record.circles, list_path(record.url), record.url)
-    write(site.texts.gettext("Upcoming learning circles"), directory.upcoming, list_path("upcoming/"), "upcoming/")
+            files.append((list_path(record.url), site.texts.gettext(label) % {"name": record.name}, record.circles, record.url))
+    files.append((list_path("upcoming/"), site.texts.gettext("Upcoming learning circles"), directory.upcoming, "upcoming/"))
+    outputs = rebuild.outputs("calendars") if rebuild else None
+    changed = outputs.to_write((path, rebuild.key(name, circles)) for path, name, circles, _ in files) if outputs else None
+    entries: dict[str, Entry] = {}
+    for path, name, circles, page in files:
+        if changed is None or path in changed:
+            for circle in circles:
+                if circle.id not in entries:
+                    entries[circle.id] = Entry.of(circle, site)
+            target = output / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(calendar(name, [entries[c.id] for c in circles], site, path, page))
+    if outputs:
+        outputs.finish()

@@ -28,6 +28,7 @@ import segno
 
 from .i18n import _
 from .models import Circle, Directory
+from .pagecache import Rebuild
 from .settings import directory_settings
 
 log = logging.getLogger(__name__)
@@ -113,13 +114,19 @@ def flyer_circles(directory: Directory) -> list[Circle]:
     return [circle for circle in directory.circles if circle.is_current]
 
 
-def write_flyers(directory: Directory, settings: dict[str, Any], output: Path) -> None:
-    """Write each current circle's QR code, then its PDFs when this build makes them."""
+def write_flyers(directory: Directory, settings: dict[str, Any], output: Path, rebuild: Rebuild | None = None) -> None:
+    """Write each current circle's QR code (with ``rebuild``, only those that changed), then its PDFs
+    when this build makes them."""
     circles = flyer_circles(directory)
-    for circle in circles:
-        target = output / circle.url / "flyer" / "qr.png"
+    codes = {f"{circle.url}flyer/qr.png": public_url(settings, circle.url) for circle in circles}
+    outputs = rebuild.outputs("qr") if rebuild else None
+    changed = outputs.to_write((name, rebuild.key(text)) for name, text in codes.items()) if outputs else codes
+    for name in changed:
+        target = output / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(qr_png(public_url(settings, circle.url)))
+        target.write_bytes(qr_png(codes[name]))
+    if outputs:
+        outputs.finish()
     if pdf_problem(settings) is None:
         write_pdfs(circles, settings, Path(output))
 

@@ -30,7 +30,8 @@ STALE_AFTER = dt.timedelta(days=365)
 
 def check_listings(records: dict[str, Record], rows: dict[str, dict[str, Any]], today: dt.date) -> list[Problem]:
     """Duplicates, near-duplicates and stale listings among the circles."""
-    return [*duplicates(records, rows), *similar_titles(records, rows), *stale(records, rows, today)]
+    courses = {circle_id: _course(row) for circle_id, row in rows.items()}
+    return [*duplicates(records, rows, courses), *similar_titles(records, rows, courses), *stale(records, rows, today)]
 
 
 def _course(row: dict[str, Any]) -> str:
@@ -40,23 +41,34 @@ def _course(row: dict[str, Any]) -> str:
 
 
 def _words(text: str) -> str:
+    if text.isascii():  # nothing to decompose, no accents to drop; casefold is lower
+        return " ".join(_WORD.findall(text.lower()))
     text = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join(re.findall(r"\w+", "".join(c for c in text if not unicodedata.combining(c))))
+    return " ".join(_WORD.findall("".join(c for c in text if not unicodedata.combining(c))))
 
 
-def duplicates(records: dict[str, Record], rows: dict[str, dict[str, Any]]) -> Iterator[Problem]:
+_WORD = re.compile(r"\w+")
+
+
+def duplicates(records: dict[str, Record], rows: dict[str, dict[str, Any]],
+               courses: dict[str, str] | None = None) -> Iterator[Problem]:
+    """The same course at the same library, day and time; ``courses`` (by id) as :func:`_course` finds them."""
+    courses = courses if courses is not None else {circle_id: _course(row) for circle_id, row in rows.items()}
     groups: dict[tuple, list[str]] = defaultdict(list)
     for circle_id, row in sorted(rows.items()):
         library, start = row.get("library"), row.get("schedule_start_date")
-        if library and start and _course(row):
-            groups[(library, _course(row), start, row.get("schedule_start_time"))].append(circle_id)
+        if library and start and courses[circle_id]:
+            groups[(library, courses[circle_id], start, row.get("schedule_start_time"))].append(circle_id)
     for ids in groups.values():
         for one, other in combinations(ids, 2):
             yield _about(records[one], "duplicate", "title", other=records[other].path)
             yield _about(records[other], "duplicate", "title", other=records[one].path)
 
 
-def similar_titles(records: dict[str, Record], rows: dict[str, dict[str, Any]]) -> Iterator[Problem]:
+def similar_titles(records: dict[str, Record], rows: dict[str, dict[str, Any]],
+                   courses: dict[str, str] | None = None) -> Iterator[Problem]:
+    """Titles nearly alike at one library and time, a few days apart."""
+    courses = courses if courses is not None else {circle_id: _course(row) for circle_id, row in rows.items()}
     by_library: dict[str, list[str]] = defaultdict(list)
     for circle_id, row in sorted(rows.items()):
         if row.get("library") and row.get("title") and row.get("schedule_start_date"):
@@ -66,7 +78,7 @@ def similar_titles(records: dict[str, Record], rows: dict[str, dict[str, Any]]) 
             a, b = rows[one], rows[other]
             if a.get("schedule_start_time") != b.get("schedule_start_time"):
                 continue  # another session, at another time of day
-            if _course(a) == _course(b) and a["schedule_start_date"] == b["schedule_start_date"]:
+            if courses[one] == courses[other] and a["schedule_start_date"] == b["schedule_start_date"]:
                 continue  # reported as a duplicate already
             days = abs((a["schedule_start_date"] - b["schedule_start_date"]).days)
             if days <= SIMILAR_WITHIN_DAYS and SequenceMatcher(None, _words(a["title"]), _words(b["title"])).ratio() >= SIMILAR:

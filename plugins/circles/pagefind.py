@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,9 @@ class Indexing:
 
     def __init__(self, site: Path, language: str, glob: str):
         self.bundle = site / BUNDLE
+        # Pagefind names its files by their content and never removes any: a rebuild into the same
+        # output would otherwise keep every earlier index beside the new one.
+        shutil.rmtree(self.bundle, ignore_errors=True)
         command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(self.bundle),
                    "--glob", glob, "--force-language", language.split("_")[0].split("-")[0], "--silent"]
         env = {**os.environ, "PAGEFIND_SITE": str(site)}

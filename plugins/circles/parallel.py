@@ -1,39 +1,105 @@
 """Work shared between the machine's cores, for large directories.
 
-Workers are forked, so they inherit everything as it is (records, templates, the writer) and
-only the results travel back: the work function need not be picklable, its results must be.
-Where forking is not available, or the work is small, it runs here, in order, the same way.
+The items are split into one share per core. This process does the first share itself while
+forked children do the others: they inherit everything as it is (records, templates, the
+writer), and only their results travel back, pickled through a pipe. So the work function need
+not be picklable; its results must be. Where forking is not available, or the work is small,
+it all runs here, in order, the same way.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
 import os
+import pickle
+import signal
+import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 #: Below this many items, starting worker processes costs more than it saves.
 PARALLEL_FROM = 2000
-_WORK: tuple = ()  # (function, items): what the forked workers inherit
 
 
-def in_shares(function: Callable[[Sequence], list], items: Sequence) -> list[Any]:
-    """``function`` over ``items`` in one share per core; the results concatenated, in order."""
-    global _WORK
+def in_shares(function: Callable[[Sequence], list], items: Sequence,
+              meanwhile: Callable[[], object] | None = None) -> list[Any]:
+    """``function`` over ``items`` in one share per core; the results concatenated, in order.
+
+    ``meanwhile``, when there are other processes, is called here once this process's share is
+    done, while theirs finish: work needed next that does not depend on the results.
+    """
     workers = min(os.cpu_count() or 1, 4)
-    if len(items) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if len(items) < PARALLEL_FROM or workers < 2 or not hasattr(os, "fork"):
         return function(items)
     size = -(-len(items) // workers)
-    _WORK = (function, items)
+    children = [_start(function, items[start:start + size]) for start in range(size, len(items), size)]
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            shares = pool.map(_share, range(0, len(items), size), [size] * workers)
-            return [result for share in shares for result in share]
-    finally:
-        _WORK = ()
+        results = list(function(items[:size]))
+        if meanwhile is not None:
+            meanwhile()
+    except BaseException:
+        for pid, source in children:
+            _stop(pid, source)
+        raise
+    for child in children:
+        results.extend(_finish(*child))
+    return results
 
 
-def _share(start: int, size: int) -> list:
-    function, items = _WORK
-    return function(items[start:start + size])
+class ChildError(Exception):
+    """A worker process ended without sending its results back."""
+
+
+class _RemoteTraceback(Exception):
+    """Where an error raised in a worker process came from (the __cause__ of the error re-raised here)."""
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+def _start(function: Callable[[Sequence], list], share: Sequence) -> tuple[int, int]:
+    """Fork a child that does ``share``; its process id and the pipe its results will come from."""
+    source, sink = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: do the share, send the results, and leave without running any exit handler
+        status = 1
+        try:
+            os.close(source)
+            with os.fdopen(sink, "wb") as out:
+                out.write(_outcome(function, share))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(sink)
+    return pid, source
+
+
+def _outcome(function: Callable[[Sequence], list], share: Sequence) -> bytes:
+    try:
+        return pickle.dumps((True, function(share), ""), pickle.HIGHEST_PROTOCOL)
+    except BaseException as exc:  # re-raised in the parent, as it would have been without workers
+        trace = traceback.format_exc()
+        try:
+            return pickle.dumps((False, exc, trace), pickle.HIGHEST_PROTOCOL)
+        except Exception:  # an error that cannot be pickled: its name and message still can
+            return pickle.dumps((False, ChildError(f"{type(exc).__name__}: {exc}"), trace), pickle.HIGHEST_PROTOCOL)
+
+
+def _finish(pid: int, source: int) -> list:
+    with os.fdopen(source, "rb") as results:
+        payload = results.read()
+    _, status = os.waitpid(pid, 0)
+    if not payload:
+        raise ChildError(f"a worker process ended without its results (wait status {status})")
+    done, value, trace = pickle.loads(payload)
+    if not done:
+        raise value from _RemoteTraceback(trace)
+    return value
+
+
+def _stop(pid: int, source: int) -> None:
+    """End a child whose results are no longer wanted (this process failed), and reap it."""
+    with contextlib.suppress(ProcessLookupError):  # it ended already
+        os.kill(pid, signal.SIGTERM)
+    os.close(source)
+    os.waitpid(pid, 0)

@@ -24,11 +24,12 @@ from .build import build_directory
 from .export import write_exports
 from .i18n import Texts
 from .models import Circle, Directory, Place
+from .pagecache import Fingerprints, Rebuild, TemplateScope, only_changed, page_stamp
 from .parallel import in_shares
 from .problems import CirclesError
 from .progress import Progress
 from .search import EVERY_CIRCLE, first_view, search_data, search_facets, search_messages
-from .settings import content_root, directory_settings, map_settings
+from .settings import cache_path, content_root, directory_settings, map_settings
 from .toolkit import Toolkit, load_toolkit
 from .toolkit_files import make_downloads, write_downloads
 
@@ -109,10 +110,19 @@ def split_current(circles: Iterable[Circle]) -> tuple[list[Circle], list[Circle]
     return current, past
 
 
-def places_by_library(countries: Iterable[Place]) -> dict[str, tuple[Place, Place]]:
+@dataclass(frozen=True)
+class Crumb:
+    """A place as a breadcrumb shows it: a page that links to its country and town needs no more
+    (and a rebuild then re-renders it only when these change, not when the town's other circles do)."""
+
+    name: str
+    url: str
+
+
+def places_by_library(countries: Iterable[Place]) -> dict[str, tuple[Crumb, Crumb]]:
     """Map each library id to its (country, city), for breadcrumbs."""
     return {
-        library.id: (country, city)
+        library.id: (Crumb(country.name, country.url), Crumb(city.name, city.url))
         for country in countries
         for city in country.children
         for library in city.libraries
@@ -195,6 +205,8 @@ class DirectoryGenerator(Generator):
         super().__init__(*args, **kwargs)
         self.directory: Directory | None = None
         self.pages_written = 0
+        self.pages_rendered = 0
+        self.rebuild: Rebuild | None = None
         self.queue: list | None = None  # pages noted, not yet written
         self.options: dict = {}
         # Set here, not through JINJA_ENVIRONMENT, so that no configuration can
@@ -216,6 +228,7 @@ class DirectoryGenerator(Generator):
         self.env.globals["archive_after_months"] = self.options["archive_after_months"]
         self.toolkit = self.load_toolkit()
         self.context["toolkit"] = self.toolkit
+        self.env.globals["has_toolkit"] = self.toolkit is not None  # every page's menu: not the whole toolkit
         self.texts = Texts(self.options["locale"])
         configure_environment(self.env, self.options, self.settings["SITEURL"], self.directory.build_date)
 
@@ -223,10 +236,11 @@ class DirectoryGenerator(Generator):
         directory, progress = self.directory, self.progress
         with progress.stage("pages") as note:
             self.write_pages(writer, directory)
-            note["what"] = f"{self.pages_written:,} pages"
+            rendered = "" if self.pages_rendered == self.pages_written else f" ({self.pages_rendered:,} changed)"
+            note["what"] = f"{self.pages_written:,} pages{rendered}"
         with progress.stage("toolkit"):
             self.write_toolkit(writer)
-        write_exports(directory, self.settings, Path(self.output_path), progress)
+        write_exports(directory, self.settings, Path(self.output_path), progress, self.rebuild)
         records = (f"{len(directory.circles):,} circles, {len(directory.libraries):,} libraries, "
                    f"{len(directory.networks):,} networks")
         progress.summary(records, self.pages_written)
@@ -238,7 +252,21 @@ class DirectoryGenerator(Generator):
             self.note_pages(writer, directory)
         finally:
             pages, self.queue = self.queue, None
+        self.rebuild = self.kept_for_rebuilds(directory)
+        outputs = None
+        if self.rebuild:
+            pages, outputs = only_changed(self.rebuild, TemplateScope(self.env, set(self.context) - set(self.settings)), pages)
+        self.pages_rendered = len(pages)
         write_all(self, writer, pages)
+        if outputs:
+            outputs.finish()
+
+    def kept_for_rebuilds(self, directory: Directory) -> Rebuild | None:
+        """With Pelican's ``CACHE_CONTENT``, what lets the next build skip what did not change (pagecache.py)."""
+        if not self.settings.get("CACHE_CONTENT"):
+            return None
+        return Rebuild(Path(self.settings["CACHE_PATH"]) / "circles", page_stamp(self.settings, self.env, [cache_path(self.settings)]),
+                       Path(self.output_path), Fingerprints(directory), bool(self.settings.get("LOAD_CONTENT_CACHE")))
 
     def note_pages(self, writer, directory: Directory):
         self.write(writer, "", "index", section="home", upcoming=directory.upcoming[: self.options["upcoming_on_home"]])

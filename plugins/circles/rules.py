@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -18,10 +18,19 @@ EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 TOPIC = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PLACEHOLDERS = re.compile(r"^(tbd|tba|todo|fixme|xxx+|n/?a|none|test|lorem ipsum.*|example|placeholder|\?+|-+)$", re.I)
 PLACEHOLDER_HOSTS = re.compile(r"^(www\.)?example\.(com|org|net)$|\.example$|^localhost$", re.I)
+# PLACEHOLDERS.match(text.strip()) in one step: surrounding whitespace allowed, and nothing else after.
+_PLACEHOLDER_TEXT = re.compile(r"\s*" + PLACEHOLDERS.pattern.removeprefix("^").removesuffix("$") + r"\s*\Z", re.I)
 DROP_IN = {"drop-in", "drop in", "dropin"}
 #: Meeting dates fall in this range: it catches a mistyped year (0226, 2226), and keeps the weeks
 #: counted on from a date such as 9999-12-20 inside the calendar.
 FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
+
+#: The columns whose values are codes (countries, languages, topics).
+_CODED = frozenset({"address_country", "countries", "language", "languages", "course_language", "topics"})
+# Looking a code up in CLDR costs more than every other rule together; records repeat a handful of codes.
+_known_country = lru_cache(maxsize=4096)(known_country)
+_known_language = lru_cache(maxsize=4096)(known_language)
 
 
 @cache
@@ -56,14 +65,22 @@ class Checker:
     # Every record
 
     def placeholders(self) -> Iterator[Problem]:
+        row, match = self.row, _PLACEHOLDER_TEXT.match
         for path, column in self.resource.columns.items():
-            value = self.row.get(column.name)
-            values = value if isinstance(value, list) else [value]
-            if any(isinstance(v, str) and PLACEHOLDERS.match(v.strip()) for v in values):
+            value = row.get(column.name)
+            if isinstance(value, str):
+                found = match(value)
+            elif isinstance(value, list):
+                found = any(isinstance(v, str) and match(v) for v in value)
+            else:
+                continue
+            if found:
                 yield self.problem(path, "placeholder")
 
     def links(self) -> Iterator[Problem]:
         for path, column in self.resource.columns.items():
+            if column.format != "uri" and column.name not in ("signup", "contact"):
+                continue
             value = self.row.get(column.name)
             if not value:
                 continue
@@ -95,15 +112,17 @@ class Checker:
 
     def codes(self) -> Iterator[Problem]:
         for path, column in self.resource.columns.items():
+            if column.name not in _CODED:
+                continue
             value = self.row.get(column.name)
             values = value if isinstance(value, list) else [value]
             for i, v in enumerate(values):
                 if not v:
                     continue
                 item = f"{path}[{i}]" if isinstance(value, list) else path
-                if column.name in ("address_country", "countries") and not known_country(v):
+                if column.name in ("address_country", "countries") and not _known_country(v):
                     yield self.problem(path, "unknown-country", line_path=item, value=v)
-                elif column.name in ("language", "languages", "course_language") and not known_language(v):
+                elif column.name in ("language", "languages", "course_language") and not _known_language(v):
                     yield self.problem(path, "unknown-language", line_path=item, value=v)
                 elif column.name == "topics" and not TOPIC.match(v):
                     tag = re.sub(r"[^a-z0-9]+", "-", v.lower()).strip("-")

@@ -1,23 +1,23 @@
-"""The record schemas, read from ``schema/datapackage.json`` (frictionless).
+"""The record schemas, read from ``schema/datapackage.json`` (a frictionless Data Package).
 
 The descriptor is the single source of truth: field names, types, constraints,
 titles, descriptions and examples all come from it. Nested YAML mappings
 (``address:``, ``schedule:``) are columns named ``<mapping>_<key>``, listed per
 resource in ``x-nested``; this module flattens a record into a row and types
-each cell with frictionless's own cell readers.
+each cell as frictionless's cell readers do (:mod:`circles.cells`).
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-from frictionless import Package, fields
-
+from .cells import cell_reader
 from .load import Record
 from .problems import Problem, problem
 
@@ -50,7 +50,7 @@ class Column:
     read_item: Callable[[Any], tuple[Any, dict | None]] | None
     constraints: dict
 
-    @property
+    @cached_property  # asked for every cell of every record
     def is_list(self) -> bool:
         return self.type == "list"
 
@@ -65,37 +65,45 @@ class Resource:
     primary_key: str
     foreign_keys: tuple[tuple[str, str], ...]  # (column, referenced resource)
 
-    @property
+    @cached_property
     def by_name(self) -> dict[str, Column]:
         return {c.name: c for c in self.columns.values()}
+
+    @cached_property
+    def plan(self) -> tuple[tuple[str, Column, bool], ...]:
+        """``(path, column, optional)`` per column; an absent optional value reads as None (a list as [])
+        without a problem, so it need not be read."""
+        return tuple((path, c, c.is_list or c.read(None) == (None, None)) for path, c in self.columns.items())
 
 
 @cache
 def load_schema(path: Path = SCHEMA_PATH) -> dict[str, Resource]:
     """Every resource of the data package, by name (= content folder)."""
-    package = Package(str(path))
-    return {r.name: _resource(r) for r in package.resources}
+    package = json.loads(path.read_text(encoding="utf-8"))
+    return {r["name"]: _resource(r) for r in package["resources"]}
 
 
-def _resource(resource) -> Resource:
-    nested = tuple(resource.custom.get("x-nested", ()))
+def _resource(resource: dict) -> Resource:
+    nested = tuple(resource.get("x-nested", ()))
+    schema = resource["schema"]
+    missing = schema.get("missingValues", [""])
     columns = {}
-    for f in resource.schema.fields:
-        prefix, _, rest = f.name.partition("_")
-        yaml_path = f"{prefix}.{rest}" if prefix in nested and rest else f.name
-        item_reader = None
-        item_type = getattr(f, "item_type", None)
-        if f.type == "list":
-            item_reader = fields.__dict__[f"{item_type.capitalize()}Field"](name=f.name).create_cell_reader()
+    for f in schema["fields"]:
+        f = {**f, "format": f.get("format", "default").removeprefix("fmt:")}  # as frictionless reads it
+        prefix, _, rest = f["name"].partition("_")
+        yaml_path = f"{prefix}.{rest}" if prefix in nested and rest else f["name"]
+        item_type = f.get("itemType", "string") if f["type"] == "list" else None
+        constraints = f.get("constraints", {})
         columns[yaml_path] = Column(
-            name=f.name, yaml=yaml_path, type=f.type, format=f.format or "default", title=f.title or f.name,
-            description=f.description or "", example=str(f.example or ""),
-            required=bool(f.constraints.get("required")), item_type=item_type,
-            read=_reader(f), read_item=item_reader, constraints=dict(f.constraints),
+            name=f["name"], yaml=yaml_path, type=f["type"], format=f["format"], title=f.get("title") or f["name"],
+            description=f.get("description") or "", example=str(f.get("example") or ""),
+            required=bool(constraints.get("required")), item_type=item_type,
+            read=_reader(f, missing), read_item=cell_reader({"type": item_type}) if item_type else None,
+            constraints=dict(constraints),
         )
-    keys = tuple((fk["fields"][0], fk["reference"]["resource"]) for fk in resource.schema.foreign_keys)
-    return Resource(resource.name, resource.title or resource.name, resource.description or "", nested,
-                    columns, resource.schema.primary_key[0], keys)
+    keys = tuple((fk["fields"][0], fk["reference"]["resource"]) for fk in schema.get("foreignKeys", ()))
+    return Resource(resource["name"], resource.get("title") or resource["name"], resource.get("description") or "",
+                    nested, columns, schema["primaryKey"][0], keys)
 
 
 def closest(word: str, choices: list[str]) -> str:
@@ -104,11 +112,11 @@ def closest(word: str, choices: list[str]) -> str:
     return close[0] if close else ""
 
 
-def _reader(field):
-    """frictionless's cell reader; web addresses are read as text, so the link rule can say what is wrong."""
-    if field.type == "string" and field.format == "uri":
-        return fields.StringField(name=field.name, constraints=field.constraints).create_cell_reader()
-    return field.create_cell_reader()
+def _reader(field: dict, missing: list) -> Callable[[Any], tuple[Any, dict | None]]:
+    """The field's cell reader; web addresses are read as text, so the link rule can say what is wrong."""
+    if field["type"] == "string" and field["format"] == "uri":
+        return cell_reader({"name": field["name"], "type": "string", "constraints": field.get("constraints", {})})
+    return cell_reader(field, missing)
 
 
 def suggest(word: str, choices: list[str]) -> str:
@@ -121,7 +129,38 @@ def read_record(record: Record, resource: Resource) -> tuple[dict[str, Any], lis
     """Flatten and type one record: a row by column name, and the problems found."""
     problems: list[Problem] = []
     raw: dict[str, Any] = {"id": record.id}
+    columns = resource.columns
+    for path, value in _entries(record, resource, problems):
+        column = columns.get(path)
+        if column is None or column.name == "id" or isinstance(value, dict) or (isinstance(value, list)
+                                                                                 and not column.is_list):
+            problems.append(_misfit(path, value, column, resource, record))
+        else:
+            raw[column.name] = value
 
+    row: dict[str, Any] = {}
+    found: list[Problem] = []
+    for path, column, optional in resource.plan:
+        value = raw.get(column.name)
+        if value is None and optional:
+            row[column.name] = [] if column.is_list else None
+        elif column.is_list:
+            row[column.name] = _cast_list(path, column, value, record, found)
+        else:
+            typed, notes = column.read(value)
+            if notes:
+                found.append(_note_problem(path, column, value, notes, record, record.line(path)))
+            row[column.name] = None if notes else typed
+    if found:
+        # a value of the wrong shape was reported already; "missing" would say it twice
+        reported = {p.field for p in problems}
+        problems.extend(p for p in found if not (p.code == "missing" and _within(p.field, reported)))
+    return row, problems
+
+
+def _entries(record: Record, resource: Resource, problems: list[Problem]) -> Iterator[tuple[str, Any]]:
+    """``(YAML path, value)`` of each field written, nested ones flattened; problems with the id or a nesting
+    are added to ``problems`` as they are met, so that they stay in the file's order."""
     for key, value in record.data.items():
         if key == "id":
             if value != record.id:
@@ -132,52 +171,29 @@ def read_record(record: Record, resource: Resource) -> tuple[dict[str, Any], lis
                 problems.append(problem("not-a-mapping:field", record.path, record.line(key), key, subkeys=subkeys))
                 continue
             for sub, subvalue in value.items():
-                if found := _take(f"{key}.{sub}", subvalue, resource, raw, record):
-                    problems.append(found)
-        elif found := _take(key, value, resource, raw, record):
-            problems.append(found)
-
-    row: dict[str, Any] = {}
-    reported = {p.field for p in problems}
-    for path, column in resource.columns.items():
-        value = raw.get(column.name)
-        row[column.name], found = _cast(path, column, value, record)
-        # a value of the wrong shape was reported already; "missing" would say it twice
-        problems.extend(p for p in found if not (p.code == "missing" and _within(path, reported)))
-    return row, problems
+                yield f"{key}.{sub}", subvalue
+        else:
+            yield key, value
 
 
 def _within(path: str, paths: set[str]) -> bool:
     return path in paths or path.split(".")[0] in paths
 
 
-def _take(path: str, value: Any, resource: Resource, raw: dict, record: Record) -> Problem | None:
-    """Put one YAML value in ``raw`` under its column's name, or say why it does not fit."""
-    column = resource.columns.get(path)
+def _misfit(path: str, value: Any, column: Column | None, resource: Resource, record: Record) -> Problem:
+    """Why a YAML value has no place in the row: no such field, or a value of the wrong shape."""
     if column is None or column.name == "id":
         return problem("unknown-field", record.path, record.line(path), path, resource=resource.name,
                        suggestion=closest(path, [p for p in resource.columns if p != "id"]))
-    if isinstance(value, dict) or (isinstance(value, list) and not column.is_list):
-        return problem("wrong-shape" if isinstance(value, dict) else "wrong-shape:list", record.path,
-                       record.line(path), path, name=path.rsplit(".", 1)[-1], example=column.example)
-    raw[column.name] = value
-    return None
+    return problem("wrong-shape" if isinstance(value, dict) else "wrong-shape:list", record.path,
+                   record.line(path), path, name=path.rsplit(".", 1)[-1], example=column.example)
 
 
-def _cast(path: str, column: Column, value: Any, record: Record) -> tuple[Any, list[Problem]]:
-    if column.is_list:
-        return _cast_list(path, column, value, record)
-    typed, notes = column.read(value)
-    if not notes:
-        return typed, []
-    return None, [_note_problem(path, column, value, notes, record, record.line(path))]
-
-
-def _cast_list(path: str, column: Column, value: Any, record: Record) -> tuple[list, list[Problem]]:
+def _cast_list(path: str, column: Column, value: Any, record: Record, problems: list[Problem]) -> list:
     if value is None or value == "":
-        return [], []
+        return []
     items = value if isinstance(value, list) else [v.strip() for v in str(value).split(",") if v.strip()]
-    typed, problems = [], []
+    typed = []
     for i, item in enumerate(items):
         if isinstance(item, str) and not item.strip():  # a blank item, as in [a, '', b], says nothing
             continue
@@ -192,7 +208,7 @@ def _cast_list(path: str, column: Column, value: Any, record: Record) -> tuple[l
             problems.append(_note_problem(path, column, item, notes, record, record.line(f"{path}[{i}]"), column.item_type))
         else:
             typed.append(cell)
-    return typed, problems
+    return typed
 
 
 def _note_problem(path, column, value, notes, record, line, type_=None) -> Problem:

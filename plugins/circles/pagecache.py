@@ -1,0 +1,224 @@
+"""Rebuilds: render again only the pages whose inputs changed since the last build.
+
+A page's *key* is a hash of everything it is made from: the template and the
+partials it pulls in, the code and settings of the build (the *stamp*), and the
+records its context reaches. A record counts by the bytes of its validated row,
+with the rows of the records it shows (a circle page shows its library and
+network; a library page its circles). The last build's keys are kept in
+Pelican's ``CACHE_PATH``; a page whose key and output file are unchanged is not
+rendered again. A template that reads the whole directory (the home page, the
+search page) is always rendered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import pickle
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import meta
+
+from .models import Circle, Directory, Library, Network, Place
+
+#: Bump when the format of the kept keys changes.
+FORMAT = 1
+SCALARS = (str, int, float, bool, type(None), dt.date, dt.time, dt.timedelta)
+
+
+class Uncacheable(Exception):
+    """A page's context holds something this module cannot fingerprint: render it every time."""
+
+
+def _hash(*parts: bytes) -> bytes:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(len(part).to_bytes(4, "little"))
+        digest.update(part)
+    return digest.digest()
+
+
+class Fingerprints:
+    """Digests of the objects templates receive, each computed once per build."""
+
+    def __init__(self, directory: Directory):
+        self.rows = directory.rows
+        self.memo: dict[int, bytes] = {}
+        self.keep: list[Any] = []  # holds every memoised object, so that no id is reused
+
+    def row(self, kind: str, record_id: str | None) -> bytes:
+        if record_id is None:
+            return b"-"
+        row = self.rows.get(kind, {}).get(record_id)
+        return json.dumps(row, sort_keys=True, default=str, ensure_ascii=False).encode()
+
+    def of(self, value: Any) -> bytes:
+        if isinstance(value, SCALARS):
+            return f"{type(value).__name__}:{value!r}".encode()
+        key = id(value)
+        if key not in self.memo:
+            self.memo[key] = self._digest(value)
+            self.keep.append(value)
+        return self.memo[key]
+
+    def _digest(self, value: Any) -> bytes:
+        if isinstance(value, Circle):
+            library, network = value.library, value.network
+            return _hash(b"c", self.row("circles", value.id), self.row("libraries", library and library.id),
+                         self.row("networks", library and library.network and library.network.id),
+                         self.row("networks", network and network.id))
+        if isinstance(value, Library):
+            network = value.network
+            return _hash(b"l", self.row("libraries", value.id), self.row("networks", network and network.id),
+                         *map(self.of, value.circles))
+        if isinstance(value, Network):
+            return _hash(b"n", self.row("networks", value.id), *map(self.of, value.libraries),
+                         *map(self.of, value.circles))
+        if isinstance(value, Place):
+            return _hash(b"p", self.of((value.slug, value.name, value.url, value.circle_count)),
+                         *map(self.of, value.libraries), *map(self.of, value.children))
+        if isinstance(value, dict):
+            return _hash(b"d", *(self.of(k) + self.of(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))))
+        if isinstance(value, (list, tuple)):
+            return _hash(b"s", *map(self.of, value))
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            fields = ((f.name, getattr(value, f.name)) for f in dataclasses.fields(value))
+            return _hash(type(value).__name__.encode(), *(self.of(name) + self.of(v) for name, v in fields))
+        raise Uncacheable(type(value).__name__)
+
+
+def page_stamp(settings: dict[str, Any], env, extra: Iterable[Path] = ()) -> bytes:
+    """What every page depends on: the plugin's code, the theme's templates, the settings and
+    the template globals (build date, locale, ...), and files such as the geocoding cache."""
+    code = Path(__file__).parent
+    files = sorted(p for p in code.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    files += sorted(p for p in (Path(settings["THEME"]) / "templates").rglob("*") if p.is_file())
+    files += [p for p in extra if p.is_file()]
+    simple = {k: v for k, v in settings.items() if _plain(v)}
+    parts = [json.dumps(simple, sort_keys=True, default=str).encode(),
+             json.dumps({k: v for k, v in env.globals.items() if _plain(v)}, sort_keys=True, default=str).encode()]
+    parts += [p.as_posix().encode() + p.read_bytes() for p in files]
+    return _hash(str(FORMAT).encode(), *parts)
+
+
+def _plain(value: Any) -> bool:
+    if isinstance(value, SCALARS):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
+
+
+class TemplateScope:
+    """Which templates read the build's shared context (``directory``, ``toolkit``), not only their page's."""
+
+    def __init__(self, env, shared: set[str]):
+        self.env, self.shared = env, shared
+        self.names: dict[str, set[str]] = {}
+
+    def names_of(self, name: str) -> set[str]:
+        """Names a template, and every template it extends, includes or imports, may read from its context.
+
+        Jinja's analysis also lists some names set inside macros and blocks: only names in the
+        shared context are looked for among them, so extra names cost nothing.
+        """
+        if name not in self.names:
+            self.names[name] = set()  # a template that includes itself stops here
+            source = self.env.loader.get_source(self.env, name)[0]
+            tree = self.env.parse(source)
+            found = set(meta.find_undeclared_variables(tree))
+            for other in meta.find_referenced_templates(tree):
+                found |= self.names_of(other) if other else self.shared  # a computed name: anything
+            self.names[name] = found
+        return self.names[name]
+
+    def global_template(self, name: str, context: dict) -> bool:
+        """True when the template (named as the generator names it, without ``.html``) reads the shared
+        context, other than names its page's own context gives."""
+        return bool(self.names_of(f"{name}.html") & (self.shared - context.keys()))
+
+
+class Outputs:
+    """The keys of the files one stage wrote in the last build, and of those it writes in this one.
+
+    A file is written again when its key differs from the last build's or the file is missing.
+    """
+
+    def __init__(self, folder: Path, stage: str, stamp: bytes, output: Path, load: bool = True):
+        self.path = folder / f"{stage}.pickle"
+        self.stamp, self.output = stamp, output
+        self.before = self._load() if load else {}
+        self.now: dict[str, bytes] = {}
+
+    def _load(self) -> dict[str, bytes]:
+        try:
+            with self.path.open("rb") as kept:
+                stamp, keys = pickle.load(kept)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+            return {}  # no earlier build, or a damaged file: write everything
+        return keys if stamp == self.stamp and isinstance(keys, dict) else {}
+
+    def to_write(self, keys: Iterable[tuple[str, bytes | None]]) -> set[str]:
+        """Of these files (name relative to the output, key or None for "always"), the ones to write."""
+        names = set()
+        for name, key in keys:
+            self.now[name] = key or b""  # b"": written every time
+            if not key or self.before.get(name) != key or not (self.output / name).is_file():
+                names.add(name)
+        # Forget the keys of the files about to be rewritten first: a build stopped halfway must
+        # not leave a file newer than the key kept for it.
+        self._keep({name: key for name, key in self.before.items() if name not in names})
+        return names
+
+    def finish(self) -> list[str]:
+        """Remove the files of records that are gone, keep this build's keys; the files removed."""
+        gone = sorted(set(self.before) - set(self.now))
+        for name in gone:
+            (self.output / name).unlink(missing_ok=True)
+        self._keep(self.now)
+        return gone
+
+    def _keep(self, keys: dict[str, bytes]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as kept:
+            pickle.dump((self.stamp, keys), kept, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.path)  # whole or not at all, even if the build is stopped here
+
+
+@dataclass
+class Rebuild:
+    """What a build keeps for the next one in Pelican's ``CACHE_PATH``, with ``CACHE_CONTENT`` on."""
+
+    folder: Path
+    stamp: bytes
+    output: Path
+    prints: Fingerprints
+    load: bool
+
+    def outputs(self, stage: str) -> Outputs:
+        return Outputs(self.folder, stage, self.stamp, self.output, self.load)
+
+    def key(self, *parts: Any) -> bytes | None:
+        """The key of a file made from these values, or None when one cannot be fingerprinted."""
+        try:
+            return _hash(*map(self.prints.of, parts))
+        except Uncacheable:
+            return None
+
+
+def only_changed(rebuild: Rebuild, scope: TemplateScope, pages: list[tuple[str, str, dict]]) -> tuple[list, Outputs]:
+    """The pages (url, template, context) to render, and their keys to :meth:`Outputs.finish` once written."""
+    outputs = rebuild.outputs("pages")
+    keys = [(f"{url}index.html", None if scope.global_template(template, context) else rebuild.key(template, url, context))
+            for url, template, context in pages]
+    names = outputs.to_write(keys)
+    return [page for page, (name, _) in zip(pages, keys, strict=True) if name in names], outputs

@@ -1,0 +1,141 @@
+"""What validating each record file found, kept between builds so that unchanged files are not read again.
+
+A file's own results (its typed row, its data and the line of every key, and its own problems)
+depend only on its bytes, its place (kind, id and the path problems name) and the code and
+data that read and check it. So an entry is found by the file's kind and shown path, is good
+only for the same bytes (a hash of them), and the whole cache only for the same
+:func:`version`: a hash of the schema, of the modules that load and check a file, of the
+message templates' locale and of the libraries whose answers they use. Checks across records
+(references, duplicates, listings, places) are not kept: they always run on every row.
+
+The entries are spread over a few files (``SHARDS``), each rewritten whole and atomically
+when one of its entries changed; a file that cannot be read as a cache is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+import os
+import pickle
+import secrets
+import sys
+import zlib
+from pathlib import Path
+from typing import Any
+
+from .load import Record
+from .problems import Problem
+
+log = logging.getLogger(__name__)
+
+#: How many files the entries are spread over: few files, of which a small change rewrites one.
+SHARDS = 16
+#: The modules whose code decides what a file's own results are.
+_CODE = ("load", "plainyaml", "cells", "schema", "rules", "problems", "catalogue", "i18n", "validate", "recordcache")
+
+Result = tuple[str, Record | None, dict[str, Any], list[Problem]]  # kind, record, row, problems (check_files)
+
+
+def digest(raw: bytes) -> bytes:
+    """What identifies a file's bytes."""
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def version(schema: Path | None = None) -> str | None:
+    """A hash of everything besides a file's bytes that its results depend on; None when some of it
+    cannot be read (then nothing is kept)."""
+    import babel
+    import yaml
+
+    from .problems import _texts
+    from .rules import timezones
+    from .schema import SCHEMA_PATH
+
+    try:
+        parts = [Path(importlib.import_module(f".{name}", __package__).__file__ or "").read_bytes() for name in _CODE]
+        parts.append((schema or SCHEMA_PATH).read_bytes())
+        parts += [Path(file).read_bytes() for file in getattr(_texts.translations, "files", [])]
+    except OSError:
+        return None
+    parts.append(repr((str(_texts.locale), sys.version, yaml.__version__, yaml.__with_libyaml__, babel.__version__,
+                       sorted(timezones()))).encode())
+    return hashlib.blake2b(b"\0".join(parts), digest_size=16).hexdigest()
+
+
+class RecordCache:
+    """The entries kept in ``folder`` by an earlier run with the same ``version``."""
+
+    def __init__(self, folder: Path, version: str):
+        self.folder, self.version = folder, version
+        self.shards: list[dict[tuple[str, str], tuple]] = [_read(self._file(n), version) for n in range(SHARDS)]
+        self.changed: set[int] = set()
+
+    def get(self, kind: str, shown: str, stem: str, digest: bytes) -> Result | None:
+        """The results kept for the file ``shown`` of ``kind`` when its bytes are the same, else None."""
+        entry = self.shards[_shard(kind, shown)].get((kind, shown))
+        if entry is None or entry[0] != digest:
+            return None
+        _, data, lines, row, problems = entry
+        record = None if data is None else Record(kind, stem, shown, data, lines)
+        return kind, record, row, problems
+
+    def put(self, shown: str, digest: bytes, result: Result) -> None:
+        kind, record, row, problems = result
+        entry = (digest, *((record.data, record.lines) if record else (None, None)), row, problems)
+        number = _shard(kind, shown)
+        self.shards[number][(kind, shown)] = entry
+        self.changed.add(number)
+
+    def save(self, keep: set[tuple[str, str]]) -> None:
+        """Write the shards that changed, forgetting the files not in ``keep`` (deleted or moved)."""
+        for number, shard in enumerate(self.shards):
+            gone = shard.keys() - keep
+            if gone or number in self.changed:
+                for key in gone:
+                    del shard[key]
+                _write(self._file(number), (self.version, shard))
+        self.changed.clear()
+
+    def _file(self, number: int) -> Path:
+        return self.folder / f"records-{number:02d}.pickle"
+
+
+def _shard(kind: str, shown: str) -> int:
+    return zlib.crc32(f"{kind}/{shown}".encode()) % SHARDS
+
+
+def _read(path: Path, version: str) -> dict:
+    """A shard's entries; none when it is missing, of another version, or not a cache at all."""
+    try:
+        kept, entries = pickle.loads(path.read_bytes())
+    except FileNotFoundError:
+        return {}
+    except Exception as exc:  # a truncated or foreign file: start again, the build does not depend on it
+        log.debug("ignoring the records cache %s: %s", path, exc)
+        return {}
+    if kept != version or not isinstance(entries, dict):
+        return {}
+    return {key: entry for key, entry in entries.items() if _sound(key, entry)}
+
+
+def _sound(key: Any, entry: Any) -> bool:
+    """An entry shaped as :meth:`RecordCache.put` makes them (a damaged file may unpickle to anything)."""
+    return (isinstance(key, tuple) and len(key) == 2 and isinstance(entry, tuple) and len(entry) == 5
+            and isinstance(entry[0], bytes) and isinstance(entry[3], dict) and isinstance(entry[4], list)
+            and all(isinstance(p, Problem) for p in entry[4])
+            and (entry[1] is None or (isinstance(entry[1], dict) and isinstance(entry[2], dict))))
+
+
+def _write(path: Path, content: Any) -> None:
+    """Replace ``path`` at once: a build stopped half-way, or another one reading, never sees half a file."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "wb") as out:
+            pickle.dump(content, out, pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError as exc:  # a read-only or full disk: the next build reads the files again, that is all
+        log.warning("could not write the records cache %s: %s", path, exc)
+        temporary.unlink(missing_ok=True)
