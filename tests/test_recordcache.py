@@ -129,13 +129,15 @@ def test_the_command_line_keeps_no_cache(content, tmp_path):
 
 
 def test_a_build_keeps_the_cache_in_pelicans_cache_path(tmp_path):
-    assert records_cache({"CACHE_PATH": str(tmp_path / "cache")}) == tmp_path / "cache" / "records"
+    assert records_cache({"CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True}) == tmp_path / "cache" / "records"
+    assert records_cache({"CACHE_PATH": str(tmp_path / "cache")}) is None  # content cache off: nothing kept
     assert records_cache({}) is None
 
 
 @pytest.mark.slow
 def test_a_rebuild_from_the_cache_is_the_same_site(tmp_path):
-    options = {"DIRECTORY": {"sample": True, "flyer_pdfs": False, "toolkit_pdfs": False}, "CACHE_PATH": str(tmp_path / "cache")}
+    options = {"DIRECTORY": {"sample": True, "flyer_pdfs": False, "toolkit_pdfs": False}, "CACHE_PATH": str(tmp_path / "cache"),
+               "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
     first = build(ROOT / "content", tmp_path / "first", **options)
     assert 1 < len(list((tmp_path / "cache" / "records").glob("records-*.pickle"))) <= SHARDS
     second = build(ROOT / "content", tmp_path / "second", **options)

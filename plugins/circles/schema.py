@@ -69,11 +69,19 @@ class Resource:
     def by_name(self) -> dict[str, Column]:
         return {c.name: c for c in self.columns.values()}
 
+    # What reading a record asks of every column, worked out once: read_record runs for every file.
+
     @cached_property
-    def plan(self) -> tuple[tuple[str, Column, bool], ...]:
-        """``(path, column, optional)`` per column; an absent optional value reads as None (a list as [])
-        without a problem, so it need not be read."""
-        return tuple((path, c, c.is_list or c.read(None) == (None, None)) for path, c in self.columns.items())
+    def places(self) -> dict[str, tuple[str, bool]]:
+        """``(name, is_list)`` of the column each YAML path is written to; the id is the file's name."""
+        return {path: (c.name, c.is_list) for path, c in self.columns.items() if c.name != "id"}
+
+    @cached_property
+    def plan(self) -> tuple[tuple[str, str, Column, bool, bool], ...]:
+        """``(path, name, column, optional, is_list)`` per column; an absent optional value reads as None
+        (a list as []) without a problem, so it need not be read."""
+        return tuple((path, c.name, c, c.is_list or c.read(None) == (None, None), c.is_list)
+                     for path, c in self.columns.items())
 
 
 @cache
@@ -129,28 +137,27 @@ def read_record(record: Record, resource: Resource) -> tuple[dict[str, Any], lis
     """Flatten and type one record: a row by column name, and the problems found."""
     problems: list[Problem] = []
     raw: dict[str, Any] = {"id": record.id}
-    columns = resource.columns
+    places = resource.places
     for path, value in _entries(record, resource, problems):
-        column = columns.get(path)
-        if column is None or column.name == "id" or isinstance(value, dict) or (isinstance(value, list)
-                                                                                 and not column.is_list):
-            problems.append(_misfit(path, value, column, resource, record))
+        place = places.get(path)
+        if place is None or isinstance(value, dict) or (isinstance(value, list) and not place[1]):
+            problems.append(_misfit(path, value, resource.columns.get(path), resource, record))
         else:
-            raw[column.name] = value
+            raw[place[0]] = value
 
     row: dict[str, Any] = {}
     found: list[Problem] = []
-    for path, column, optional in resource.plan:
-        value = raw.get(column.name)
+    for path, name, column, optional, listed in resource.plan:
+        value = raw.get(name)
         if value is None and optional:
-            row[column.name] = [] if column.is_list else None
-        elif column.is_list:
-            row[column.name] = _cast_list(path, column, value, record, found)
+            row[name] = [] if listed else None
+        elif listed:
+            row[name] = _cast_list(path, column, value, record, found)
         else:
             typed, notes = column.read(value)
             if notes:
                 found.append(_note_problem(path, column, value, notes, record, record.line(path)))
-            row[column.name] = None if notes else typed
+            row[name] = None if notes else typed
     if found:
         # a value of the wrong shape was reported already; "missing" would say it twice
         reported = {p.field for p in problems}

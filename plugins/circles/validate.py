@@ -147,9 +147,10 @@ def _collector_paused() -> Iterator[None]:
 
 
 def records_cache(settings: dict[str, Any]) -> Path | None:
-    """Where a build keeps each file's own results for the next build: ``records/`` in Pelican's CACHE_PATH."""
+    """Where a build keeps each file's own results for the next build: ``records/`` in Pelican's
+    CACHE_PATH, with Pelican's content cache on (``CACHE_CONTENT``), as the rebuilds of pagecache.py."""
     folder = settings.get("CACHE_PATH")
-    return Path(folder) / "records" if folder else None
+    return Path(folder) / "records" if folder and settings.get("CACHE_CONTENT") else None
 
 
 def check_files(files: list[tuple[Path, str, str]], cache: Path | None = None) -> list[Result]:
