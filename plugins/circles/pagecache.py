@@ -16,8 +16,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import os
-import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +23,7 @@ from typing import Any
 
 from jinja2 import meta
 
+from .kept import read_kept, write_kept
 from .models import Circle, Directory, Library, Network, Place
 
 #: Bump when the format of the kept keys changes.
@@ -155,16 +154,8 @@ class Outputs:
     def __init__(self, folder: Path, stage: str, stamp: bytes, output: Path, load: bool = True):
         self.path = folder / f"{stage}.pickle"
         self.stamp, self.output = stamp, output
-        self.before = self._load() if load else {}
+        self.before = read_kept(self.path, self.stamp) if load else {}
         self.now: dict[str, bytes] = {}
-
-    def _load(self) -> dict[str, bytes]:
-        try:
-            with self.path.open("rb") as kept:
-                stamp, keys = pickle.load(kept)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-            return {}  # no earlier build, or a damaged file: write everything
-        return keys if stamp == self.stamp and isinstance(keys, dict) else {}
 
     def to_write(self, keys: Iterable[tuple[str, bytes | None]]) -> set[str]:
         """Of these files (name relative to the output, key or None for "always"), the ones to write."""
@@ -187,11 +178,7 @@ class Outputs:
         return gone
 
     def _keep(self, keys: dict[str, bytes]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
-        with temporary.open("wb") as kept:
-            pickle.dump((self.stamp, keys), kept, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.path)  # whole or not at all, even if the build is stopped here
+        write_kept(self.path, self.stamp, keys)
 
 
 @dataclass

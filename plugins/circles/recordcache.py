@@ -17,14 +17,12 @@ from __future__ import annotations
 import hashlib
 import importlib
 import logging
-import os
-import pickle
-import secrets
 import sys
 import zlib
 from pathlib import Path
 from typing import Any
 
+from .kept import read_kept, write_kept
 from .load import Record
 from .problems import Problem
 
@@ -95,7 +93,7 @@ class RecordCache:
             if gone or number in self.changed:
                 for key in gone:
                     del shard[key]
-                _write(self._file(number), (self.version, shard))
+                write_kept(self._file(number), self.version, shard)
         self.changed.clear()
 
     def _file(self, number: int) -> Path:
@@ -108,16 +106,7 @@ def _shard(kind: str, shown: str) -> int:
 
 def _read(path: Path, version: str) -> dict:
     """A shard's entries; none when it is missing, of another version, or not a cache at all."""
-    try:
-        kept, entries = pickle.loads(path.read_bytes())
-    except FileNotFoundError:
-        return {}
-    except Exception as exc:  # a truncated or foreign file: start again, the build does not depend on it
-        log.debug("ignoring the records cache %s: %s", path, exc)
-        return {}
-    if kept != version or not isinstance(entries, dict):
-        return {}
-    return {key: entry for key, entry in entries.items() if _sound(key, entry)}
+    return {key: entry for key, entry in read_kept(path, version).items() if _sound(key, entry)}
 
 
 def _sound(key: Any, entry: Any) -> bool:
@@ -126,16 +115,3 @@ def _sound(key: Any, entry: Any) -> bool:
             and isinstance(entry[0], bytes) and isinstance(entry[3], dict) and isinstance(entry[4], list)
             and all(isinstance(p, Problem) for p in entry[4])
             and (entry[1] is None or (isinstance(entry[1], dict) and isinstance(entry[2], dict))))
-
-
-def _write(path: Path, content: Any) -> None:
-    """Replace ``path`` at once: a build stopped half-way, or another one reading, never sees half a file."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(temporary, "wb") as out:
-            pickle.dump(content, out, pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except OSError as exc:  # a read-only or full disk: the next build reads the files again, that is all
-        log.warning("could not write the records cache %s: %s", path, exc)
-        temporary.unlink(missing_ok=True)
