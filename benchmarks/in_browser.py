@@ -88,10 +88,11 @@ class Session:
 def kind_of(url: str) -> str:
     """Which part of the Pagefind bundle (or of the page) a URL is."""
     path = urlparse(url).path
-    for pattern, kind in ((r"/pagefind/fragment/", "fragment"), (r"/pagefind/index/", "index chunk"),
-                          (r"/pagefind/filter/", "filter"), (r"\.pf_meta$", "meta"), (r"/pagefind/wasm\.", "wasm"),
-                          (r"/pagefind/pagefind\.js$", "pagefind.js"),
-                          (r"/pagefind/pagefind-worker\.js$", "pagefind-worker.js"), (r"pagefind-entry\.json$", "entry"),
+    bundle = r"/pagefind/(?:[^/]+/)?"  # a bundle's folder (pagefind.py), or none in an older layout
+    for pattern, kind in ((bundle + "fragment/", "fragment"), (bundle + "index/", "index chunk"),
+                          (bundle + "filter/", "filter"), (r"\.pf_meta$", "meta"), (bundle + r"wasm\.", "wasm"),
+                          (bundle + r"pagefind\.js$", "pagefind.js"),
+                          (bundle + r"pagefind-worker\.js$", "pagefind-worker.js"), (r"pagefind-entry\.json$", "entry"),
                           (r"/search/libraries\.json$", "libraries.json"), (r"/places/", "places")):
         if re.search(pattern, path):
             return kind
@@ -183,10 +184,9 @@ def cold_session(browser, base: str, query: str) -> Session:
 
 # Pagefind alone, without the page: what one search costs as more of the index is loaded
 
-ALONE = """async ({queries, rounds, setup, facets, every}) => {
-  const pagefind = await import('/pagefind/pagefind.js');
-  await pagefind.options({baseUrl: '/'});
-  await pagefind.init();
+ALONE = """async ({queries, rounds, setup, facets, every, bundles}) => {
+  const {openIndex} = await import('/theme/js/bundles.js');
+  const pagefind = await openIndex(new URL('/', location.href), bundles, '/');
   const hidePast = {status: {none: ['Past']}};
   if (setup === 'facets') await pagefind.preload(every, {filters: Object.fromEntries(facets.map((f) => [f, {any: []}]))});
   if (setup === 'filters') await pagefind.filters();
@@ -213,15 +213,16 @@ SETUPS = {"one": "only the Status filter loaded", "facets": "the facets' filters
           "filters": "every filter loaded, the library filter too, as after a search near a place"}
 
 
-def pagefind_alone(browser, base: str, queries: list[str], rounds: int = 5) -> dict[str, dict[str, list[float]]]:
-    """Milliseconds per Pagefind search, and per first load of 20 fragments, in each setup (fresh context each)."""
+def pagefind_alone(browser, base: str, queries: list[str], bundles: list[str], rounds: int = 5) -> dict[str, dict[str, list[float]]]:
+    """Milliseconds per Pagefind search (of the index in ``bundles``, opened as search.js does), and per first
+    load of 20 fragments, in each setup (fresh context each)."""
     found = {}
     for setup in SETUPS:
         context, page = new_page(browser)
         try:
             page.goto(f"{base}404.html")
             found[setup] = page.evaluate(ALONE, {"queries": queries, "rounds": rounds, "setup": setup,
-                                                 "facets": list(FACETS), "every": EVERY_CIRCLE})
+                                                 "facets": list(FACETS), "every": EVERY_CIRCLE, "bundles": bundles})
         finally:
             context.close()
     return found

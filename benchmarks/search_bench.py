@@ -114,7 +114,8 @@ def measure(output: Path, queries: list[str], rounds: int) -> dict:
         try:
             found = {"sessions": [cold_session(browser, base, query) for query in queries],
                      "warm": warm_runs(browser, base, queries, rounds),
-                     "alone": pagefind_alone(browser, base, [q for q in queries if "=" not in q]),
+                     "alone": pagefind_alone(browser, base, [q for q in queries if "=" not in q],
+                                            sorted(p.name for p in (output / "pagefind").iterdir() if p.is_dir())),
                      "browser_version": browser.version}
         finally:
             browser.close()

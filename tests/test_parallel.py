@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pytest
+
 import circles.parallel
+from circles.parallel import Beside
 from circles.validate import validate_tree
 from tests.conftest import ROOT, build
 
@@ -32,3 +36,26 @@ def test_pages_written_by_worker_processes_are_the_same_bytes(tmp_path, monkeypa
     first, second = files(alone), files(shared)
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_work_beside_this_process_gives_its_result_or_its_error():
+    here = os.getpid()
+    assert Beside(lambda: ("done", os.getpid() != here)).wait() == ("done", True)
+
+    def fail():
+        raise ValueError("no such column")
+
+    failing = Beside(fail)
+    with pytest.raises(ValueError, match="no such column") as raised:
+        failing.wait()
+    assert "fail" in str(raised.value.__cause__)  # the child's traceback
+
+
+def test_work_beside_can_be_stopped_when_no_longer_wanted():
+    import time
+
+    slow = Beside(lambda: time.sleep(30))
+    started = time.perf_counter()
+    slow.stop()
+    assert time.perf_counter() - started < 5
+    slow.stop()  # twice is harmless

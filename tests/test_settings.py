@@ -12,7 +12,8 @@ from .conftest import build
 def test_defaults_are_merged():
     assert directory_settings({"DIRECTORY": {"sample": True}}) == {
         "locale": "en", "sample": True, "content": "content", "upcoming_on_home": 12, "archive_after_months": 12,
-        "toolkit": "toolkit", "toolkit_pdfs": True, "flyer_pdfs": True, "repository": "", "branch": "main"}
+        "toolkit": "toolkit", "toolkit_pdfs": True, "flyer_pdfs": True, "search_bundle_size": 2500,
+        "repository": "", "branch": "main"}
 
 
 def test_unknown_keys_are_named():

@@ -7,6 +7,7 @@ timezone and network a circle inherits from its library, the browse tree.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import markdown
@@ -24,11 +25,23 @@ from .validate import Dataset
 ALLOWED_TAGS = {"p", "br", "em", "strong", "ul", "ol", "li", "a", "code", "blockquote"}
 
 
+#: One parser for every description: building one costs more than most conversions.
+_MARKDOWN = markdown.Markdown(output_format="html")
+#: A paragraph Markdown would only wrap in <p>: one line, no markup character, not starting
+#: like a list, quote, heading or code block, with no space at either end. Most descriptions
+#: are such paragraphs; tests/test_markdown.py checks that both ways agree.
+_PLAIN_PARAGRAPH = re.compile(r"[^\s\x00-\x1f\x7f*_`\[\]!\\#<>&+=\-\d][^\x00-\x1f\x7f*_`\[\]!\\#<>&]*(?<!\s)")
+
+
 def render_markdown(text: str | None) -> str:
     """Contributor Markdown to sanitized HTML: a small allow-list, only http(s)/mailto links."""
     if not text:
         return ""
-    html = markdown.markdown(text, output_format="html")
+    paragraphs = text.split("\n\n")
+    if all(_PLAIN_PARAGRAPH.fullmatch(paragraph) for paragraph in paragraphs):
+        html = "\n".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    else:
+        html = _MARKDOWN.reset().convert(text)
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"https", "http", "mailto"},
                      link_rel="noopener noreferrer nofollow")
 

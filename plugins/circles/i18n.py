@@ -45,6 +45,8 @@ class Texts:
     def __init__(self, locale: str = "en"):
         self.locale = Locale.parse(locale.replace("-", "_"))
         self.translations: NullTranslations = Translations.load(str(TRANSLATIONS_DIR), [str(self.locale)])
+        # Babel's formatting is slow next to looking up the few dates and clock times circles share.
+        self._formatted: dict[tuple, str] = {}
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
@@ -56,7 +58,10 @@ class Texts:
 
     def date(self, value: dt.date, width: str = "long") -> str:
         """``3 March 2026`` in the site's locale (``full`` adds the weekday)."""
-        return format_date(value, width, locale=self.locale)
+        key = ("date", value, width)
+        if key not in self._formatted:
+            self._formatted[key] = format_date(value, width, locale=self.locale)
+        return self._formatted[key]
 
     def datetime(self, value: dt.datetime, width: str = "full") -> str:
         """A weekday, date and time, for one meeting."""
@@ -66,8 +71,11 @@ class Texts:
         """``6:00 – 7:30 PM``: the clock follows the locale (12 or 24 hours)."""
         start_t = start.time() if isinstance(start, dt.datetime) else start
         end_t = end.time() if isinstance(end, dt.datetime) else end
-        skeleton = "Hm" if self.uses_24_hours else "hm"
-        return format_interval(start_t, end_t, skeleton, locale=self.locale)
+        key = ("times", start_t, end_t)
+        if key not in self._formatted:
+            skeleton = "Hm" if self.uses_24_hours else "hm"
+            self._formatted[key] = format_interval(start_t, end_t, skeleton, locale=self.locale)
+        return self._formatted[key]
 
     @cached_property
     def uses_24_hours(self) -> bool:

@@ -16,7 +16,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from jinja2 import meta
 
 from .kept import read_kept, write_kept
 from .models import Circle, Directory, Library, Network, Place
+from .parallel import in_shares
 
 #: Bump when the format of the kept keys changes.
 FORMAT = 1
@@ -50,12 +51,16 @@ class Fingerprints:
         self.rows = directory.rows
         self.memo: dict[int, bytes] = {}
         self.keep: list[Any] = []  # holds every memoised object, so that no id is reused
+        self.rows_seen: dict[tuple[str, str], bytes] = {}  # a library's row is asked for by each of its circles
 
     def row(self, kind: str, record_id: str | None) -> bytes:
         if record_id is None:
             return b"-"
-        row = self.rows.get(kind, {}).get(record_id)
-        return json.dumps(row, sort_keys=True, default=str, ensure_ascii=False).encode()
+        key = (kind, record_id)
+        if key not in self.rows_seen:
+            row = self.rows.get(kind, {}).get(record_id)
+            self.rows_seen[key] = _hash(json.dumps(row, sort_keys=True, default=str, ensure_ascii=False).encode())
+        return self.rows_seen[key]
 
     def of(self, value: Any) -> bytes:
         if isinstance(value, SCALARS):
@@ -205,7 +210,11 @@ class Rebuild:
 def only_changed(rebuild: Rebuild, scope: TemplateScope, pages: list[tuple[str, str, dict]]) -> tuple[list, Outputs]:
     """The pages (url, template, context) to render, and their keys to :meth:`Outputs.finish` once written."""
     outputs = rebuild.outputs("pages")
-    keys = [(f"{url}index.html", None if scope.global_template(template, context) else rebuild.key(template, url, context))
-            for url, template, context in pages]
+
+    def keys_of(share: Sequence[tuple[str, str, dict]]) -> list[tuple[str, bytes | None]]:
+        return [(f"{url}index.html", None if scope.global_template(template, context) else rebuild.key(template, url, context))
+                for url, template, context in share]
+
+    keys = in_shares(keys_of, pages)  # the hashing of a large directory's pages, on every core
     names = outputs.to_write(keys)
     return [page for page, (name, _) in zip(pages, keys, strict=True) if name in names], outputs

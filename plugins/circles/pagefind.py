@@ -1,11 +1,16 @@
-"""Export stage: the Pagefind search bundle, built offline and made byte-reproducible.
+"""Export stage: the Pagefind search bundles, built offline and made byte-reproducible.
 
 Pagefind (PyPI ``pagefind[bin]``) indexes the circle pages through their
-``data-pagefind-*`` attributes. It writes each filter's values, and the lists in
-its metadata, in hash-map order, which differs from run to run; ``canonicalize``
-sorts them and renames the files by content hash, so the same site always gives
-the same bytes. Pagefind's files are gzip of ``pagefind_dcd`` + CBOR (written by
-minicbor); the few CBOR types it uses are decoded and re-encoded here.
+``data-pagefind-*`` attributes. It holds a whole index in memory, about 120 kB a page, so a
+large directory is indexed in *bundles* (``plan_bundles``): the circles of some whole months
+each, one bundle after another, into ``pagefind/<first month>/``. The search page merges
+them in the browser (search.js). A rebuild indexes again only the bundles whose pages changed.
+
+Pagefind writes each filter's values, and the lists in its metadata, in hash-map order,
+which differs from run to run; ``canonicalize`` sorts them and renames the files by content
+hash, so the same site always gives the same bytes. Pagefind's files are gzip of
+``pagefind_dcd`` + CBOR (written by minicbor); the few CBOR types it uses are decoded and
+re-encoded here.
 """
 
 from __future__ import annotations
@@ -17,45 +22,148 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from .kept import read_kept, write_kept
 from .problems import CirclesError
 
 SIGNATURE = b"pagefind_dcd"
-BUNDLE = "pagefind"
+BUNDLES = "pagefind"
 
 
-def build_index(site: Path, language: str, glob: str = "circles/*/index.html") -> Path:
-    """Index the site's circle pages into ``site/pagefind``; return the bundle folder."""
-    return start_index(site, language, glob).finish()
+@dataclass(frozen=True)
+class Bundle:
+    """One part of the search index: the circle pages of some whole months."""
+
+    name: str  # its folder under pagefind/: the month of its first circle, 2026-03
+    pages: tuple[str, ...]  # paths relative to the site: circles/<id>/index.html
+
+
+def plan_bundles(pages: Iterable[tuple[str, str]], size: int) -> list[Bundle]:
+    """(page, ISO start) pairs into bundles in start order, of whole months and at most ``size``
+    pages each, unless one month alone has more.
+
+    Search sorts by the same start strings, so the bundles' results joined in this order are in
+    date order. Bundles fill from the oldest month: a new circle, usually one of the latest,
+    changes the last bundles only.
+    """
+    months: dict[str, list[str]] = {}
+    for page, start in sorted(pages, key=lambda p: (p[1], p[0])):
+        months.setdefault(start[:7], []).append(page)
+    bundles: list[Bundle] = []
+    name, filled = "", []
+    for month, paths in months.items():
+        if filled and len(filled) + len(paths) > size:
+            bundles.append(Bundle(name, tuple(filled)))
+            filled = []
+        name = name if filled else month
+        filled += paths
+    if filled:
+        bundles.append(Bundle(name, tuple(filled)))
+    return bundles
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Where a build keeps each bundle's key for the next one (pagecache.py's ``Rebuild``)."""
+
+    path: Path
+    version: Any
+    load: bool
 
 
 class Indexing:
-    """Pagefind at work in a process of its own, so that the build can do other things meanwhile."""
+    """Pagefind at work, one bundle after another, beside the build's other work.
 
-    def __init__(self, site: Path, language: str, glob: str):
-        self.bundle = site / BUNDLE
-        # Pagefind names its files by their content and never removes any: a rebuild into the same
-        # output would otherwise keep every earlier index beside the new one.
-        shutil.rmtree(self.bundle, ignore_errors=True)
-        command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(self.bundle),
-                   "--glob", glob, "--force-language", language.split("_")[0].split("-")[0], "--silent"]
-        env = {**os.environ, "PAGEFIND_SITE": str(site)}
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    A thread drives it, so that only one Pagefind runs at a time and the build writes other
+    files meanwhile; the thread itself only waits for Pagefind and reads files.
+    """
 
-    def finish(self) -> Path:
-        """Wait for Pagefind, then make its bundle canonical; return the bundle folder."""
-        out, err = self.process.communicate()
-        if self.process.returncode != 0:
-            raise CirclesError(f"the search index could not be built: {(err or out).strip()[:500]}")
-        canonicalize(self.bundle)
-        return self.bundle
+    def __init__(self, site: Path, language: str, bundles: list[Bundle], kept: Kept | None = None):
+        self.site, self.bundles, self.kept = site, bundles, kept
+        self.language = language.split("_")[0].split("-")[0]
+        self.indexed: list[str] = []
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
+        self.thread.start()
+
+    def finish(self) -> list[str]:
+        """Wait for Pagefind; return the names of the bundles indexed (the others were unchanged)."""
+        self.thread.join()
+        if self.error:
+            raise self.error
+        return self.indexed
+
+    def _run(self) -> None:
+        try:
+            self._index_changed()
+        except BaseException as error:  # noqa: BLE001 - handed to finish(), in the build's thread
+            self.error = error
+
+    def _index_changed(self) -> None:
+        folder = self.site / BUNDLES
+        folder.mkdir(parents=True, exist_ok=True)
+        names = {bundle.name for bundle in self.bundles}
+        for entry in folder.iterdir():  # an earlier plan's bundles, and what Pagefind left there
+            if entry.name not in names:
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        kept = self.kept
+        before = read_kept(kept.path, kept.version) if kept and kept.load else {}
+        keys = {bundle.name: self._key(bundle) if kept else b"" for bundle in self.bundles}
+        changed = [bundle for bundle in self.bundles
+                   if not keys[bundle.name] or before.get(bundle.name) != keys[bundle.name]
+                   or not (folder / bundle.name / "pagefind-entry.json").is_file()]
+        if kept:  # forget the bundles about to change first: a build stopped halfway redoes them
+            write_kept(kept.path, kept.version, {b.name: keys[b.name] for b in self.bundles if b not in changed})
+        for bundle in changed:
+            index_bundle(self.site, bundle, folder / bundle.name, self.language)
+            self.indexed.append(bundle.name)
+        if kept:
+            write_kept(kept.path, kept.version, keys)
+
+    def _key(self, bundle: Bundle) -> bytes:
+        digest = hashlib.sha256(self.language.encode())
+        for page in bundle.pages:
+            digest.update(page.encode() + b"\0" + (self.site / page).read_bytes() + b"\0")
+        return digest.digest()
 
 
-def start_index(site: Path, language: str, glob: str = "circles/*/index.html") -> Indexing:
-    """Start indexing the circle pages; call ``finish()`` on the result to wait for it."""
-    return Indexing(site, language, glob)
+def start_index(site: Path, language: str, bundles: list[Bundle], kept: Kept | None = None) -> Indexing:
+    """Start indexing the bundles into ``site/pagefind/``; call ``finish()`` on the result to wait."""
+    return Indexing(site, language, bundles, kept)
+
+
+def pagefind_version() -> str:
+    """Pagefind's own version: a new one indexes every bundle again."""
+    return version("pagefind")
+
+
+def index_bundle(site: Path, bundle: Bundle, target: Path, language: str) -> None:
+    """Index one bundle's pages into ``target``, through a folder of links to just those pages."""
+    staged = target.with_name(f".{bundle.name}.pages")
+    shutil.rmtree(staged, ignore_errors=True)
+    shutil.rmtree(target, ignore_errors=True)  # Pagefind never removes a file it wrote before
+    try:
+        for page in bundle.pages:
+            link = staged / page
+            link.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(site / page, link)
+            except OSError:  # a file system without hard links
+                shutil.copyfile(site / page, link)
+        command = [sys.executable, "-m", "pagefind", "--site", str(staged), "--output-path", str(target),
+                   "--force-language", language, "--silent"]
+        done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PAGEFIND_SITE": str(staged)})
+        if done.returncode != 0:
+            raise CirclesError(f"the search index could not be built: {(done.stderr or done.stdout).strip()[:500]}")
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    canonicalize(target)
 
 
 # Canonical bytes

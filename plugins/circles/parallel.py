@@ -46,6 +46,31 @@ def in_shares(function: Callable[[Sequence], list], items: Sequence,
     return results
 
 
+class Beside:
+    """``function`` run in a forked child while this process goes on with other work: ``wait()``
+    gives its result (or raises its error). Where forking is not available, it runs at once, here."""
+
+    def __init__(self, function: Callable[[], Any]):
+        self.child: tuple[int, int] | None = None
+        if (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
+            self.child = _start(lambda _share: [function()], [None])
+        else:
+            self.result = function()
+
+    def wait(self) -> Any:
+        if self.child is None:
+            return self.result
+        child, self.child = self.child, None
+        self.result = _finish(*child)[0]
+        return self.result
+
+    def stop(self) -> None:
+        """End the child early, as when this process failed and its result is no longer wanted."""
+        if self.child is not None:
+            _stop(*self.child)
+            self.child = None
+
+
 class ChildError(Exception):
     """A worker process ended without sending its results back."""
 

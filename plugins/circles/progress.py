@@ -16,8 +16,10 @@ log = logging.getLogger(__name__)
 
 
 class Progress:
-    def __init__(self, stream=None):
+    def __init__(self, stream=None, silent: bool = False):
+        """``silent``: only time the stages, for another process to report (:meth:`add`)."""
         self.stream = stream or sys.stderr
+        self.silent = silent
         self.shown = os.environ.get("CIRCLES_PROGRESS", "") not in ("", "0") or _is_terminal(self.stream)
         self.started = time.perf_counter()
         self.stages: list[tuple[str, float, str]] = []
@@ -32,6 +34,12 @@ class Progress:
         self.stages.append((name, seconds, note["what"]))
         self.say(f"  {name}: {note['what'] + ' in ' if note['what'] else ''}{seconds:.1f} s")
 
+    def add(self, stages: list[tuple[str, float, str]]) -> None:
+        """Stages timed elsewhere (another process's :attr:`stages`), reported as if timed here."""
+        for name, seconds, what in stages:
+            self.stages.append((name, seconds, what))
+            self.say(f"  {name}: {what + ' in ' if what else ''}{seconds:.1f} s")
+
     def summary(self, records: str, pages: int) -> str:
         total = time.perf_counter() - self.started
         parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds, _ in self.stages)
@@ -40,6 +48,8 @@ class Progress:
         return line
 
     def say(self, line: str) -> None:
+        if self.silent:
+            return
         log.info(line)
         if self.shown:
             print(line, file=self.stream, flush=True)

@@ -25,10 +25,11 @@ from .export import write_exports
 from .i18n import Texts
 from .models import Circle, Directory, Place
 from .pagecache import Fingerprints, Rebuild, TemplateScope, only_changed, page_stamp
+from .pagefind import Bundle
 from .parallel import in_shares
 from .problems import CirclesError
 from .progress import Progress
-from .search import EVERY_CIRCLE, first_view, search_data, search_facets, search_messages
+from .search import EVERY_CIRCLE, first_view, search_bundles, search_data, search_facets, search_messages
 from .settings import cache_path, content_root, directory_settings, map_settings
 from .toolkit import Toolkit, load_toolkit
 from .toolkit_files import make_downloads, write_downloads
@@ -207,6 +208,7 @@ class DirectoryGenerator(Generator):
         self.pages_written = 0
         self.pages_rendered = 0
         self.rebuild: Rebuild | None = None
+        self.bundles: list[Bundle] = []  # of the search index (pagefind.py)
         self.queue: list | None = None  # pages noted, not yet written
         self.options: dict = {}
         # Set here, not through JINJA_ENVIRONMENT, so that no configuration can
@@ -240,7 +242,7 @@ class DirectoryGenerator(Generator):
             note["what"] = f"{self.pages_written:,} pages{rendered}"
         with progress.stage("toolkit"):
             self.write_toolkit(writer)
-        write_exports(directory, self.settings, Path(self.output_path), progress, self.rebuild)
+        write_exports(directory, self.settings, Path(self.output_path), self.bundles, progress, self.rebuild)
         records = (f"{len(directory.circles):,} circles, {len(directory.libraries):,} libraries, "
                    f"{len(directory.networks):,} networks")
         progress.summary(records, self.pages_written)
@@ -272,6 +274,7 @@ class DirectoryGenerator(Generator):
         self.write(writer, "", "index", section="home", upcoming=directory.upcoming[: self.options["upcoming_on_home"]])
         # What search knows of each circle: on its page, and in the search page's first view.
         self.search = {circle.id: search_data(circle, self.texts) for circle in directory.circles}
+        self.bundles = search_bundles(directory, self.options["search_bundle_size"])
         self.write_embeds_and_flyers(writer, directory)
         self.write_records(writer, directory)
         self.write_networks(writer, directory)
@@ -353,7 +356,8 @@ class DirectoryGenerator(Generator):
         """The search page, and the topic and language pages that stand in for it without JavaScript."""
         topics, languages = group_topics(directory, self.texts)
         self.write(writer, "search/", "search", section="search", topics=topics, facets=search_facets(self.texts),
-                   messages=search_messages(self.texts), every=EVERY_CIRCLE, first=first_view(directory, self.texts, self.search))
+                   messages=search_messages(self.texts), every=EVERY_CIRCLE, first=first_view(directory, self.texts, self.search),
+                   bundles=[bundle.name for bundle in self.bundles])
         self.write(writer, "topics/", "topics", section="topics", topics=topics, languages=languages)
         for topic in (*topics, *languages):
             self.write_listing(writer, "topic", topic.circles, topic.url, section="topics", topic=topic)

@@ -2,8 +2,9 @@
 
 Each circle page carries its facets and result-card fields as ``data-pagefind-*``
 attributes (``search_data`` feeds the template); after the pages are written,
-Pagefind indexes them and ``search/libraries.json`` gives the browser the
-coordinates it needs to sort by distance without asking anyone where it is.
+Pagefind indexes them in bundles (``search_bundles``, pagefind.py) and
+``search/libraries.json`` gives the browser the coordinates it needs to sort by
+distance without asking anyone where it is.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from typing import Any
 
 from .i18n import Texts, _
 from .models import Circle, Directory
-from .pagefind import Indexing, start_index
-from .settings import directory_settings
+from .pagefind import Bundle, Indexing, plan_bundles
 
 #: The facets, in the order the search page shows them, with their headings.
 FACETS = {
@@ -72,10 +72,17 @@ def search_data(circle: Circle, texts: Texts) -> dict[str, Any]:
     return {"meta": meta, "filters": filters, "sort": {"start": first.isoformat()}, "every": EVERY_CIRCLE}
 
 
-def write_search(directory: Directory, settings: dict[str, Any], output: Path, indexing: Indexing | None = None) -> None:
-    """Index the circle pages with Pagefind (or wait for ``indexing`` started earlier) and write
-    the libraries' coordinates."""
-    (indexing or start_index(output, directory_settings(settings)["locale"])).finish()
+def search_bundles(directory: Directory, size: int) -> list[Bundle]:
+    """The circle pages search indexes, in bundles of at most ``size`` (pagefind.py), by the
+    start that search sorts on (:func:`search_data`)."""
+    return plan_bundles(((f"{c.url}index.html", c.first_meeting.start.isoformat())
+                         for c in directory.circles if not c.archived), size)
+
+
+def write_search(directory: Directory, output: Path, indexing: Indexing) -> None:
+    """Wait for Pagefind (``indexing``, started once the pages were written) and write the
+    libraries' coordinates."""
+    indexing.finish()
     points = {lib.id: [round(lib.latitude, 5), round(lib.longitude, 5)]
               for lib in directory.libraries if lib.latitude is not None}
     folder = output / "search"

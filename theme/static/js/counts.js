@@ -2,7 +2,9 @@
 // filter in every search, which takes longer than the search itself on a large directory; here
 // it runs beside the page's searches instead of before them. Only the newest request is
 // answered: one that a newer request overtakes is dropped between its searches.
-let engine;
+import { openIndex } from "./bundles.js";
+
+let preloaded = false;
 let next = null;
 let working = false;
 
@@ -26,26 +28,27 @@ async function work() {
   working = false;
 }
 
-async function start({ bundle, baseUrl, every, facets }) {
-  if (!engine) {
-    engine = await import(new URL("pagefind.js", bundle).href);
-    await engine.options({ baseUrl });
-    await engine.init();
+async function start({ root, bundles, baseUrl, every, facets }) {
+  const index = await openIndex(new URL(root), bundles, baseUrl);
+  if (index && !preloaded) {
     // Every facet's values, so that each search counts them all.
-    await engine.preload(every, { filters: Object.fromEntries(facets.map((key) => [key, { any: [] }])) });
+    await index.preload(every, { filters: Object.fromEntries(facets.map((key) => [key, { any: [] }])) });
+    preloaded = true;
   }
+  return index;
 }
 
-// job: {id, bundle, baseUrl, every, facets, term, sort, filters, without: {facet: filters}};
+// job: {id, root, bundles, baseUrl, every, facets, term, sort, filters, without: {facet: filters}};
 // a job without a term only gets Pagefind and the facets' values ready.
 async function count(job) {
-  await start(job);
+  const index = await start(job);
   if (job.term === undefined) return null;
-  const search = await engine.search(job.term, { filters: job.filters, sort: job.sort });
+  if (!index) return { counts: {}, totals: {} };
+  const search = await index.search(job.term, { filters: job.filters, sort: job.sort });
   const counts = { ...search.filters };
   for (const [key, filters] of Object.entries(job.without)) {
     if (next) return null; // overtaken: the page no longer wants these counts
-    counts[key] = (await engine.search(job.term, { filters, sort: job.sort })).filters[key];
+    counts[key] = (await index.search(job.term, { filters, sort: job.sort })).filters[key];
   }
   return { counts, totals: search.totalFilters };
 }

@@ -1,6 +1,7 @@
 // The search page: Pagefind full-text search with facets, a place and radius, state kept in
 // the URL, results as cards. Every word shown comes translated from the page (data-messages);
 // everything from records is set as text, never as HTML. The location never leaves the browser.
+import { openIndex, searchIndex } from "./bundles.js";
 import { currentPosition, distanceKm, findPlaces, formatDistance, radiusChoices } from "./places.js";
 
 const form = document.querySelector("[data-search]");
@@ -8,6 +9,7 @@ const root = new URL(document.documentElement.dataset.root || "./", location.hre
 const words = JSON.parse(form.dataset.messages);
 const facetOrder = JSON.parse(form.dataset.facets); // [[key, heading], …] in display order
 const first = JSON.parse(form.dataset.first); // {count, results, counts, totals}: the page before any search
+const bundles = JSON.parse(form.dataset.bundles); // the search index's folders under pagefind/ (bundles.js)
 const headings = Object.fromEntries(facetOrder);
 const $ = (selector) => document.querySelector(selector);
 const query = $("#q");
@@ -21,7 +23,6 @@ const PAGE = 20;
 const NEAR_LIMIT = 200; // results whose data is loaded to sort by distance
 const DEFAULT_RADIUS = 25;
 
-let pagefind;
 let libraries; // {library id: [lat, lon]}, loaded on first use
 let state = readState(new URLSearchParams(location.search));
 let latest = 0; // the newest search; answers to older ones are dropped
@@ -86,13 +87,12 @@ function showState() {
 const EVERY = form.dataset.every;
 const FACET_KEYS = facetOrder.map(([key]) => key);
 
-async function loadPagefind() {
-  if (!pagefind) {
-    pagefind = await import(new URL("pagefind/pagefind.js", root).href);
-    await pagefind.options({ baseUrl: root.pathname });
-    await pagefind.init();
-  }
-  return pagefind;
+function loadPagefind() {
+  return openIndex(root, bundles, root.pathname);
+}
+
+async function find(term, options) {
+  return searchIndex(await loadPagefind(), bundles, term, options);
 }
 
 async function nearbyLibraries(place, radius) {
@@ -129,7 +129,7 @@ function askCounter(job) {
       drawFacets(data.id, data.counts ?? {}, data.totals ?? {});
     });
   }
-  counter.postMessage({ bundle: new URL("pagefind/", root).href, baseUrl: root.pathname, every: EVERY, facets: FACET_KEYS, ...job });
+  counter.postMessage({ root: root.href, bundles, baseUrl: root.pathname, every: EVERY, facets: FACET_KEYS, ...job });
 }
 
 function requestCounts(id, nearby) {
@@ -175,13 +175,12 @@ async function run() {
   facetList.setAttribute("aria-busy", "true");
   status.textContent = say("searching");
   try {
-    const engine = await loadPagefind();
     const nearby = state.place ? await nearbyLibraries(state.place, state.radius) : null;
     if (nearby && !nearby.length) {
       render(id, [], null, { none: "none_near" });
       return drawFacets(id, {}, {});
     }
-    const search = await engine.search(state.q || EVERY, searchOptions(nearby));
+    const search = await find(state.q || EVERY, searchOptions(nearby));
     if (id !== latest) return;
     let results = search.results;
     let loaded = [];
@@ -235,8 +234,7 @@ function render(id, loaded, rest, { count = 0, none = "none" } = {}) {
 async function showMore() {
   const id = latest;
   if (moreFromSearch) {
-    const engine = await loadPagefind();
-    const search = await engine.search(EVERY, searchOptions(null));
+    const search = await find(EVERY, searchOptions(null));
     if (id !== latest) return;
     pending = search.results.slice(shown.length);
     moreFromSearch = false;

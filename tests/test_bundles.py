@@ -1,0 +1,116 @@
+"""The search index in bundles (pagefind.py, bundles.js): planned by month, rebuilt one bundle
+at a time, and searched in the browser as one index would be."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from circles.pagefind import Bundle, plan_bundles
+
+from .browser import serve
+from .conftest import ROOT, build
+from .test_map import serve_tiles
+from .test_rebuild import NO_PDFS, edit
+from .test_search import results, wait_for_results
+
+SMALL = {**NO_PDFS, "search_bundle_size": 12}
+
+
+def starts(*months: tuple[str, int]) -> list[tuple[str, str]]:
+    """``n`` circle pages starting in each month: (page, ISO start)."""
+    return [(f"circles/{month}-{i}/index.html", f"{month}-{i + 1:02d}T10:00:00+00:00")
+            for month, n in months for i in range(n)]
+
+
+def test_bundles_hold_whole_months_in_date_order_up_to_the_size():
+    plan = plan_bundles(starts(("2026-05", 3), ("2026-03", 2), ("2026-04", 4), ("2026-07", 5), ("2026-06", 1)), 6)
+    assert [(b.name, len(b.pages)) for b in plan] == [("2026-03", 6), ("2026-05", 4), ("2026-07", 5)]
+    assert plan[0].pages[:2] == ("circles/2026-03-0/index.html", "circles/2026-03-1/index.html")
+
+
+def test_a_month_larger_than_the_size_is_one_bundle_and_a_small_directory_one():
+    assert [(b.name, len(b.pages)) for b in plan_bundles(starts(("2026-01", 2), ("2026-02", 9), ("2026-03", 1)), 5)] == [
+        ("2026-01", 2), ("2026-02", 9), ("2026-03", 1)]
+    assert plan_bundles(starts(("2026-01", 3), ("2027-06", 3)), 2500) == [
+        Bundle("2026-01", tuple(page for page, _ in starts(("2026-01", 3), ("2027-06", 3))))]
+    assert plan_bundles([], 10) == []
+
+
+def test_a_new_upcoming_circle_changes_only_the_last_bundle():
+    before = plan_bundles(starts(("2026-01", 4), ("2026-02", 4), ("2026-03", 4), ("2026-04", 2)), 8)
+    after = plan_bundles(starts(("2026-01", 4), ("2026-02", 4), ("2026-03", 4), ("2026-04", 3)), 8)
+    assert before[:-1] == after[:-1] and before[-1] != after[-1]
+
+
+def bundle_folders(site: Path) -> dict[str, int]:
+    """Each bundle's entry file and its modification time."""
+    return {p.parent.name: p.stat().st_mtime_ns for p in (site / "pagefind").glob("*/pagefind-entry.json")}
+
+
+def test_a_rebuild_indexes_again_only_the_bundle_of_the_changed_circle(tmp_path):
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    settings = {"CACHE_PATH": str(cache), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "DIRECTORY": SMALL}
+    build(content, site, **settings)
+    before = bundle_folders(site)
+    assert len(before) >= 3
+    names = json.loads((site / "pagefind" / sorted(before)[-1] / "pagefind-entry.json").read_text())
+    assert names["languages"]["en"]["page_count"] <= 12 or len(before) == 1
+
+    edit(content / "circles/bpl-central-python-essentials-2027-03.yml", "title", "Python, from the start")
+    build(content, site, **settings)
+    after = bundle_folders(site)
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert changed == ["2027-02"], changed  # the bundle holding March 2027
+
+    fresh = build(content, tmp_path / "fresh", DIRECTORY=SMALL)
+    again = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file()}
+    scratch = {p.relative_to(fresh).as_posix(): p.read_bytes() for p in (fresh / "pagefind").rglob("*") if p.is_file()}
+    assert again == scratch
+
+
+@pytest.fixture(scope="module")
+def two_sites(tmp_path_factory):
+    """The sample directory with its index in one bundle, and in bundles of at most 12 circles."""
+    folder = tmp_path_factory.mktemp("bundles")
+    one = build(ROOT / "content", folder / "one", DIRECTORY=NO_PDFS)
+    many = build(ROOT / "content", folder / "many", DIRECTORY=SMALL)
+    assert len(list((one / "pagefind").iterdir())) == 1 and len(list((many / "pagefind").iterdir())) >= 3
+    with serve(folder) as url:
+        yield url
+
+
+@pytest.fixture
+def tab(page):
+    serve_tiles(page)
+    return page
+
+
+def what_search_shows(page, url: str) -> tuple[str, list[str], str]:
+    page.goto(url)
+    wait_for_results(page)
+    if page.locator("[data-more]").is_visible():
+        page.locator("[data-more]").click()
+        page.wait_for_function("() => document.querySelectorAll('[data-results] .card').length > 20")
+    return page.locator("[data-status]").inner_text(), results(page), page.locator("[data-facet-list]").inner_text()
+
+
+@pytest.mark.parametrize("query", ["status=Past&status=Sign-up+open", "topic=python&topic=health",
+                                   "language=Spanish", "q=python", "q=library&format=Online", "format=In+person"])
+def test_bundles_search_as_one_index_does(two_sites, tab, query):
+    """The same results and counts; in date order (no words typed), in the same order too.
+
+    Ranked by relevance, each bundle weighs a word by how rare it is among its own pages, so the
+    order may differ a little between one index and bundles (of 12 here; of 2,500 by default).
+    """
+    one = what_search_shows(tab, f"{two_sites}one/search/?{query}")
+    many = what_search_shows(tab, f"{two_sites}many/search/?{query}")
+    assert one[1], f"{query} finds nothing: the test would prove nothing"
+    if "q=" in query:
+        one, many = ((status, sorted(titles), facets) for status, titles, facets in (one, many))
+    assert many == one
+    tab.goto("about:blank")
