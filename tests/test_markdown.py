@@ -6,19 +6,16 @@ from __future__ import annotations
 import random
 
 import markdown
-import nh3
 import pytest
 import yaml
 
-from circles.enrich import _PLAIN_PARAGRAPH, ALLOWED_TAGS, render_markdown
+from circles.enrich import _PLAIN_PARAGRAPH, render_markdown, sanitize
 
 from .conftest import ROOT
 
 
 def by_the_parser(text: str) -> str:
-    html = markdown.markdown(text, output_format="html")
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"https", "http", "mailto"},
-                     link_rel="noopener noreferrer nofollow")
+    return sanitize(markdown.markdown(text, output_format="html"))
 
 
 def sample_descriptions() -> list[str]:

@@ -42,6 +42,11 @@ def render_markdown(text: str | None) -> str:
         html = "\n".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
     else:
         html = _MARKDOWN.reset().convert(text)
+    return sanitize(html)
+
+
+def sanitize(html: str) -> str:
+    """Only the allowed tags, and links to http(s) and mailto, marked as not endorsed."""
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"https", "http", "mailto"},
                      link_rel="noopener noreferrer nofollow")
 

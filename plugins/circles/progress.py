@@ -30,12 +30,10 @@ class Progress:
         note = {"what": what}
         start = time.perf_counter()
         yield note
-        seconds = time.perf_counter() - start
-        self.stages.append((name, seconds, note["what"]))
-        self.say(f"  {name}: {note['what'] + ' in ' if note['what'] else ''}{seconds:.1f} s")
+        self.add([(name, time.perf_counter() - start, note["what"])])
 
     def add(self, stages: list[tuple[str, float, str]]) -> None:
-        """Stages timed elsewhere (another process's :attr:`stages`), reported as if timed here."""
+        """Record and report stages: timed here, or elsewhere (another process's :attr:`stages`)."""
         for name, seconds, what in stages:
             self.stages.append((name, seconds, what))
             self.say(f"  {name}: {what + ' in ' if what else ''}{seconds:.1f} s")
