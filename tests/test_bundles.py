@@ -41,6 +41,15 @@ def test_a_month_larger_than_the_size_is_one_bundle_and_a_small_directory_one():
     assert plan_bundles([], 10) == []
 
 
+def test_from_the_current_month_on_bundles_are_two_thirds_as_large():
+    months = starts(("2026-01", 4), ("2026-02", 4), ("2026-03", 3), ("2026-04", 2), ("2026-05", 2), ("2026-06", 3))
+    assert [(b.name, len(b.pages)) for b in plan_bundles(months, 8, "2026-03")] == [
+        ("2026-01", 8), ("2026-03", 5), ("2026-05", 5)]
+    assert [(b.name, len(b.pages)) for b in plan_bundles(months, 8)] == [
+        ("2026-01", 8), ("2026-03", 7), ("2026-06", 3)]
+    assert [(b.name, len(b.pages)) for b in plan_bundles(months, 18, "2026-03")] == [("2026-01", 18)]  # fits in one
+
+
 def test_a_new_upcoming_circle_changes_only_the_last_bundle():
     before = plan_bundles(starts(("2026-01", 4), ("2026-02", 4), ("2026-03", 4), ("2026-04", 2)), 8)
     after = plan_bundles(starts(("2026-01", 4), ("2026-02", 4), ("2026-03", 4), ("2026-04", 3)), 8)

@@ -3,6 +3,7 @@ and the site is byte for byte the one a build from scratch makes of the same rec
 
 from __future__ import annotations
 
+import pickle
 import re
 import shutil
 from pathlib import Path
@@ -76,6 +77,28 @@ def test_a_rebuild_writes_again_only_the_pages_one_change_touches(content, tmp_p
     others = [name for name in before if name.startswith("circles/tpl-") and name.endswith("/index.html")]
     assert others and not rewritten & set(others), "circles in another network were written again"
     assert "Python, from the start" in (site / "circles/bpl-central-python-essentials-2027-03/index.html").read_text()
+
+
+def test_a_rebuild_writes_again_only_the_feeds_and_data_parts_one_change_touches(content, tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    cached_build(content, site, cache)
+    feeds = {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in (site / "feeds").rglob("*.atom")}
+    parts = kept_parts(cache)
+    edit(content / "circles/bpl-central-python-essentials-2027-03.yml", "title", "Python, from the start")
+    cached_build(content, site, cache)
+    rewritten = {name for name, when in feeds.items() if (site / name).stat().st_mtime_ns != when}
+    # The feed of all circles lists it too, and the feed of its network; the other networks' feeds are kept.
+    assert rewritten == {"feeds/circles.atom", "feeds/networks/boston-public-library.atom"}
+    assert "Python, from the start" in (site / "data/circles.csv").read_text(encoding="utf-8")
+    changed = {name for name, (key, _) in kept_parts(cache).items() if parts[name][0] != key}
+    # The circle, and the library and network whose keys cover their circles (pagecache.Fingerprints)
+    assert changed == {("circles", "bpl-central-python-essentials-2027-03"), ("libraries", "bpl-central"),
+                       ("networks", "boston-public-library")}
+
+
+def kept_parts(cache: Path) -> dict:
+    """The open data's parts kept by the last build (datafiles.py), whatever its version."""
+    return pickle.loads((cache / "circles" / "opendata.pickle").read_bytes())[1]
 
 
 def test_a_changed_setting_writes_every_page_again(content, tmp_path):

@@ -46,7 +46,7 @@ BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 REFRESH = dt.timedelta(days=1)
 #: Standing in for the site's host in UIDs when SITEURL is not an absolute address.
 LOCAL_HOST = "learning-circles-directory"
-END = b"END:VCALENDAR\r\n"
+BEGIN, END = b"BEGIN:VCALENDAR\r\n", b"END:VCALENDAR\r\n"
 
 
 @dataclass(frozen=True)
@@ -169,23 +169,30 @@ class Entry:
 
 def calendar(name: str, entries: list[Entry], site: Site, path: str, page: str) -> bytes:
     """A VCALENDAR named ``name`` with the entries' events, published at ``path``, about ``page``."""
+    # What differs between calendars goes through icalendar on its own; the rest is made once.
+    # icalendar 7.3 writes NAME and X-WR-CALNAME unescaped (a newline in a title would break
+    # the file), so they are given as TEXT. Many apps read only X-WR-CALNAME, older than NAME.
+    own = Calendar()
+    own.add("name", vText(name))
+    own.add("x-wr-calname", vText(name))
+    if site.root:
+        own.add("url", site.url(page))
+        own.add("source", site.url(path), parameters={"VALUE": "URI"})
+    lines = own.to_ical().removeprefix(BEGIN).removesuffix(END)
+    return b"".join([_head(), lines, *_timezones(entries), *(entry.data for entry in entries), END])
+
+
+@lru_cache(maxsize=1)
+def _head() -> bytes:
+    """The opening of every calendar: the properties they all share."""
     head = Calendar()
     head.add("prodid", PRODID)
     head.add("version", "2.0")
     head.add("calscale", "GREGORIAN")
     head.add("method", "PUBLISH")
-    # icalendar 7.3 writes NAME and X-WR-CALNAME unescaped (a newline in a title would break
-    # the file), so they are given as TEXT. Many apps read only X-WR-CALNAME, older than NAME.
-    head.add("name", vText(name))
-    head.add("x-wr-calname", vText(name))
     head.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     head.add("x-published-ttl", vDuration(REFRESH))
-    if site.root:
-        head.add("url", site.url(page))
-        head.add("source", site.url(path), parameters={"VALUE": "URI"})
-    data = head.to_ical()
-    assert data.endswith(END)
-    return b"".join([data.removesuffix(END), *_timezones(entries), *(entry.data for entry in entries), END])
+    return head.to_ical().removesuffix(END)
 
 
 def _timezones(entries: list[Entry]) -> list[bytes]:

@@ -1,8 +1,8 @@
 """Export stage: everything written beside the HTML pages once they exist.
 
 Each writer is a plain function of the directory, the settings and the output
-folder, so it can be tested without Pelican; ``write_exports`` runs them in order, a large
-directory's open data in a process of its own beside the others.
+folder, so it can be tested without Pelican; ``write_exports`` runs them in order, while a large
+directory's open data and offline gazetteer are written in a process of its own (``start_aside``).
 """
 
 from __future__ import annotations
@@ -15,45 +15,66 @@ from . import parallel
 from .assets import copy_assets
 from .models import Directory
 from .pagecache import Rebuild
-from .pagefind import Bundle, Kept, pagefind_version, start_index
+from .pagefind import Bundle, Indexing, Kept, pagefind_version, start_index
 from .progress import Progress
 from .settings import directory_settings
 
 
-def write_exports(directory: Directory, settings: dict[str, Any], output: Path, bundles: list[Bundle],
-                  progress: Progress | None = None, rebuild: Rebuild | None = None) -> None:
-    """Write every export, and index ``bundles`` for search; with ``rebuild`` (pagecache.py), the
-    QR codes, calendars and search bundles that did not change are kept."""
+def start_search(settings: dict[str, Any], output: Path, bundles: list[Bundle], rebuild: Rebuild | None = None,
+                 page_keys: dict[str, bytes] | None = None) -> Indexing:
+    """Start Pagefind on ``bundles``, whose pages are written, in a process of its own while the
+    build goes on; with ``rebuild`` (pagecache.py), only the bundles whose pages changed, found by
+    ``page_keys``, the pages' own keys."""
+    kept = Kept(rebuild.folder / "search.pickle", (rebuild.stamp, pagefind_version()), rebuild.load) if rebuild else None
+    return start_index(output, directory_settings(settings)["locale"], bundles, kept, page_keys)
+
+
+def start_aside(directory: Directory, settings: dict[str, Any], output: Path,
+                rebuild: Rebuild | None = None) -> parallel.Beside | None:
+    """Open data and the offline gazetteer need no page: a large directory's are started at once, in a
+    process of their own beside the pages (:func:`write_exports` waits for it); None for a small one."""
+    if len(directory.circles) < parallel.PARALLEL_FROM:
+        return None
+    return parallel.Beside(lambda: run_steps(aside_steps(directory, settings, output, rebuild), Progress(silent=True)))
+
+
+def aside_steps(directory: Directory, settings: dict[str, Any], output: Path,
+                rebuild: Rebuild | None = None) -> list[tuple[str, Callable[[], object], str]]:
+    from .datafiles import write_opendata
+    from .places import write_places
+
+    # The offline gazetteer is made once per cache (4 s for a new one), then copied.
+    return [("open data", lambda: write_opendata(directory, settings, output, rebuild), ""),
+            ("places", lambda: write_places(settings, output), "")]
+
+
+def write_exports(directory: Directory, settings: dict[str, Any], output: Path, indexing: Indexing,
+                  aside: parallel.Beside | None = None, progress: Progress | None = None,
+                  rebuild: Rebuild | None = None) -> None:
+    """Write every export, and wait for ``indexing`` (:func:`start_search`) to finish the search index
+    and for ``aside`` (:func:`start_aside`) to finish its files, or write them here when there is no
+    ``aside``; with ``rebuild`` (pagecache.py), the QR codes, calendars and feeds that did not change are kept."""
     from .calendars import write_calendars
     from .feeds import write_feeds
     from .flyers import flyer_circles, write_flyers
-    from .opendata import write_opendata
-    from .places import write_places
     from .search import write_search
     from .sitemap import write_sitemap
 
     progress = progress or Progress()
-    # Pagefind indexes the pages in a process of its own while the other files are written.
-    kept = Kept(rebuild.folder / "search.pickle", (rebuild.stamp, pagefind_version()), rebuild.load) if rebuild else None
-    indexing = start_index(output, directory_settings(settings)["locale"], bundles, kept)
     steps = [
-        ("places", lambda: write_places(settings, output), ""),
         ("assets", lambda: copy_assets(settings, output), ""),
         ("flyers", lambda: write_flyers(directory, settings, output, rebuild), f"{len(flyer_circles(directory)):,} QR codes"),
         ("calendars", lambda: write_calendars(directory, settings, output, rebuild), ""),
-        ("feeds", lambda: write_feeds(directory, settings, output), ""),
+        ("feeds", lambda: write_feeds(directory, settings, output, rebuild), ""),
     ]
-    aside = [("open data", lambda: write_opendata(directory, settings, output), "")]
-    large = len(directory.circles) >= parallel.PARALLEL_FROM
-    beside = parallel.Beside(lambda: run_steps(aside, Progress(silent=True))) if large else None
     try:
-        run_steps(steps if beside else steps + aside, progress)
-        if beside:
-            progress.add(beside.wait())
+        run_steps(steps if aside else steps + aside_steps(directory, settings, output, rebuild), progress)
+        if aside:
+            progress.add(aside.wait())
     finally:
-        if beside:
-            beside.stop()
-    run_steps([("search index", lambda: write_search(directory, output, indexing), f"{len(bundles)} bundles"),
+        if aside:
+            aside.stop()
+    run_steps([("search index", lambda: write_search(directory, output, indexing), f"{len(indexing.bundles)} bundles"),
                ("sitemap", lambda: write_sitemap(settings, output), "")], progress)
 
 

@@ -21,6 +21,7 @@ from feedgenerator import Atom1Feed
 from .i18n import Texts, _
 from .models import Circle, Directory
 from .opendata import absolute
+from .pagecache import Rebuild
 from .settings import content_root, directory_settings
 
 log = logging.getLogger(__name__)
@@ -101,20 +102,27 @@ def newest_first(circles: list[Circle], dates: dict[str, dt.datetime]) -> list[C
     return sorted(sorted(circles, key=lambda c: c.id), key=lambda c: dates[c.id], reverse=True)
 
 
-def write_feeds(directory: Directory, settings: dict[str, Any], output: Path) -> None:
-    """Write ``feeds/circles.atom`` and ``feeds/networks/<id>.atom``."""
+def write_feeds(directory: Directory, settings: dict[str, Any], output: Path, rebuild: Rebuild | None = None) -> None:
+    """Write ``feeds/circles.atom`` and ``feeds/networks/<id>.atom``; with ``rebuild`` (pagecache.py),
+    only those whose circles changed."""
     limit = settings.get("FEED_MAX_ITEMS", FEED_ENTRIES)
     dates = listing_dates(directory, settings)
     texts = Texts(directory_settings(settings)["locale"])
     newest = newest_first(directory.circles, dates)
     feed = Feeds(settings, texts, dates, dt.datetime.combine(directory.build_date, dt.time(), dt.UTC))
     sitename = settings.get("SITENAME", "")
-    feed.write(output, "circles.atom", texts.gettext(_("%(site)s: newly listed circles")) % {"site": sitename},
-               "", newest[:limit])
+    files = [("circles.atom", texts.gettext(_("%(site)s: newly listed circles")) % {"site": sitename}, "", newest[:limit])]
     for network in directory.networks:
         title = texts.gettext(_("%(network)s: newly listed circles")) % {"network": network.name}
-        feed.write(output, f"networks/{network.id}.atom", title, network.url,
-                   [c for c in newest if c.network is network][:limit])
+        files.append((f"networks/{network.id}.atom", title, network.url, [c for c in newest if c.network is network][:limit]))
+    outputs = rebuild.outputs("feeds") if rebuild else None
+    changed = outputs.to_write((f"{FOLDER}/{name}", rebuild.key(title, page, circles, [dates[c.id] for c in circles]))
+                               for name, title, page, circles in files) if outputs else None
+    for name, title, page, circles in files:
+        if changed is None or f"{FOLDER}/{name}" in changed:
+            feed.write(output, name, title, page, circles)
+    if outputs:
+        outputs.finish()
 
 
 class Feeds:

@@ -59,7 +59,9 @@ def qr_png(text: str) -> bytes:
     """A QR code of ``text`` as a black-and-white PNG, with the standard quiet zone.
 
     segno makes the code; the PNG is written here, a row of modules at a time (segno's own
-    writer works pixel by pixel, three quarters of the time for ten thousand flyers).
+    writer works pixel by pixel, three quarters of the time for ten thousand flyers). zlib's
+    level 6, not 9: on these long runs of equal bytes, 9 takes ten times as long (1.7 ms a
+    code) for a file no smaller.
     """
     code = segno.make(text, error="m", micro=False, mask=QR_MASK)
     # 1-bit greyscale, eight pixels a module: one module is one byte, dark 0x00, light 0xff.
@@ -72,7 +74,7 @@ def qr_png(text: str) -> bytes:
     side = (len(code.matrix) + 8) * 8
     header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
     return b"".join((b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", header),
-                     _chunk(b"IDAT", zlib.compress(b"".join(rows), 9)), _chunk(b"IEND", b"")))
+                     _chunk(b"IDAT", zlib.compress(b"".join(rows), 6)), _chunk(b"IEND", b"")))
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:

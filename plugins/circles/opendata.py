@@ -1,28 +1,22 @@
-"""Export stage: the open data in ``data/``, a frictionless Data Package plus GeoJSON and JSON.
+"""Export stage: what the open data in ``data/`` says, a frictionless Data Package plus GeoJSON and
+JSON; datafiles.py writes the files.
 
 The published descriptor is schema/datapackage.json with the same resources, fields
 and keys, a title, the licence and the build date, and a few columns computed at build
 time: their names start with ``derived_`` and they carry ``"x-derived": true``, so a
-reader always knows which values a contributor wrote. The CSVs hold the validated
-rows; cells are written by frictionless's own writers, so they read back as typed.
+reader always knows which values a contributor wrote. The CSVs hold the validated rows.
 """
 
 from __future__ import annotations
 
 import copy
-import csv
 import datetime as dt
-import hashlib
-import io
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-from frictionless import Schema
-
 from .i18n import WEEKDAY_NAMES
-from .models import STATUSES, Circle, Directory, Library
+from .models import STATUSES, Circle, Library
 from .schema import SCHEMA_PATH
 
 FOLDER = "data"
@@ -84,7 +78,7 @@ def site_url(settings: dict[str, Any], path: str) -> str:
 
 
 def published_descriptor(settings: dict[str, Any], build_date: dt.date) -> dict[str, Any]:
-    """The Data Package descriptor as published, without file sizes and hashes (see :func:`write_opendata`)."""
+    """The Data Package descriptor as published, without file sizes and hashes (datafiles.py adds them)."""
     source = _schema_descriptor()
     sitename = settings.get("SITENAME") or source["title"]
     package: dict[str, Any] = {
@@ -120,70 +114,6 @@ def _published_resource(resource: dict[str, Any]) -> dict[str, Any]:
     return published
 
 
-def write_opendata(directory: Directory, settings: dict[str, Any], output: Path) -> None:
-    """Write ``data/``: the package's CSVs and descriptor, ``circles.geojson`` and ``circles.json``."""
-    folder = output / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    package = published_descriptor(settings, directory.build_date)
-    derived = derived_values(directory, settings)
-    for resource in package["resources"]:
-        name = resource["name"]
-        rows = [row | derived[name].get(key, {}) for key, row in sorted(directory.rows.get(name, {}).items())]
-        data = csv_bytes(resource["schema"]["fields"], rows)
-        (folder / resource["path"]).write_bytes(data)
-        resource.update(bytes=len(data), hash=f"sha256:{hashlib.sha256(data).hexdigest()}")
-    _write_json(folder / "datapackage.json", package, indent=2)
-    _write_json(folder / "circles.geojson", geojson(directory, settings))
-    _write_json(folder / "circles.json", circles_json(directory, settings, package))
-
-
-def _write_json(path: Path, data: Any, indent: int | None = None) -> None:
-    separators = None if indent else (",", ":")
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=indent, separators=separators) + "\n",
-                    encoding="utf-8", newline="\n")
-
-
-def csv_bytes(fields: list[dict[str, Any]], rows: list[dict[str, Any]]) -> bytes:
-    """RFC 4180 CSV, UTF-8: a header of field names, then each row's cells as frictionless writes them."""
-    writers = _writers(fields)
-    buffer = io.StringIO(newline="")
-    out = csv.writer(buffer)  # quotes any cell holding a comma, quote or line break
-    out.writerow([name for name, _ in writers])
-    for row in rows:
-        out.writerow(["" if row.get(name) in (None, []) else write(row[name]) for name, write in writers])
-    return buffer.getvalue().encode("utf-8")
-
-
-def _writers(fields: list[dict[str, Any]]) -> list[tuple[str, Any]]:
-    schema = Schema.from_descriptor({"fields": fields})
-    return [(f.name, _plain_writer(f) or f.create_value_writer()) for f in schema.fields]
-
-
-def _plain_writer(field: Any) -> Any:
-    """What frictionless's writer does for the common types, without its checks on every cell."""
-    if field.type == "datetime":
-        # RFC 3339 (a colon in the offset), which frictionless's default datetime reader parses back.
-        return _isoformat
-    if field.type == "number" and not field.has_defined("group_char") and not field.has_defined("decimal_char"):
-        return str
-    if field.type == "list" and field.item_type == "string":
-        return field.delimiter.join
-    return None
-
-
-def _isoformat(value: dt.datetime) -> str:
-    return value.isoformat()
-
-
-def derived_values(directory: Directory, settings: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
-    """The derived columns of every record, by resource and id."""
-    return {
-        "networks": {n.id: {"derived_url": site_url(settings, n.url)} for n in directory.networks},
-        "libraries": {lib.id: _library_values(lib, settings) for lib in directory.libraries},
-        "circles": {c.id: _circle_values(c, settings) for c in directory.circles},
-    }
-
-
 def _place(library: Library | None) -> dict[str, Any]:
     if library is None or library.latitude is None:
         return {}
@@ -191,12 +121,12 @@ def _place(library: Library | None) -> dict[str, Any]:
             "derived_coordinates_approximate": library.approximate}
 
 
-def _library_values(library: Library, settings: dict[str, Any]) -> dict[str, Any]:
+def library_values(library: Library, settings: dict[str, Any]) -> dict[str, Any]:
     return {**_place(library), "derived_coordinates_source": library.coordinates_source or None,
             "derived_timezone": library.timezone or None, "derived_url": site_url(settings, library.url)}
 
 
-def _circle_values(circle: Circle, settings: dict[str, Any]) -> dict[str, Any]:
+def circle_values(circle: Circle, settings: dict[str, Any]) -> dict[str, Any]:
     return {
         "derived_status": circle.status,
         "derived_network": circle.network.id if circle.network else None,
@@ -211,22 +141,18 @@ def _circle_values(circle: Circle, settings: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def geojson(directory: Directory, settings: dict[str, Any]) -> dict[str, Any]:
-    """An RFC 7946 FeatureCollection: a Point at its library for each circle that meets in person."""
-    features = []
-    for circle in sorted(directory.circles, key=lambda c: c.id):
-        library = circle.library
-        if circle.format == "online" or library is None or library.latitude is None:
-            continue
-        features.append({
-            "type": "Feature",
-            "id": circle.id,
-            # RFC 7946: longitude first; six decimals are about ten centimetres.
-            "geometry": {"type": "Point", "coordinates": [round(float(library.longitude), 6),
-                                                          round(float(library.latitude), 6)]},
-            "properties": _feature_properties(circle, library, settings),
-        })
-    return {"type": "FeatureCollection", "features": features}
+def feature(circle: Circle, settings: dict[str, Any]) -> dict[str, Any] | None:
+    """An RFC 7946 Feature, a Point at its library, for a circle that meets in person; None for another."""
+    library = circle.library
+    if circle.format == "online" or library is None or library.latitude is None:
+        return None
+    return {
+        "type": "Feature",
+        "id": circle.id,
+        # RFC 7946: longitude first; six decimals are about ten centimetres.
+        "geometry": {"type": "Point", "coordinates": [round(float(library.longitude), 6), round(float(library.latitude), 6)]},
+        "properties": _feature_properties(circle, library, settings),
+    }
 
 
 def _feature_properties(circle: Circle, library: Library, settings: dict[str, Any]) -> dict[str, Any]:
@@ -243,16 +169,8 @@ def _feature_properties(circle: Circle, library: Library, settings: dict[str, An
     }
 
 
-def circles_json(directory: Directory, settings: dict[str, Any], package: dict[str, Any]) -> dict[str, Any]:
-    """Every circle with its whole derived schedule, for a page or widget of one's own."""
-    rows = directory.rows.get("circles", {})
-    return {
-        "title": package["title"], "created": package["created"], "licenses": package["licenses"],
-        "circles": [_circle_json(c, rows.get(c.id, {}), settings) for c in sorted(directory.circles, key=lambda c: c.id)],
-    }
-
-
-def _circle_json(circle: Circle, row: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
+def circle_json(circle: Circle, row: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
+    """A circle with its whole derived schedule, as circles.json lists it."""
     library = circle.library
     course = circle.course
     return {

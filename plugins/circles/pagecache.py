@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,17 +162,21 @@ class Outputs:
         self.stamp, self.output = stamp, output
         self.before = read_kept(self.path, self.stamp) if load else {}
         self.now: dict[str, bytes] = {}
+        self.stale: set[str] = set()  # files to write, of every call of to_write
 
     def to_write(self, keys: Iterable[tuple[str, bytes | None]]) -> set[str]:
         """Of these files (name relative to the output, key or None for "always"), the ones to write."""
         names = set()
+        root = os.fspath(self.output)
         for name, key in keys:
             self.now[name] = key or b""  # b"": written every time
-            if not key or self.before.get(name) != key or not (self.output / name).is_file():
+            # os.path, not pathlib: tens of thousands of files, where pathlib took most of the time
+            if not key or self.before.get(name) != key or not os.path.isfile(os.path.join(root, name)):
                 names.add(name)
         # Forget the keys of the files about to be rewritten first: a build stopped halfway must
         # not leave a file newer than the key kept for it.
-        self._keep({name: key for name, key in self.before.items() if name not in names})
+        self.stale |= names
+        self._keep({name: key for name, key in self.before.items() if name not in self.stale})
         return names
 
     def finish(self) -> list[str]:
@@ -207,9 +212,9 @@ class Rebuild:
             return None
 
 
-def only_changed(rebuild: Rebuild, scope: TemplateScope, pages: list[tuple[str, str, dict]]) -> tuple[list, Outputs]:
-    """The pages (url, template, context) to render, and their keys to :meth:`Outputs.finish` once written."""
-    outputs = rebuild.outputs("pages")
+def only_changed(rebuild: Rebuild, scope: TemplateScope, pages: list[tuple[str, str, dict]], outputs: Outputs) -> list:
+    """Of the pages (url, template, context), those to render; their keys go to ``outputs``
+    (``rebuild.outputs("pages")``), for :meth:`Outputs.finish` once every page is written."""
 
     def keys_of(share: Sequence[tuple[str, str, dict]]) -> list[tuple[str, bytes | None]]:
         return [(f"{url}index.html", None if scope.global_template(template, context) else rebuild.key(template, url, context))
@@ -217,4 +222,4 @@ def only_changed(rebuild: Rebuild, scope: TemplateScope, pages: list[tuple[str, 
 
     keys = in_shares(keys_of, pages)  # the hashing of a large directory's pages, on every core
     names = outputs.to_write(keys)
-    return [page for page, (name, _) in zip(pages, keys, strict=True) if name in names], outputs
+    return [page for page, (name, _) in zip(pages, keys, strict=True) if name in names]

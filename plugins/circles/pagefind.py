@@ -44,21 +44,29 @@ class Bundle:
     pages: tuple[str, ...]  # paths relative to the site: circles/<id>/index.html
 
 
-def plan_bundles(pages: Iterable[tuple[str, str]], size: int) -> list[Bundle]:
+def plan_bundles(pages: Iterable[tuple[str, str]], size: int, current: str = "") -> list[Bundle]:
     """(page, ISO start) pairs into bundles in start order, of whole months and at most ``size``
     pages each, unless one month alone has more.
 
     Search sorts by the same start strings, so the bundles' results joined in this order are in
     date order. Bundles fill from the oldest month: a new circle, usually one of the latest,
-    changes the last bundles only.
+    changes the last bundles only. When there are more than ``size`` pages, bundles from the month
+    ``current`` (``YYYY-MM``, the build date's) on, where circles are listed and changed, hold at
+    most two thirds as many, so that a rebuild after such a change indexes fewer again; no bundle
+    then spans both sides of that month. (Each bundle adds a chunk, some 16 kB, to what a search
+    fetches for each word: smaller bundles still would make searches heavier.)
     """
     months: dict[str, list[str]] = {}
-    for page, start in sorted(pages, key=lambda p: (p[1], p[0])):
+    pages = sorted(pages, key=lambda p: (p[1], p[0]))
+    for page, start in pages:
         months.setdefault(start[:7], []).append(page)
+    current = current if len(pages) > size else ""
     bundles: list[Bundle] = []
     name, filled = "", []
     for month, paths in months.items():
-        if filled and len(filled) + len(paths) > size:
+        recent = bool(current) and month >= current
+        cap = max(1, size * 2 // 3) if recent else size
+        if filled and (len(filled) + len(paths) > cap or (recent and name < current)):
             bundles.append(Bundle(name, tuple(filled)))
             filled = []
         name = name if filled else month
@@ -84,8 +92,10 @@ class Indexing:
     files meanwhile; the thread itself only waits for Pagefind and reads files.
     """
 
-    def __init__(self, site: Path, language: str, bundles: list[Bundle], kept: Kept | None = None):
+    def __init__(self, site: Path, language: str, bundles: list[Bundle], kept: Kept | None = None,
+                 page_keys: dict[str, bytes] | None = None):
         self.site, self.bundles, self.kept = site, bundles, kept
+        self.page_keys = page_keys or {}
         self.language = language.split("_")[0].split("-")[0]
         self.indexed: list[str] = []
         self.error: BaseException | None = None
@@ -127,15 +137,22 @@ class Indexing:
             write_kept(kept.path, kept.version, keys)
 
     def _key(self, bundle: Bundle) -> bytes:
-        digest = hashlib.sha256(self.language.encode())
-        for page in bundle.pages:
-            digest.update(page.encode() + b"\0" + (self.site / page).read_bytes() + b"\0")
+        """What the bundle is made from: its pages' own keys (pagecache.py), which change whenever their
+        bytes do, or else their bytes (10,000 pages are 200 MB to read)."""
+        keys = [self.page_keys.get(page) for page in bundle.pages]
+        digest = hashlib.sha256(self.language.encode() + (b"keys" if all(keys) else b"bytes"))
+        for page, key in zip(bundle.pages, keys, strict=True):
+            digest.update(page.encode() + b"\0" + (key if all(keys) else (self.site / page).read_bytes()) + b"\0")
         return digest.digest()
 
 
-def start_index(site: Path, language: str, bundles: list[Bundle], kept: Kept | None = None) -> Indexing:
-    """Start indexing the bundles into ``site/pagefind/``; call ``finish()`` on the result to wait."""
-    return Indexing(site, language, bundles, kept)
+def start_index(site: Path, language: str, bundles: list[Bundle], kept: Kept | None = None,
+                page_keys: dict[str, bytes] | None = None) -> Indexing:
+    """Start indexing the bundles into ``site/pagefind/``; call ``finish()`` on the result to wait.
+
+    ``page_keys``: the key of each page written (by path in the site), when the build has them.
+    """
+    return Indexing(site, language, bundles, kept, page_keys)
 
 
 def pagefind_version() -> str:

@@ -6,6 +6,7 @@ enrich in one pass, so the build stays linear in the number of circles.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -21,11 +22,11 @@ from babel.dates import get_timezone_name
 from pelican.generators import Generator
 
 from .build import build_directory
-from .export import write_exports
+from .export import start_aside, start_search, write_exports
 from .i18n import Texts
 from .models import Circle, Directory, Place
 from .pagecache import Fingerprints, Rebuild, TemplateScope, only_changed, page_stamp
-from .pagefind import Bundle
+from .pagefind import Bundle, Indexing
 from .parallel import in_shares
 from .problems import CirclesError
 from .progress import Progress
@@ -209,6 +210,7 @@ class DirectoryGenerator(Generator):
         self.pages_rendered = 0
         self.rebuild: Rebuild | None = None
         self.bundles: list[Bundle] = []  # of the search index (pagefind.py)
+        self.indexing: Indexing | None = None  # Pagefind at work on them
         self.queue: list | None = None  # pages noted, not yet written
         self.options: dict = {}
         # Set here, not through JINJA_ENVIRONMENT, so that no configuration can
@@ -233,16 +235,27 @@ class DirectoryGenerator(Generator):
         self.env.globals["has_toolkit"] = self.toolkit is not None  # every page's menu: not the whole toolkit
         self.texts = Texts(self.options["locale"])
         configure_environment(self.env, self.options, self.settings["SITEURL"], self.directory.build_date)
+        from .flyers import pdfs_possible
+
+        # Here, with the other globals, which the rebuilds' stamp covers (pagecache.page_stamp).
+        self.env.globals["flyer_pdfs"] = pdfs_possible(self.settings)
 
     def generate_output(self, writer):
-        directory, progress = self.directory, self.progress
-        with progress.stage("pages") as note:
-            self.write_pages(writer, directory)
-            rendered = "" if self.pages_rendered == self.pages_written else f" ({self.pages_rendered:,} changed)"
-            note["what"] = f"{self.pages_written:,} pages{rendered}"
-        with progress.stage("toolkit"):
-            self.write_toolkit(writer)
-        write_exports(directory, self.settings, Path(self.output_path), self.bundles, progress, self.rebuild)
+        directory, progress, output = self.directory, self.progress, Path(self.output_path)
+        self.rebuild = self.kept_for_rebuilds(directory)
+        aside = start_aside(directory, self.settings, output, self.rebuild)
+        try:
+            with progress.stage("pages") as note:
+                self.write_pages(writer, directory)
+                rendered = "" if self.pages_rendered == self.pages_written else f" ({self.pages_rendered:,} changed)"
+                note["what"] = f"{self.pages_written:,} pages{rendered}"
+            with progress.stage("toolkit"):
+                self.write_toolkit(writer)
+        except BaseException:
+            if aside:
+                aside.stop()
+            raise
+        write_exports(directory, self.settings, output, self.indexing, aside, progress, self.rebuild)
         records = (f"{len(directory.circles):,} circles, {len(directory.libraries):,} libraries, "
                    f"{len(directory.networks):,} networks")
         progress.summary(records, self.pages_written)
@@ -254,12 +267,21 @@ class DirectoryGenerator(Generator):
             self.note_pages(writer, directory)
         finally:
             pages, self.queue = self.queue, None
-        self.rebuild = self.kept_for_rebuilds(directory)
-        outputs = None
-        if self.rebuild:
-            pages, outputs = only_changed(self.rebuild, TemplateScope(self.env, set(self.context) - set(self.settings)), pages)
-        self.pages_rendered = len(pages)
-        write_all(self, writer, pages)
+        outputs = self.rebuild.outputs("pages") if self.rebuild else None
+        scope = TemplateScope(self.env, set(self.context) - set(self.settings))
+
+        def changed(share: list) -> list:
+            return only_changed(self.rebuild, scope, share, outputs) if self.rebuild and outputs else share
+
+        # The pages searched first, so that Pagefind indexes them while the others are made.
+        searched = {page for bundle in self.bundles for page in bundle.pages}
+        first = changed([page for page in pages if f"{page[0]}index.html" in searched])
+        write_all(self, writer, first)
+        self.indexing = start_search(self.settings, Path(self.output_path), self.bundles, self.rebuild,
+                                     dict(outputs.now) if outputs else None)
+        rest = changed([page for page in pages if f"{page[0]}index.html" not in searched])
+        write_all(self, writer, rest)
+        self.pages_rendered = len(first) + len(rest)
         if outputs:
             outputs.finish()
 
@@ -279,8 +301,9 @@ class DirectoryGenerator(Generator):
         self.write_records(writer, directory)
         self.write_networks(writer, directory)
         self.write_browse(writer, directory)
-        for kind in ("upcoming", "past", "online", "archive"):
+        for kind in ("upcoming", "online", "archive"):
             self.write_listing(writer, kind, getattr(directory, kind))
+        self.write_listing(writer, "past", directory.past, archived=len(directory.archive))
         self.write_topics(writer, directory)
         self.write_not_found(writer)
         self.write_data(writer)
@@ -324,9 +347,9 @@ class DirectoryGenerator(Generator):
         Runs before the circle pages, which link to the PDFs only when this build makes them.
         """
         from .embeds import embed_pages
-        from .flyers import flyer_circles, flyer_context, pdfs_possible
+        from .flyers import flyer_circles, flyer_context
 
-        pdfs = self.env.globals["flyer_pdfs"] = pdfs_possible(self.settings)
+        pdfs = self.env.globals["flyer_pdfs"]
         for embed in embed_pages(directory):
             self.write(writer, embed.url, "embed", embed=embed)
         for circle in flyer_circles(directory):
@@ -343,8 +366,9 @@ class DirectoryGenerator(Generator):
         self.write(writer, "browse/", "browse", section="browse")
         for country in directory.countries:
             self.write(writer, country.url, "country", section="browse", country=country)
+            crumb = Crumb(country.name, country.url)  # all a city's page shows of its country
             for city in country.children:
-                self.write(writer, city.url, "city", section="browse", country=country, city=city)
+                self.write(writer, city.url, "city", section="browse", country=crumb, city=city)
 
     def write_listing(self, writer, kind: str, circles: Sequence[Circle], base_url: str = "", **context):
         """Write ``upcoming/``, ``past/``, ``online/`` (or a topic's page with ``base_url``), paginated."""
@@ -360,7 +384,9 @@ class DirectoryGenerator(Generator):
                    bundles=[bundle.name for bundle in self.bundles])
         self.write(writer, "topics/", "topics", section="topics", topics=topics, languages=languages)
         for topic in (*topics, *languages):
-            self.write_listing(writer, "topic", topic.circles, topic.url, section="topics", topic=topic)
+            # The page's circles are its listing's; the topic itself only names it.
+            named = dataclasses.replace(topic, circles=[])
+            self.write_listing(writer, "topic", topic.circles, topic.url, section="topics", topic=named)
 
     def write_not_found(self, writer):
         # Served at any missing URL, so its links must not be relative to where it sits.
@@ -418,4 +444,6 @@ def write_all(generator: DirectoryGenerator, writer, pages: list[tuple[str, str,
             generator.write_now(writer, url, template, context)
         return []
 
+    for template in sorted({template for _, template, _ in pages}):
+        generator.get_template(template)  # compiled once, here, rather than in each process
     in_shares(write, pages)

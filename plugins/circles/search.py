@@ -38,7 +38,10 @@ EVERY_CIRCLE = "zqxcircle"
 
 def time_of_day(hour: int) -> str:
     """Morning before noon, afternoon before five, evening after."""
-    return next(label for end, label in TIMES if hour < end)
+    for end, label in TIMES:
+        if hour < end:
+            return label
+    raise ValueError(f"no hour {hour}")
 
 
 def search_data(circle: Circle, texts: Texts) -> dict[str, Any]:
@@ -73,10 +76,10 @@ def search_data(circle: Circle, texts: Texts) -> dict[str, Any]:
 
 
 def search_bundles(directory: Directory, size: int) -> list[Bundle]:
-    """The circle pages search indexes, in bundles of at most ``size`` (pagefind.py), by the
-    start that search sorts on (:func:`search_data`)."""
+    """The circle pages search indexes, in bundles of at most ``size`` (smaller from the build date's
+    month on: pagefind.py), by the start that search sorts on (:func:`search_data`)."""
     return plan_bundles(((f"{c.url}index.html", c.first_meeting.start.isoformat())
-                         for c in directory.circles if not c.archived), size)
+                         for c in directory.circles if not c.archived), size, f"{directory.build_date:%Y-%m}")
 
 
 def write_search(directory: Directory, output: Path, indexing: Indexing) -> None:

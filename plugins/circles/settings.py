@@ -22,7 +22,7 @@ DIRECTORY_DEFAULTS: dict[str, tuple[Any, str]] = {
     "toolkit": ("toolkit", "Folder of the open toolkit's guides and forms, relative to the content folder; the toolkit section is left out when it does not exist."),
     "toolkit_pdfs": (True, "Print the toolkit's guides and forms to PDF, one file each and one for the whole toolkit; False leaves the PDFs out of the downloads."),
     "flyer_pdfs": (True, "Print each circle's flyer to PDF (A4 and Letter) with WeasyPrint; False skips the PDFs, which take most of the build time of a large directory."),
-    "search_bundle_size": (2500, "Most circles in one part (bundle) of the search index. A larger directory is indexed in bundles of whole months, one at a time: Pagefind holds a bundle in memory (about 120 kB a circle), and a rebuild indexes again only the bundles that changed. Each bundle adds a small download to a search."),
+    "search_bundle_size": (2500, "Most circles in one part (bundle) of the search index; two thirds as many from the build date's month on, where circles are listed and changed. A larger directory is indexed in bundles of whole months, one at a time: Pagefind holds a bundle in memory (about 120 kB a circle), and a rebuild indexes again only the bundles that changed. Each bundle adds a small download to a search."),
     "repository": ("", "The directory's GitHub repository as owner/name: List your circle opens GitHub's new-file page there, pre-filled. Empty hides that button; the page then asks to copy or download the file."),
     "branch": ("main", "The branch of that repository that new listings are proposed to."),
 }
