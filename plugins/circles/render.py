@@ -261,7 +261,8 @@ class DirectoryGenerator(Generator):
         progress.summary(records, self.pages_written)
 
     def write_pages(self, writer, directory: Directory):
-        """Every page but the toolkit's: noted first, then written on all cores (:func:`write_all`)."""
+        """Every page but the toolkit's: noted first, then written on all cores (:func:`write_all`), the
+        searched circle pages before the others; with a rebuild, only those whose keys changed."""
         self.queue = []
         try:
             self.note_pages(writer, directory)
