@@ -1,30 +1,25 @@
 """Render stage: write the directory's HTML pages with the theme's templates.
 
-Templates only loop over lists handed to them; every list is built here or in
-enrich in one pass, so the build stays linear in the number of circles.
+Templates only loop over lists handed to them; every list is built here, in browsing.py or in
+enrich in one pass, so the build stays linear in the number of circles. What templates get
+besides their page's context is set up in templating.py.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import logging
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache, partial
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import Locale
-from babel.dates import get_timezone_name
 from pelican.generators import Generator
 
+from .browsing import Crumb, group_topics, paginate, places_by_library, split_current
 from .build import build_directory
 from .export import start_aside, start_search, write_exports
 from .i18n import Texts
-from .models import Circle, Directory, Place
+from .models import Circle, Directory
 from .pagecache import Fingerprints, Rebuild, TemplateScope, only_changed, page_stamp
 from .pagefind import Bundle, Indexing
 from .parallel import in_shares
@@ -32,172 +27,11 @@ from .problems import CirclesError
 from .progress import Progress
 from .search import EVERY_CIRCLE, first_view, search_bundles, search_data, search_facets, search_messages
 from .settings import cache_path, content_root, directory_settings, map_settings
+from .templating import configure_environment
 from .toolkit import Toolkit, load_toolkit
 from .toolkit_files import make_downloads, write_downloads
 
 log = logging.getLogger(__name__)
-
-#: Circles per page of the upcoming, past and online listings.
-PER_PAGE = 48
-
-
-@dataclass
-class Page:
-    """One page of a paginated listing; URLs are relative to the site root."""
-
-    items: Sequence
-    number: int
-    count: int
-    url: str
-    first_url: str
-    last_url: str
-    prev_url: str | None
-    next_url: str | None
-
-
-def paginate(items: Sequence, base_url: str, per_page: int = PER_PAGE) -> list[Page]:
-    """Cut a listing into pages at ``base_url``, ``base_url/page/2/``, ...; one page when empty."""
-    count = max(1, -(-len(items) // per_page))
-    urls = [base_url] + [f"{base_url}page/{n}/" for n in range(2, count + 1)]
-    return [
-        Page(
-            items=items[i * per_page : (i + 1) * per_page],
-            number=i + 1,
-            count=count,
-            url=urls[i],
-            first_url=urls[0],
-            last_url=urls[-1],
-            prev_url=urls[i - 1] if i > 0 else None,
-            next_url=urls[i + 1] if i + 1 < count else None,
-        )
-        for i in range(count)
-    ]
-
-
-@dataclass
-class Topic:
-    """A topic or a language, with its circles in listing order, for the browse pages."""
-
-    kind: str  # "topic" or "language"
-    slug: str
-    name: str
-    url: str
-    circles: list[Circle]
-
-    @property
-    def current(self) -> int:
-        return sum(c.is_current for c in self.circles)
-
-
-def group_topics(directory: Directory, texts: Texts) -> tuple[list[Topic], list[Topic]]:
-    """Topics and languages, each with its circles: current ones soonest first, then past ones."""
-    topics: dict[str, Topic] = {}
-    languages: dict[str, Topic] = {}
-    for circle in (*directory.upcoming, *directory.past):
-        for tag in circle.topics:
-            topics.setdefault(tag, Topic("topic", tag, tag, f"topics/{tag}/", [])).circles.append(circle)
-        name = circle.language_name or texts.language_name(circle.language)
-        languages.setdefault(circle.language, Topic("language", circle.language, name, f"languages/{circle.language}/",
-                                                    [])).circles.append(circle)
-    by_name = lambda t: (t.name.casefold(), t.slug)  # noqa: E731 - a sort key, named once
-    return sorted(topics.values(), key=by_name), sorted(languages.values(), key=by_name)
-
-
-def split_current(circles: Iterable[Circle]) -> tuple[list[Circle], list[Circle]]:
-    """Current (open, full, in progress) and past circles, keeping their order; archived ones are left out."""
-    current, past = [], []
-    for circle in circles:
-        if not circle.archived:
-            (current if circle.is_current else past).append(circle)
-    return current, past
-
-
-@dataclass(frozen=True)
-class Crumb:
-    """A place as a breadcrumb shows it: a page that links to its country and town needs no more
-    (and a rebuild then re-renders it only when these change, not when the town's other circles do)."""
-
-    name: str
-    url: str
-
-
-def places_by_library(countries: Iterable[Place]) -> dict[str, tuple[Crumb, Crumb]]:
-    """Map each library id to its (country, city), for breadcrumbs."""
-    return {
-        library.id: (Crumb(country.name, country.url), Crumb(city.name, city.url))
-        for country in countries
-        for city in country.children
-        for library in city.libraries
-    }
-
-
-def tel_href(phone: str) -> str:
-    """A ``tel:`` link target: only digits and a leading plus survive, and nothing
-    after an extension or a second number (``ext. 3``, ``, 555 0101``)."""
-    digits = re.sub(r"[^0-9]", "", re.split(r"[A-Za-z,;/]", phone)[0])
-    return f"tel:{'+' if phone.strip().startswith('+') else ''}{digits}" if digits else ""
-
-
-def timezone_name(locale: Locale, tz: str) -> str:
-    """``Central Time`` for ``America/Chicago``; the IANA name when unknown."""
-    try:
-        return get_timezone_name(ZoneInfo(tz), "long", locale=locale)
-    except (ZoneInfoNotFoundError, ValueError, LookupError):
-        return tz
-
-
-def template_filters(texts: Texts) -> dict:
-    """The Jinja filters templates use for words, dates and names."""
-    # Ten thousand circles share a few hundred dates and a few dozen meeting
-    # times, and Babel formatting dominates the build, so format each value once.
-    format_day = lru_cache(maxsize=4096)(texts.date)
-    format_times = lru_cache(maxsize=4096)(texts.time_range)
-    return {
-        "date": lambda value, width="long": format_day(_day(value), width),
-        "datetime": texts.datetime,
-        "time_range": lambda start, end: format_times(_clock(start), _clock(end)),
-        "weekdays": texts.weekdays,
-        "status_label": texts.status,
-        "format_label": texts.format_label,
-        "language_name": texts.language_name,
-        "country_name": texts.country_name,
-        "join_list": texts.join,
-        "timezone_name": partial(timezone_name, texts.locale),
-        "tel_href": tel_href,
-    }
-
-
-def _day(value: dt.date) -> dt.date:
-    """The calendar date of a date or datetime (what Babel formats of either)."""
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
-def _clock(value: dt.datetime | dt.time) -> dt.time:
-    return value.time() if isinstance(value, dt.datetime) else value
-
-
-def html_lang(locale: str) -> str:
-    """The BCP 47 tag for ``<html lang>``: ``pt-BR`` for ``pt_BR``."""
-    return locale.replace("_", "-")
-
-
-def configure_environment(env, options: dict, siteurl: str, build_date: dt.date) -> None:
-    """Give templates the site's translations, filters and page-independent values.
-
-    ``options`` is the merged DIRECTORY setting; ``siteurl`` Pelican's SITEURL.
-    """
-    locale = options["locale"]
-    texts = Texts(locale)
-    env.install_gettext_translations(texts.translations, newstyle=True)
-    env.filters.update(template_filters(texts))
-    env.globals.update(
-        lang=html_lang(locale),
-        text_dir=texts.locale.text_direction,
-        sample=options["sample"],
-        build_date=build_date,
-        # Canonical links need the public address even when page links are relative.
-        site_root=siteurl if siteurl.startswith("http") else "",
-    )
 
 
 class DirectoryGenerator(Generator):
@@ -210,6 +44,7 @@ class DirectoryGenerator(Generator):
         self.pages_rendered = 0
         self.rebuild: Rebuild | None = None
         self.bundles: list[Bundle] = []  # of the search index (pagefind.py)
+        self.places: dict = {}  # each library's country and city, for breadcrumbs
         self.indexing: Indexing | None = None  # Pagefind at work on them
         self.queue: list | None = None  # pages noted, not yet written
         self.options: dict = {}
@@ -261,30 +96,33 @@ class DirectoryGenerator(Generator):
         progress.summary(records, self.pages_written)
 
     def write_pages(self, writer, directory: Directory):
-        """Every page but the toolkit's: noted first, then written on all cores (:func:`write_all`), the
-        searched circle pages before the others; with a rebuild, only those whose keys changed."""
-        self.queue = []
-        try:
-            self.note_pages(writer, directory)
-        finally:
-            pages, self.queue = self.queue, None
+        """Every page but the toolkit's, noted and then written on all cores (:func:`write_all`): the
+        circle pages first, so that Pagefind indexes them while the others are made; with a rebuild,
+        only the pages whose keys changed."""
         outputs = self.rebuild.outputs("pages") if self.rebuild else None
         scope = TemplateScope(self.env, set(self.context) - set(self.settings))
 
         def changed(share: list) -> list:
             return only_changed(self.rebuild, scope, share, outputs) if self.rebuild and outputs else share
 
-        # The pages searched first, so that Pagefind indexes them while the others are made.
-        searched = {page for bundle in self.bundles for page in bundle.pages}
-        first = changed([page for page in pages if f"{page[0]}index.html" in searched])
+        first = changed(self.noted(lambda: self.write_circles(writer, directory)))
         write_all(self, writer, first)
         self.indexing = start_search(self.settings, Path(self.output_path), self.bundles, self.rebuild,
                                      dict(outputs.now) if outputs else None)
-        rest = changed([page for page in pages if f"{page[0]}index.html" not in searched])
+        rest = changed(self.noted(lambda: self.note_pages(writer, directory)))
         write_all(self, writer, rest)
         self.pages_rendered = len(first) + len(rest)
         if outputs:
             outputs.finish()
+
+    def noted(self, note: Callable[[], None]) -> list[tuple[str, str, dict]]:
+        """The pages ``note()`` writes, noted instead (url, template, context), to be written together."""
+        self.queue = []
+        try:
+            note()
+        finally:
+            pages, self.queue = self.queue, None
+        return pages
 
     def kept_for_rebuilds(self, directory: Directory) -> Rebuild | None:
         """With Pelican's ``CACHE_CONTENT``, what lets the next build skip what did not change (pagecache.py)."""
@@ -294,12 +132,10 @@ class DirectoryGenerator(Generator):
                        Path(self.output_path), Fingerprints(directory), bool(self.settings.get("LOAD_CONTENT_CACHE")))
 
     def note_pages(self, writer, directory: Directory):
+        """Every page but the circles' and the toolkit's."""
         self.write(writer, "", "index", section="home", upcoming=directory.upcoming[: self.options["upcoming_on_home"]])
-        # What search knows of each circle: on its page, and in the search page's first view.
-        self.search = {circle.id: search_data(circle, self.texts) for circle in directory.circles}
-        self.bundles = search_bundles(directory, self.options["search_bundle_size"])
         self.write_embeds_and_flyers(writer, directory)
-        self.write_records(writer, directory)
+        self.write_libraries(writer, directory)
         self.write_networks(writer, directory)
         self.write_browse(writer, directory)
         for kind in ("upcoming", "online", "archive"):
@@ -331,22 +167,24 @@ class DirectoryGenerator(Generator):
             **context,
         )
 
-    def write_records(self, writer, directory: Directory):
-        """A page per circle and per library."""
-        places = places_by_library(directory.countries)
+    def write_circles(self, writer, directory: Directory):
+        """A page per circle, with what search knows of it (also in the search page's first view), and the
+        bundles of the search index they make."""
+        self.search = {circle.id: search_data(circle, self.texts) for circle in directory.circles}
+        self.bundles = search_bundles(directory, self.options["search_bundle_size"])
+        self.places = places_by_library(directory.countries)
         for circle in directory.circles:
-            place = places.get(circle.library.id) if circle.library else None
+            place = self.places.get(circle.library.id) if circle.library else None
             self.write(writer, circle.url, "circle", circle=circle, place=place, search=self.search[circle.id])
+
+    def write_libraries(self, writer, directory: Directory):
         for library in directory.libraries:
             current, past = split_current(library.circles)
-            place = places.get(library.id)
+            place = self.places.get(library.id)
             self.write(writer, library.url, "library", library=library, place=place, current=current, past=past)
 
     def write_embeds_and_flyers(self, writer, directory: Directory):
-        """Embeds for other websites (embeds.py) and printable flyers (flyers.py, which adds QR codes and PDFs).
-
-        Runs before the circle pages, which link to the PDFs only when this build makes them.
-        """
+        """Embeds for other websites (embeds.py) and printable flyers (flyers.py, which adds QR codes and PDFs)."""
         from .embeds import embed_pages
         from .flyers import flyer_circles, flyer_context
 
