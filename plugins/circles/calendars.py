@@ -36,7 +36,7 @@ from icalendar import Calendar, Event, Timezone, vDDDTypes, vDuration, vText
 
 from .i18n import Texts, _
 from .models import Circle, Directory
-from .pagecache import Rebuild
+from .pagecache import Rebuild, ToWrite
 from .settings import directory_settings
 
 PRODID = "-//Learning Circles Directory//Calendars//EN"
@@ -240,16 +240,14 @@ def write_calendars(directory: Directory, settings: dict[str, Any], output: Path
         for record in records:
             files.append((list_path(record.url), site.texts.gettext(label) % {"name": record.name}, record.circles, record.url))
     files.append((list_path("upcoming/"), site.texts.gettext("Upcoming learning circles"), directory.upcoming, "upcoming/"))
-    outputs = rebuild.outputs("calendars") if rebuild else None
-    changed = outputs.to_write((path, rebuild.key(name, circles)) for path, name, circles, _ in files) if outputs else None
+    written = ToWrite(rebuild, "calendars", {path: (name, circles) for path, name, circles, _ in files})
     entries: dict[str, Entry] = {}
     for path, name, circles, page in files:
-        if changed is None or path in changed:
+        if path in written:
             for circle in circles:
                 if circle.id not in entries:
                     entries[circle.id] = Entry.of(circle, site)
             target = output / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(calendar(name, [entries[c.id] for c in circles], site, path, page))
-    if outputs:
-        outputs.finish()
+    written.finish()

@@ -23,8 +23,8 @@ from .models import Directory
 from .opendata import FOLDER, circle_json, circle_values, feature, library_values, published_descriptor, site_url
 from .pagecache import Rebuild
 
-#: A record's parts: its CSV line, and for a circle its feature (or None) and its JSON, all text.
-Parts = tuple[str, ...]
+#: A record's parts: its CSV line, and for a circle its feature (None when it has no place) and its JSON.
+Parts = tuple[str | None, ...]
 
 
 def write_opendata(directory: Directory, settings: dict[str, Any], output: Path, rebuild: Rebuild | None = None) -> None:

@@ -21,7 +21,7 @@ from feedgenerator import Atom1Feed
 from .i18n import Texts, _
 from .models import Circle, Directory
 from .opendata import absolute
-from .pagecache import Rebuild
+from .pagecache import Rebuild, ToWrite
 from .settings import content_root, directory_settings
 
 log = logging.getLogger(__name__)
@@ -115,14 +115,12 @@ def write_feeds(directory: Directory, settings: dict[str, Any], output: Path, re
     for network in directory.networks:
         title = texts.gettext(_("%(network)s: newly listed circles")) % {"network": network.name}
         files.append((f"networks/{network.id}.atom", title, network.url, [c for c in newest if c.network is network][:limit]))
-    outputs = rebuild.outputs("feeds") if rebuild else None
-    changed = outputs.to_write((f"{FOLDER}/{name}", rebuild.key(title, page, circles, [dates[c.id] for c in circles]))
-                               for name, title, page, circles in files) if outputs else None
+    written = ToWrite(rebuild, "feeds", {f"{FOLDER}/{name}": (title, page, circles, [dates[c.id] for c in circles])
+                                         for name, title, page, circles in files})
     for name, title, page, circles in files:
-        if changed is None or f"{FOLDER}/{name}" in changed:
+        if f"{FOLDER}/{name}" in written:
             feed.write(output, name, title, page, circles)
-    if outputs:
-        outputs.finish()
+    written.finish()
 
 
 class Feeds:

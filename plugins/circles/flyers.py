@@ -28,7 +28,7 @@ import segno
 
 from .i18n import _
 from .models import Circle, Directory
-from .pagecache import Rebuild
+from .pagecache import Rebuild, ToWrite
 from .settings import directory_settings
 
 log = logging.getLogger(__name__)
@@ -121,14 +121,12 @@ def write_flyers(directory: Directory, settings: dict[str, Any], output: Path, r
     when this build makes them."""
     circles = flyer_circles(directory)
     codes = {f"{circle.url}flyer/qr.png": public_url(settings, circle.url) for circle in circles}
-    outputs = rebuild.outputs("qr") if rebuild else None
-    changed = outputs.to_write((name, rebuild.key(text)) for name, text in codes.items()) if outputs else codes
-    for name in changed:
+    written = ToWrite(rebuild, "qr", {name: (text,) for name, text in codes.items()})
+    for name in sorted(written.names):
         target = output / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(qr_png(codes[name]))
-    if outputs:
-        outputs.finish()
+    written.finish()
     if pdf_problem(settings) is None:
         write_pdfs(circles, settings, Path(output))
 

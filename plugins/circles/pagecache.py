@@ -191,6 +191,24 @@ class Outputs:
         write_kept(self.path, self.stamp, keys)
 
 
+class ToWrite:
+    """Which of one stage's files to write: every one without a rebuild; with one, those whose key,
+    made from the values given for each file, changed. Call :meth:`finish` once they are written."""
+
+    def __init__(self, rebuild: Rebuild | None, stage: str, files: dict[str, tuple]):
+        self.outputs = rebuild.outputs(stage) if rebuild else None
+        self.names = (self.outputs.to_write((name, rebuild.key(*parts)) for name, parts in files.items())
+                      if rebuild and self.outputs else set(files))
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.names
+
+    def finish(self) -> None:
+        """Remove the files of records that are gone and keep the keys, with a rebuild."""
+        if self.outputs:
+            self.outputs.finish()
+
+
 @dataclass
 class Rebuild:
     """What a build keeps for the next one in Pelican's ``CACHE_PATH``, with ``CACHE_CONTENT`` on."""

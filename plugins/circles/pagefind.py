@@ -140,9 +140,11 @@ class Indexing:
         """What the bundle is made from: its pages' own keys (pagecache.py), which change whenever their
         bytes do, or else their bytes (10,000 pages are 200 MB to read)."""
         keys = [self.page_keys.get(page) for page in bundle.pages]
-        digest = hashlib.sha256(self.language.encode() + (b"keys" if all(keys) else b"bytes"))
+        if not all(keys):
+            keys = [b"bytes:" + (self.site / page).read_bytes() for page in bundle.pages]
+        digest = hashlib.sha256(self.language.encode())
         for page, key in zip(bundle.pages, keys, strict=True):
-            digest.update(page.encode() + b"\0" + (key if all(keys) else (self.site / page).read_bytes()) + b"\0")
+            digest.update(page.encode() + b"\0" + key + b"\0")
         return digest.digest()
 
 

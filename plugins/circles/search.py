@@ -38,10 +38,7 @@ EVERY_CIRCLE = "zqxcircle"
 
 def time_of_day(hour: int) -> str:
     """Morning before noon, afternoon before five, evening after."""
-    for end, label in TIMES:
-        if hour < end:
-            return label
-    raise ValueError(f"no hour {hour}")
+    return next(label for end, label in TIMES if hour < end)
 
 
 def search_data(circle: Circle, texts: Texts) -> dict[str, Any]:
