@@ -108,9 +108,12 @@ def test_the_url_restores_the_state_and_back_and_forward_work(site, tab):
     assert len(results(tab)) > 1
     tab.go_back()
     tab.wait_for_function("() => document.querySelectorAll('[data-results] li').length === 1")
+    wait_for_results(tab)  # the facets are drawn, from the restored state, after the list
     assert tab.locator(".facet input[value='French']").is_checked()
     tab.go_forward()
     tab.wait_for_function("() => document.querySelectorAll('[data-results] li').length > 1")
+    wait_for_results(tab)
+    assert not tab.locator(".facet input[value='French']").is_checked()
 
 
 def test_the_map_shows_a_marker_for_each_result(site, tab):
