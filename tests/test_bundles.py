@@ -4,12 +4,15 @@ at a time, and searched in the browser as one index would be."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from circles.pagefind import Bundle, plan_bundles
+from circles.pagefind import Bundle, canonicalize, index_bundle, plan_bundles, searched_part, stage_pages
 
 from .browser import serve
 from .conftest import ROOT, build
@@ -122,3 +125,44 @@ def test_bundles_search_as_one_index_does(two_sites, tab, query):
         one, many = ((status, sorted(titles), facets) for status, titles, facets in (one, many))
     assert many == one
     tab.goto("about:blank")
+
+
+def test_pagefind_is_given_the_main_part_of_each_page_and_indexes_it_as_the_whole_page(tmp_path):
+    site = build(ROOT / "content", tmp_path / "site", DIRECTORY=NO_PDFS)
+    pages = tuple(sorted(p.relative_to(site).as_posix() for p in site.glob("circles/*/index.html")))
+    page = (site / pages[0]).read_bytes()
+    part = searched_part(page)
+    assert len(part) < len(page) * 0.8 and part.count(b"data-pagefind") == page.count(b"data-pagefind")
+    assert searched_part(b"<html><body><p>no main</p></body></html>") == b"<html><body><p>no main</p></body></html>"
+
+    whole = tmp_path / "whole"
+    for name in pages:  # the pages as they are, indexed by Pagefind itself
+        (whole / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(site / name, whole / name)
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(whole), "--output-path", str(tmp_path / "from-whole"),
+                    "--force-language", "en", "--silent"], check=True)
+    canonicalize(tmp_path / "from-whole")
+    index_bundle(site, Bundle("all", pages), tmp_path / "from-parts", "en")
+    assert tree(tmp_path / "from-parts") == tree(tmp_path / "from-whole")
+
+
+def test_kept_copies_for_pagefind_are_made_again_only_for_pages_written_since(tmp_path):
+    site, folder = tmp_path / "site", tmp_path / "staged"
+    for name in ("a", "b", "c"):
+        (site / name).mkdir(parents=True)
+        (site / name / "index.html").write_text(f"<html><main data-pagefind-body>{name}</main></html>")
+    stage_pages(site, ["a/index.html", "b/index.html", "c/index.html"], folder)
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html")) == [
+        "a/index.html", "b/index.html", "c/index.html"]
+    copy = folder / "a/index.html"
+    when = copy.stat().st_mtime_ns
+    copy.write_bytes(copy.read_bytes() + b"<!-- kept -->")  # marked, with its page's time still
+    os.utime(copy, ns=(when, when))
+
+    (site / "b/index.html").write_text("<html><main data-pagefind-body>b, again</main></html>")
+    os.utime(site / "b/index.html", ns=(1, 1))  # written again, whatever the clock's resolution
+    stage_pages(site, ["a/index.html", "b/index.html"], folder)  # c left the bundle
+    now = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*.html")}
+    assert sorted(now) == ["a/index.html", "b/index.html"]
+    assert now["a/index.html"].read_bytes().endswith(b"<!-- kept -->")  # not copied again
+    assert b"b, again" in now["b/index.html"].read_bytes()

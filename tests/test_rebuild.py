@@ -3,15 +3,20 @@ and the site is byte for byte the one a build from scratch makes of the same rec
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
 import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from markupsafe import Markup
 from pelican.settings import read_settings
 
-from circles.pagecache import Outputs
+from circles.browsing import Crumb
+from circles.pagecache import Fingerprints, Outputs, Rebuild
 
 from .conftest import ROOT, build
 from .test_determinism import first_difference, tree
@@ -145,3 +150,20 @@ def test_files_of_removed_records_are_removed(tmp_path):
     after.to_write([("kept.ics", b"2")])
     assert after.finish() == ["gone.ics"]
     assert not (output / "gone.ics").exists() and (output / "kept.ics").exists()
+
+
+def test_a_key_follows_the_values_a_page_is_made_from_and_an_unknown_object_has_none():
+    def key(context: dict) -> bytes | None:  # a new build each time: nothing remembered from the last call
+        return Rebuild(Path("."), b"stamp", Path("."), Fingerprints(SimpleNamespace(rows={})), False).key("page", context)
+
+    def context(title: str = "Python", latitude: str = "43.65") -> dict:
+        return {"crumbs": [Crumb("Canada", "browse/ca/"), Crumb(title, "x/")], "when": [dt.date(2026, 3, 3), dt.time(18)],
+                "where": {"lat": Decimal(latitude)}, "text": Markup("<p>Meet us</p>"), "count": 3}
+
+    assert key(context()) == key(context()) is not None  # equal values, other objects
+    assert len({key(context()), key(context(title="Linux")), key(context(latitude="43.66"))}) == 3
+    assert key({**context(), "count": "3"}) != key(context())  # a number and its digits are not the same value
+    assert key({"odd": object()}) is None and key({"odd": lambda: 1}) is None  # rendered every time
+    loop: list = []
+    loop.append(loop)
+    assert key({"loop": loop}) is None

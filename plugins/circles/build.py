@@ -12,7 +12,7 @@ from .models import Directory
 from .problems import InvalidRecords, errors
 from .progress import Progress
 from .settings import build_date, cache_path, content_root, directory_settings
-from .validate import records_cache, validate_tree
+from .validate import collector_paused, records_cache, validate_tree
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def build_directory(settings: dict[str, Any], progress: Progress | None = None) 
         log.warning("%s:%d: %s: %s — %s", problem.path, problem.line, problem.field, problem.message, problem.hint)
     from .enrich import enrich
 
-    with progress.stage("enrich"):
+    with progress.stage("enrich"), collector_paused():
         directory = enrich(data, build_date(settings), Texts(options["locale"]), cache, options["archive_after_months"])
     directory.rows = data.rows  # kept for the open data, which publishes the records as written
     return directory

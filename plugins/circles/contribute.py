@@ -114,8 +114,7 @@ def _widget(column: Column, pickers: dict[str, str]) -> str:
 
 def weekday_names(texts: Texts) -> list[str]:
     """Monday to Sunday in the site's language."""
-    days = texts.locale.days["format"]["wide"]
-    return [days[i] for i in range(7)]
+    return list(texts.weekday_names)
 
 
 def form_sections(resource: Resource, texts: Texts) -> list[Section]:

@@ -25,7 +25,8 @@ def start_search(settings: dict[str, Any], output: Path, bundles: list[Bundle], 
     """Start Pagefind on ``bundles``, whose pages are written, in a process of its own while the
     build goes on; with ``rebuild`` (pagecache.py), only the bundles whose pages changed, found by
     ``page_keys``, the pages' own keys."""
-    kept = Kept(rebuild.folder / "search.pickle", (rebuild.stamp, pagefind_version()), rebuild.load) if rebuild else None
+    kept = (Kept(rebuild.folder / "search.pickle", (rebuild.stamp, pagefind_version()), rebuild.load, rebuild.folder / "search")
+            if rebuild else None)
     return start_index(output, directory_settings(settings)["locale"], bundles, kept, page_keys)
 
 
@@ -68,14 +69,17 @@ def write_exports(directory: Directory, settings: dict[str, Any], output: Path, 
         ("feeds", lambda: write_feeds(directory, settings, output, rebuild), ""),
     ]
     try:
-        run_steps(steps if aside else steps + aside_steps(directory, settings, output, rebuild), progress)
-        if aside:
-            progress.add(aside.wait())
+        try:
+            run_steps(steps if aside else steps + aside_steps(directory, settings, output, rebuild), progress)
+            if aside:
+                progress.add(aside.wait())
+        finally:
+            if aside:
+                aside.stop()
+        run_steps([("search index", lambda: write_search(directory, output, indexing), f"{len(indexing.bundles)} bundles"),
+                   ("sitemap", lambda: write_sitemap(settings, output), "")], progress)
     finally:
-        if aside:
-            aside.stop()
-    run_steps([("search index", lambda: write_search(directory, output, indexing), f"{len(indexing.bundles)} bundles"),
-               ("sitemap", lambda: write_sitemap(settings, output), "")], progress)
+        indexing.stop()  # nothing to stop once it finished; ended early when a step failed
 
 
 def run_steps(steps: list[tuple[str, Callable[[], object], str]], progress: Progress) -> list:

@@ -78,13 +78,21 @@ class Texts:
         return self._formatted[key]
 
     @cached_property
+    def weekday_names(self) -> tuple[str, ...]:
+        """``Monday`` to ``Sunday`` (Babel builds its table again at each ask)."""
+        days = self.locale.days["format"]["wide"]
+        return tuple(days[d] for d in range(7))
+
+    @cached_property
     def uses_24_hours(self) -> bool:
         return "H" in self.locale.time_formats["short"].pattern
 
     def weekdays(self, days: list[int]) -> str:
         """``Tuesdays and Thursdays``."""
-        names = [self.gettext(_WEEKDAYS_PLURAL[d]) for d in sorted(days)]
-        return self.join(names)
+        key = ("weekdays", *sorted(days))
+        if key not in self._formatted:
+            self._formatted[key] = self.join([self.gettext(_WEEKDAYS_PLURAL[d]) for d in key[1:]])
+        return self._formatted[key]
 
     def join(self, items: list[str]) -> str:
         from babel.lists import format_list
@@ -95,10 +103,13 @@ class Texts:
 
     def language_name(self, tag: str) -> str:
         """``Swahili`` for ``sw``; the tag itself when CLDR does not know it."""
-        try:
-            return Locale.parse(tag.replace("-", "_")).get_display_name(self.locale) or tag
-        except (ValueError, UnknownLocaleError):
-            return tag
+        key = ("language", tag)
+        if key not in self._formatted:
+            try:
+                self._formatted[key] = Locale.parse(tag.replace("-", "_")).get_display_name(self.locale) or tag
+            except (ValueError, UnknownLocaleError):
+                self._formatted[key] = tag
+        return self._formatted[key]
 
     def country_name(self, code: str) -> str:
         return self.locale.territories.get(code, code)

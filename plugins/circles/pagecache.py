@@ -15,10 +15,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import io
 import json
 import os
-from collections.abc import Iterable, Sequence
+import pickle
+import types
+from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +30,48 @@ from jinja2 import meta
 
 from .kept import read_kept, write_kept
 from .models import Circle, Directory, Library, Network, Place
-from .parallel import in_shares
 
 #: Bump when the format of the kept keys changes.
 FORMAT = 1
 SCALARS = (str, int, float, bool, type(None), dt.date, dt.time, dt.timedelta)
+#: What :class:`_Pickler` leaves to pickle: values (Markup, coordinates, aware datetimes among them) and the
+#: classes and functions their pickles name, which are written by name.
+PICKLED = (str, Decimal, dt.date, dt.time, dt.timedelta, dt.tzinfo, type, types.FunctionType, types.BuiltinFunctionType,
+           types.MethodType)
 
 
 class Uncacheable(Exception):
     """A page's context holds something this module cannot fingerprint: render it every time."""
+
+
+def _model(digest: bytes) -> None:
+    """Stands for a record in the bytes :class:`_Pickler` writes; never called."""
+
+
+def _fields(name: str, values: tuple) -> None:
+    """Stands for another dataclass in those bytes; never called."""
+
+
+class _Pickler(pickle.Pickler):
+    """Writes a value as bytes that change whenever the value does, in one pass in C rather than a
+    Python call per string: records (circles, libraries, networks, places) by their fingerprints,
+    other dataclasses by their fields, and plain data (strings, numbers, dates, times) as pickle does.
+    """
+
+    def __init__(self, file: io.BytesIO, prints: Fingerprints):
+        super().__init__(file, protocol=5)
+        self.fast = True  # no memo: a value seen twice is written twice, not as a reference to the first
+        self.prints = prints
+
+    def reducer_override(self, obj):
+        if isinstance(obj, PICKLED) and "<" not in getattr(obj, "__qualname__", ""):  # not a lambda or local function
+            return NotImplemented
+        if isinstance(obj, (Circle, Library, Network, Place)):
+            return _model, (self.prints.of(obj),)
+        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            kind = f"{type(obj).__module__}.{type(obj).__qualname__}"
+            return _fields, (kind, tuple(getattr(obj, f.name) for f in dataclasses.fields(obj)))
+        raise Uncacheable(type(obj).__name__)
 
 
 def _hash(*parts: bytes) -> bytes:
@@ -59,9 +96,13 @@ class Fingerprints:
             return b"-"
         key = (kind, record_id)
         if key not in self.rows_seen:
-            row = self.rows.get(kind, {}).get(record_id)
-            self.rows_seen[key] = _hash(json.dumps(row, sort_keys=True, default=str, ensure_ascii=False).encode())
+            self.rows_seen[key] = self._digest(self.rows.get(kind, {}).get(record_id))
         return self.rows_seen[key]
+
+    def of_records(self, directory: Directory) -> None:
+        """Work out every record's fingerprint now, before processes are forked, so that they all have them."""
+        for record in (*directory.networks, *directory.libraries, *directory.circles):
+            self.of(record)
 
     def of(self, value: Any) -> bytes:
         if isinstance(value, SCALARS):
@@ -88,14 +129,9 @@ class Fingerprints:
         if isinstance(value, Place):
             return _hash(b"p", self.of((value.slug, value.name, value.url, value.circle_count)),
                          *map(self.of, value.libraries), *map(self.of, value.children))
-        if isinstance(value, dict):
-            return _hash(b"d", *(self.of(k) + self.of(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))))
-        if isinstance(value, (list, tuple)):
-            return _hash(b"s", *map(self.of, value))
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            fields = ((f.name, getattr(value, f.name)) for f in dataclasses.fields(value))
-            return _hash(type(value).__name__.encode(), *(self.of(name) + self.of(v) for name, v in fields))
-        raise Uncacheable(type(value).__name__)
+        buffer = io.BytesIO()
+        _Pickler(buffer, self).dump(value)
+        return _hash(b"v", buffer.getvalue())
 
 
 def page_stamp(settings: dict[str, Any], env, extra: Iterable[Path] = ()) -> bytes:
@@ -125,9 +161,18 @@ def _plain(value: Any) -> bool:
 class TemplateScope:
     """Which templates read the build's shared context (``directory``, ``toolkit``), not only their page's."""
 
-    def __init__(self, env, shared: set[str]):
+    def __init__(self, env, shared: set[str], rebuild: Rebuild | None = None):
+        """With ``rebuild``, the names found are kept for the next build with the same stamp (same templates)."""
         self.env, self.shared = env, shared
-        self.names: dict[str, set[str]] = {}
+        self.kept = (rebuild.folder / "templates.pickle", (rebuild.stamp, sorted(shared))) if rebuild else None
+        self.names: dict[str, set[str]] = read_kept(*self.kept) if self.kept and rebuild.load else {}
+        self.known = set(self.names)
+
+    def save(self) -> None:
+        """Keep the names found, with a rebuild, when templates not seen before were read."""
+        if self.kept and set(self.names) != self.known:
+            write_kept(*self.kept, self.names)
+            self.known = set(self.names)
 
     def names_of(self, name: str) -> set[str]:
         """Names a template, and every template it extends, includes or imports, may read from its context.
@@ -226,7 +271,7 @@ class Rebuild:
         """The key of a file made from these values, or None when one cannot be fingerprinted."""
         try:
             return _hash(*map(self.prints.of, parts))
-        except Uncacheable:
+        except (Uncacheable, ValueError, RecursionError):  # ValueError: a value that holds itself
             return None
 
 
@@ -234,10 +279,7 @@ def only_changed(rebuild: Rebuild, scope: TemplateScope, pages: list[tuple[str, 
     """Of the pages (url, template, context), those to render; their keys go to ``outputs``
     (``rebuild.outputs("pages")``), for :meth:`Outputs.finish` once every page is written."""
 
-    def keys_of(share: Sequence[tuple[str, str, dict]]) -> list[tuple[str, bytes | None]]:
-        return [(f"{url}index.html", None if scope.global_template(template, context) else rebuild.key(template, url, context))
-                for url, template, context in share]
-
-    keys = in_shares(keys_of, pages)  # the hashing of a large directory's pages, on every core
+    keys = [(f"{url}index.html", None if scope.global_template(template, context) else rebuild.key(template, url, context))
+            for url, template, context in pages]
     names = outputs.to_write(keys)
     return [page for page, (name, _) in zip(pages, keys, strict=True) if name in names]

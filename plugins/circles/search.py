@@ -44,9 +44,11 @@ def time_of_day(hour: int) -> str:
 def search_data(circle: Circle, texts: Texts) -> dict[str, Any]:
     """The facets (``filters``), card fields (``meta``) and sort keys of one circle page."""
     first = circle.first_meeting.start
+    start = first.isoformat()  # of an aware time, a few microseconds each: made once
+    upcoming = circle.next_meeting
     library = circle.library
     where = f"{library.name}, {library.address.city}" if library else texts.gettext("Online")
-    days = texts.locale.days["format"]["wide"]
+    days = texts.weekday_names
     meta = {
         "title": circle.title,
         "when": circle.schedule_text,
@@ -55,7 +57,7 @@ def search_data(circle: Circle, texts: Texts) -> dict[str, Any]:
         "status_label": texts.status(circle.status),
         "format": circle.format,
         "timezone": circle.timezone,
-        "next": (circle.next_meeting or circle.first_meeting).start.isoformat(),
+        "next": upcoming.start.isoformat() if upcoming and upcoming is not circle.first_meeting else start,
     }
     if library and library.latitude is not None:
         meta |= {"lat": f"{library.latitude:.5f}", "lon": f"{library.longitude:.5f}", "library": library.id}
@@ -69,13 +71,13 @@ def search_data(circle: Circle, texts: Texts) -> dict[str, Any]:
         "network": [circle.network.name] if circle.network else [],
         "library": [library.id] if library else [],
     }
-    return {"meta": meta, "filters": filters, "sort": {"start": first.isoformat()}, "every": EVERY_CIRCLE}
+    return {"meta": meta, "filters": filters, "sort": {"start": start}, "every": EVERY_CIRCLE}
 
 
-def search_bundles(directory: Directory, size: int) -> list[Bundle]:
+def search_bundles(directory: Directory, size: int, searched: dict[str, dict[str, Any]]) -> list[Bundle]:
     """The circle pages search indexes, in bundles of at most ``size`` (smaller from the build date's
-    month on: pagefind.py), by the start that search sorts on (:func:`search_data`)."""
-    return plan_bundles(((f"{c.url}index.html", c.first_meeting.start.isoformat())
+    month on: pagefind.py), by the start that search sorts on (``searched``: each circle's :func:`search_data`)."""
+    return plan_bundles(((f"{c.url}index.html", searched[c.id]["sort"]["start"])
                          for c in directory.circles if not c.archived), size, f"{directory.build_date:%Y-%m}")
 
 

@@ -114,7 +114,7 @@ def validate_tree(root: Path, only: set[Path] | None = None, cache: GeoCache | N
     if not root.is_dir():
         data.problems.append(problem("no-content", display_path(root), 1))
         return data
-    with _collector_paused():
+    with collector_paused():
         files, data.problems = discover(root)
         for kind, record, row, found in check_files(files, file_cache):
             data.problems.extend(found)
@@ -134,7 +134,7 @@ def validate_tree(root: Path, only: set[Path] | None = None, cache: GeoCache | N
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Without the cyclic garbage collector: records are a hundred thousand small dicts and lists, which
     set it off hundreds of times to find nothing (they hold no cycles); that was a fifth of the time."""
     enabled = gc.isenabled()
