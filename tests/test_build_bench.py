@@ -23,7 +23,7 @@ def test_a_tiny_run_reports_every_table_with_numbers(tmp_path):
     cells = [cell.strip() for cell in line.strip("|").split("|")]
     assert all(re.fullmatch(r"[\d.]+ s", cell) for cell in cells[1:3]) and int(cells[3].replace(",", "")) > 30
     assert all(re.fullmatch(r"[\d.,]+ MB", cell) for cell in cells[5:8])
-    assert re.fullmatch(r"\d+%", cells[9])
+    assert re.fullmatch(r"\d+\.\d%", cells[9])
     side = next(line for line in text.splitlines()[text.splitlines().index("## Side by side: as many pages built by others"):]
                 if line.startswith("| 30 circles"))
     assert re.search(r"\d+\.\d\d ×|not installed", side)
@@ -48,7 +48,7 @@ def test_each_target_says_pass_or_miss_by_how_much():
     assert rows["Full build of 10,000 circles: at most 0.25 × vanilla Pelican on as many pages (30,000)"].endswith(
         "| **MISS** by 0.08 ×: 5.00 s too slow |")
     assert rows["Linear: 50,000 circles take at most 5.5 × 10,000"].endswith("| **MISS** by 0.50 × |")
-    assert rows["One changed record rebuilds in at most 15% of a full build"].endswith("| 10% (2.00 s) | PASS |")
+    assert rows["One changed record rebuilds in at most 15% of a full build"].endswith("| 10.0% (2.00 s) | PASS |")
     assert rows["`circles validate` on 10,000 circles under 2 s"].endswith("| 2.50 s | **MISS** by 0.50 s |")
     assert rows["Peak memory under 1 GB: full build of 10,000 circles"].endswith("| 900 MB | PASS |")
     assert rows["Peak memory under 1 GB: full build of 50,000 circles"].endswith("| 1,200 MB | **MISS** by 200 MB |")
