@@ -112,17 +112,12 @@ class Indexing:
 
     def _index_changed(self) -> list[str]:
         folder = self.site / BUNDLES
-        folder.mkdir(parents=True, exist_ok=True)
         names = {bundle.name for bundle in self.bundles}
-        for entry in folder.iterdir():  # an earlier plan's bundles, and what Pagefind left there
-            if entry.name not in names:
-                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        _keep_only(folder, names)  # an earlier plan's bundles go, and what Pagefind left there
         kept = self.kept
         before = read_kept(kept.path, kept.version) if kept and kept.load else {}
-        if kept and kept.staged.is_dir():  # copies made by other code, or for bundles no longer planned
-            for entry in kept.staged.iterdir():
-                if not before or entry.name not in names:
-                    shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        if kept:  # copies for bundles no longer planned go; all of them when nothing kept can be trusted
+            _keep_only(kept.staged, names if before else set())
         keys = {bundle.name: self._key(bundle) if kept else b"" for bundle in self.bundles}
         changed = [bundle for bundle in self.bundles
                    if not keys[bundle.name] or before.get(bundle.name) != keys[bundle.name]
@@ -145,6 +140,14 @@ class Indexing:
         for page, key in zip(bundle.pages, keys, strict=True):
             digest.update(page.encode() + b"\0" + key + b"\0")
         return digest.digest()
+
+
+def _keep_only(folder: Path, names: set[str]) -> None:
+    """Make ``folder`` exist, holding only the entries named."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for entry in folder.iterdir():
+        if entry.name not in names:
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
 
 def start_index(site: Path, language: str, bundles: list[Bundle], kept: Kept | None = None,
