@@ -62,6 +62,7 @@ class Run:
     cpu: float = 0.0
     programs: dict[str, tuple[int, float]] = field(default_factory=dict)
     others: float = 0.0  # CPU seconds that other processes of the machine used meanwhile
+    stages: dict[str, float] = field(default_factory=dict)  # a build's own summary line: stage → seconds
 
 
 @dataclass
@@ -210,6 +211,14 @@ def build_command(content: Path, output: Path, cache: Path, pdfs: bool) -> list[
     return [sys.executable, "-c", BUILD, json.dumps([str(ROOT / "pelicanconf.py"), override, directory])]
 
 
+def with_stages(run: Run, log: Path) -> Run:
+    """``run`` with the stages its build's summary line names ("Built ...: N pages in T s (validate 1.5 s, ...)")."""
+    found = re.findall(r"^Built .* pages in [\d.]+ s \((.*)\)$", log.read_text(encoding="utf-8", errors="replace"), re.M)
+    if found:
+        run.stages = {name: float(seconds) for name, seconds in re.findall(r"([a-z][a-z ]*?) ([\d.]+) s", found[-1])}
+    return run
+
+
 def change_one_circle(content: Path) -> Path:
     """Give the middle circle (by file name) a new title, as an edit in a pull request would."""
     files = sorted((content / "circles").glob("*.yml"))
@@ -252,12 +261,15 @@ def measure_size(work: Path, circles: int, libraries: int, args: argparse.Namesp
                        "circles validate", logs / "validate.log")
     note(f"  validated in {validate.seconds:.1f} s; full build")
     command = build_command(content, output, cache, args.pdfs)
-    full = checked(measure(command, logs / "full.log", cwd=work), "the full build", logs / "full.log")
+    shown = {**os.environ, "CIRCLES_PROGRESS": "1"}  # the build's summary line (progress.py), for its stages
+    full = with_stages(checked(measure(command, logs / "full.log", cwd=work, env=shown), "the full build", logs / "full.log"),
+                       logs / "full.log")
     (work / "build.json").write_text(json.dumps({"seconds": full.seconds, "code": code()}), encoding="utf-8")
     pages, output_bytes, index_bytes = html_pages(output), folder_bytes(output), folder_bytes(output / "pagefind")
     changed = change_one_circle(content)
     note(f"  built in {full.seconds:.1f} s, {pages:,} pages; rebuild after changing {changed.name}")
-    rebuild = checked(measure(command, logs / "rebuild.log", cwd=work), "the rebuild", logs / "rebuild.log")
+    rebuild = with_stages(checked(measure(command, logs / "rebuild.log", cwd=work, env=shown), "the rebuild",
+                                  logs / "rebuild.log"), logs / "rebuild.log")
     note(f"  rebuilt in {rebuild.seconds:.1f} s")
     size = Size(circles, libraries, validate, full, rebuild, pages, output_bytes, index_bytes)
     if not args.no_anchors:
@@ -384,6 +396,61 @@ def builds(sizes: list[Size]) -> list[str]:
     return lines
 
 
+def stage_table(sizes: list[Size]) -> list[str]:
+    """Each build's stages as it reports them: seconds in its main process, one after the other."""
+    names = list(dict.fromkeys(name for s in sizes for run in (s.full, s.rebuild) for name in run.stages))
+    if not names:
+        return []
+    lines = [row("directory", "build", *names), row("---", "---", *["---:"] * len(names))]
+    for s in sizes:
+        for what, run in (("full", s.full), ("rebuild", s.rebuild)):
+            lines.append(row(s.label, what, *(f"{run.stages[n]:.1f}" if n in run.stages else "" for n in names)))
+    return lines
+
+
+def program_cpu(run: Run, prefix: str) -> float:
+    return sum(cpu for name, (_, cpu) in run.programs.items() if name.startswith(prefix))
+
+
+def reasons(sizes: list[Size], cores: int) -> list[str]:
+    """Why each missed target was missed, from what was measured."""
+    ten = next((s for s in sizes if s.circles == 10_000), None)
+    lines = []
+    if ten is None:
+        return lines
+    full, pagefind = ten.full, program_cpu(ten.full, "pagefind")
+    for name, label, limit in (("hugo", "Hugo + Pagefind", HUGO_RATIO), ("pelican", "vanilla Pelican", PELICAN_RATIO)):
+        anchor = ten.anchors.get(name)
+        if isinstance(anchor, Run) and full.seconds > limit * anchor.seconds:
+            budget = limit * anchor.seconds
+            lines.append(
+                f"- **Full build against {label}.** {limit} × {secs(anchor.seconds)} is {secs(budget)}: on {cores} "
+                f"CPUs, at most {secs(budget * cores)} of CPU time. The full build used {secs(full.cpu)} of CPU "
+                f"time, with both CPUs busy most of the way: {secs(pagefind)} in Pagefind indexing the circle pages "
+                f"and {secs(full.cpu - pagefind)} in Python (validation, {ten.pages:,} pages from Jinja templates, "
+                f"QR codes, calendars, open data, the offline gazetteer): {(full.cpu - pagefind) / ten.pages * 1000:.1f} ms "
+                "of Python for each page written. The anchors write plain articles, Hugo from compiled Go templates.")
+    ratio = ten.rebuild.seconds / full.seconds
+    if ratio > REBUILD:
+        waited = ten.rebuild.stages.get("search index")
+        lines.append(
+            f"- **Rebuild.** {secs(ten.rebuild.seconds)} against {secs(REBUILD * full.seconds)} allowed. Pagefind "
+            "indexes again the whole bundle of the changed circle's months (`search_bundle_size`), about a "
+            "millisecond a page" + (f"; the build waited {secs(waited)} for it at the end" if waited else "")
+            + ". Smaller bundles would make every search fetch more.")
+    for size in sizes:
+        if size.full.peak > MEMORY:
+            largest = max(size.full.programs.items(), key=lambda item: item[1][0], default=None)
+            lines.append(
+                f"- **Memory, {size.circles:,} circles.** {mb(size.full.peak)} for the build and its processes together"
+                + (f"; the largest process, {largest[0]}, reached {mb(largest[1][0])}" if largest else "")
+                + ". The records and their models live in the main process, and each process forked from it shares "
+                "them until it touches them.")
+    if ten.validate.seconds > VALIDATE_S:
+        lines.append(f"- **`circles validate`.** {secs(ten.validate.seconds)}.")
+    return lines
+
+
 def programs(sizes: list[Size]) -> list[str]:
     """The full build's processes by program: the largest one's memory, and CPU seconds of them all."""
     lines = [row("directory", "program", "highest memory of one process", "CPU time, about"), row("---", "---", "---:", "---:")]
@@ -427,6 +494,7 @@ def markdown(sizes: list[Size], machine: dict[str, str], args: argparse.Namespac
         f"{synth.BUILD_DATE.isoformat()} with the project's settings, {pdfs}. Every command runs in a process of its "
         "own and is timed from outside, start-up included. See benchmarks/README.md for what each line means.",
         "## Targets (issue #8)", "\n".join(targets(sizes)),
+        *(["Why each miss:", "\n".join(reasons(sizes, os.cpu_count() or 1))] if reasons(sizes, os.cpu_count() or 1) else []),
         "## The directory's builds",
         "*Full build*: validate, enrich, every page, search index, calendars, feeds, open data, embeds, into an empty "
         "output folder with an empty cache. *Rebuild*: the same command again into the same output and cache after "
@@ -434,6 +502,10 @@ def markdown(sizes: list[Size], machine: dict[str, str], args: argparse.Namespac
         "\n".join(builds(sizes)),
         "Where the full build's memory and CPU time go, by program (sampled ten times a second, so about):",
         "\n".join(programs(sizes)),
+        *(["Each build's stages, in seconds, as its summary line gives them (`CIRCLES_PROGRESS=1`). They are "
+           "the main process's, one after the other; open data and places run in a process of their own beside "
+           "the pages, and Pagefind beside everything from the circle pages on (\"search index\" is the wait for "
+           "it at the end).", "\n".join(stage_table(sizes))] if stage_table(sizes) else []),
         "## Side by side: as many pages built by others",
         "The anchors build as many Markdown articles as the directory's build wrote HTML pages (benchmarks/anchors.py); "
         "the pages in brackets are the HTML files each wrote, tag and list pages included. A ratio under 1 means "

@@ -28,6 +28,8 @@ def test_a_tiny_run_reports_every_table_with_numbers(tmp_path):
                 if line.startswith("| 30 circles"))
     assert re.search(r"\d+\.\d\d ×|not installed", side)
     assert "the targets are for 10,000 circles | not measured | n/a" in text
+    stages = next(line for line in text.splitlines() if line.startswith("| 30 circles, 10 libraries | full | "))
+    assert re.fullmatch(r"\| 30 circles, 10 libraries \| full( \| \d+\.\d)+ \|", stages)  # from the build's own summary
     assert (tmp_path / "work" / "30-10" / "output" / "pagefind").is_dir()
 
 
@@ -59,3 +61,30 @@ def test_a_missing_anchor_is_no_ratio():
     ten.anchors = {"hugo": "not installed", "pelican": "not installed"}
     first = build_bench.targets([ten])[2]
     assert first.endswith("| not installed | n/a |")
+
+
+def test_each_miss_says_why_from_what_was_measured():
+    ten = size(10_000, full=30.0, rebuild=5.0, validate=1.0, peak_mb=1_100, hugo=14.0, pelican=200.0)
+    ten.full.cpu = 55.0
+    ten.full.programs = {"pagefind": (250_000_000, 12.0), "python (main process)": (1_050_000_000, 30.0),
+                         "python (forked from the main process)": (200_000_000, 13.0)}
+    ten.rebuild.stages = {"validate": 0.6, "pages": 1.8, "search index": 0.7}
+    why = build_bench.reasons([ten], cores=2)
+    assert len(why) == 3  # Hugo + Pagefind, the rebuild, memory; not Pelican: that target is met
+    hugo, rebuild, memory = why
+    assert "0.7 × 14.0 s is 9.80 s: on 2 CPUs, at most 19.6 s of CPU time" in hugo
+    assert "12.0 s in Pagefind" in hugo and "43.0 s in Python" in hugo and "1.4 ms of Python for each page" in hugo
+    assert "5.00 s against 4.50 s allowed" in rebuild and "waited 0.70 s" in rebuild
+    assert "1,100 MB" in memory and "python (main process), reached 1,050 MB" in memory
+    assert build_bench.reasons([size(10_000, full=5.0, rebuild=0.5, validate=1.0, peak_mb=500, hugo=14.0)], 2) == []
+
+
+def test_a_builds_stages_are_read_from_its_summary_line(tmp_path):
+    log = tmp_path / "full.log"
+    log.write_text("  validate: 12,105 records in 1.5 s\nBuilt 10,000 circles, 2,000 libraries, 105 networks: 23,549 "
+                   "pages in 32.4 s (validate 1.5 s, enrich 0.5 s, open data 2.3 s, search index 0.0 s)\nDone\n",
+                   encoding="utf-8")
+    assert build_bench.with_stages(Run(1.0, 0), log).stages == {"validate": 1.5, "enrich": 0.5, "open data": 2.3,
+                                                               "search index": 0.0}
+    log.write_text("no summary\n", encoding="utf-8")
+    assert build_bench.with_stages(Run(1.0, 0), log).stages == {}

@@ -28,7 +28,7 @@ def test_validating_in_worker_processes_finds_the_same(tree, monkeypatch):
     assert {k: sorted(v) for k, v in shared.records.items()} == {k: sorted(v) for k, v in alone.records.items()}
 
 
-def test_pages_written_by_worker_processes_are_the_same_bytes(tmp_path, monkeypatch):
+def test_the_site_written_by_worker_processes_is_the_same_bytes(tmp_path, monkeypatch):
     overrides = {"DIRECTORY": {"sample": True, "flyer_pdfs": False, "toolkit_pdfs": False}}
     alone = build(ROOT / "content", tmp_path / "alone", **overrides)
     monkeypatch.setattr(circles.parallel, "PARALLEL_FROM", 1)

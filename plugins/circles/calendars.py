@@ -37,6 +37,7 @@ from icalendar import Calendar, Event, Timezone, vDDDTypes, vDuration, vText
 from .i18n import Texts, _
 from .models import Circle, Directory
 from .pagecache import Rebuild, ToWrite
+from .parallel import in_shares
 from .settings import directory_settings
 
 PRODID = "-//Learning Circles Directory//Calendars//EN"
@@ -234,20 +235,36 @@ def write_calendars(directory: Directory, settings: dict[str, Any], output: Path
     """Write every circle's, library's and network's calendar and the upcoming circles' one; with
     ``rebuild`` (pagecache.py), only those whose circles changed."""
     site = Site.from_settings(settings, directory.build_date)
-    files = [(circle_path(circle), circle.title, [circle], circle.url) for circle in directory.circles]
+    own = [(circle_path(circle), circle.title, [circle], circle.url) for circle in directory.circles]
+    lists = []
     for records, label in ((directory.libraries, _("Learning circles at %(name)s")),
                            (directory.networks, _("Learning circles of %(name)s"))):
         for record in records:
-            files.append((list_path(record.url), site.texts.gettext(label) % {"name": record.name}, record.circles, record.url))
-    files.append((list_path("upcoming/"), site.texts.gettext("Upcoming learning circles"), directory.upcoming, "upcoming/"))
-    written = ToWrite(rebuild, "calendars", {path: (name, circles) for path, name, circles, _ in files})
-    entries: dict[str, Entry] = {}
-    for path, name, circles, page in files:
-        if path in written:
-            for circle in circles:
-                if circle.id not in entries:
-                    entries[circle.id] = Entry.of(circle, site)
-            target = output / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(calendar(name, [entries[c.id] for c in circles], site, path, page))
+            lists.append((list_path(record.url), site.texts.gettext(label) % {"name": record.name}, record.circles, record.url))
+    lists.append((list_path("upcoming/"), site.texts.gettext("Upcoming learning circles"), directory.upcoming, "upcoming/"))
+    written = ToWrite(rebuild, "calendars", {path: (name, circles) for path, name, circles, _ in own + lists})
+    lists = [file for file in lists if file[0] in written]
+    needed = {circle.id: circle for path, _, circles, _ in own if path in written for circle in circles}
+    needed |= {circle.id: circle for _, _, circles, _ in lists for circle in circles}
+
+    def make(share: list[Circle]) -> list[tuple[bytes, str | None]]:
+        """The share's events, and the calendar of each of its circles that is to be written."""
+        made = []
+        for circle in share:
+            entry = Entry.of(circle, site)
+            if (path := circle_path(circle)) in written:
+                _write(output / path, calendar(circle.title, [entry], site, path, circle.url))
+            made.append((entry.data, entry.tzid))
+        return made
+
+    # Events are most of the time calendars take: a large directory's are made on all cores.
+    circles = list(needed.values())
+    entries = {circle.id: Entry(circle, *made) for circle, made in zip(circles, in_shares(make, circles), strict=True)}
+    for path, name, listed, page in lists:
+        _write(output / path, calendar(name, [entries[c.id] for c in listed], site, path, page))
     written.finish()
+
+
+def _write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)

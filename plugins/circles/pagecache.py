@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import meta
+from markupsafe import Markup
 
 from .kept import read_kept, write_kept
 from .models import Circle, Directory, Library, Network, Place
@@ -38,6 +39,12 @@ SCALARS = (str, int, float, bool, type(None), dt.date, dt.time, dt.timedelta)
 #: classes and functions their pickles name, which are written by name.
 PICKLED = (str, Decimal, dt.date, dt.time, dt.timedelta, dt.tzinfo, type, types.FunctionType, types.BuiltinFunctionType,
            types.MethodType)
+
+
+#: Records, which :class:`_Pickler` writes as their fingerprints.
+MODELS = (Circle, Library, Network, Place)
+#: The types of values :class:`_Pickler` meets most, which pickle writes as they are.
+COMMON = frozenset({dt.date, dt.datetime, dt.time, dt.timedelta, dt.timezone, Decimal, Markup})
 
 
 class Uncacheable(Exception):
@@ -64,13 +71,20 @@ class _Pickler(pickle.Pickler):
         self.prints = prints
 
     def reducer_override(self, obj):
+        kind = type(obj)
+        # First what comes here most, at once: dates and times, the classes their pickles name, and the
+        # functions this pickler's own reductions name. The isinstance checks below are slower.
+        if kind in COMMON or obj is _model or obj is _fields or (kind is type and obj in COMMON):
+            return NotImplemented
+        if kind in MODELS:
+            return _model, (self.prints.of(obj),)
         if isinstance(obj, PICKLED) and "<" not in getattr(obj, "__qualname__", ""):  # not a lambda or local function
             return NotImplemented
-        if isinstance(obj, (Circle, Library, Network, Place)):
+        if isinstance(obj, MODELS):  # a subclass
             return _model, (self.prints.of(obj),)
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-            kind = f"{type(obj).__module__}.{type(obj).__qualname__}"
-            return _fields, (kind, tuple(getattr(obj, f.name) for f in dataclasses.fields(obj)))
+            name = f"{kind.__module__}.{kind.__qualname__}"
+            return _fields, (name, tuple(getattr(obj, f.name) for f in dataclasses.fields(obj)))
         raise Uncacheable(type(obj).__name__)
 
 

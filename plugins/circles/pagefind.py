@@ -16,13 +16,13 @@ re-encoded here.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import hashlib
 import json
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -169,7 +169,7 @@ def index_bundle(site: Path, bundle: Bundle, target: Path, language: str, staged
     shutil.rmtree(target, ignore_errors=True)  # Pagefind never removes a file it wrote before
     try:
         stage_pages(site, bundle.pages, staged)
-        command = [sys.executable, "-m", "pagefind", "--site", str(staged), "--output-path", str(target),
+        command = [pagefind_program(), "--site", str(staged), "--output-path", str(target),
                    "--force-language", language, "--silent"]
         done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PAGEFIND_SITE": str(staged)})
         if done.returncode != 0:
@@ -211,6 +211,18 @@ def searched_part(page: bytes) -> bytes:
     if start < 0 or end < start or page.find(b"data-pagefind", 0, start) >= 0 or page.find(b"data-pagefind", end) >= 0:
         return page
     return b'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>' + page[start:end + 7] + b"</body></html>"
+
+
+@functools.cache
+def pagefind_program() -> str:
+    """Pagefind's binary, run as it is rather than through ``python -m pagefind``, whose interpreter would
+    start first: a rebuild waits for that bundle's Pagefind."""
+    from pagefind.service import get_executable  # PAGEFIND_BINARY_PATH, else the one pagefind[bin] installed
+
+    program = get_executable()
+    if program is None:
+        raise CirclesError("Pagefind's program is missing: install the project's requirements (pagefind[bin]).")
+    return str(program)
 
 
 def pagefind_version() -> str:

@@ -32,6 +32,7 @@ from .settings import cache_path, content_root, directory_settings, map_settings
 from .templating import configure_environment
 from .toolkit import Toolkit, load_toolkit
 from .toolkit_files import make_downloads, write_downloads
+from .validate import collector_paused
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +64,25 @@ class DirectoryGenerator(Generator):
         try:
             map_settings(self.settings)  # unknown keys are named now, not halfway through the build
             self.progress = Progress()
-            self.directory = build_directory(self.settings, self.progress)
+            # The records and models, a million objects, live until the pages are written: the cyclic
+            # collector need not go through them each time it runs (a tenth of a rebuild's time), nor
+            # touch them in the processes forked meanwhile. So it is paused while they are made, and
+            # they are then frozen out of its reach; generate_output lets it have them again.
+            with collector_paused():
+                self.directory = build_directory(self.settings, self.progress)
+                gc.freeze()
         except CirclesError as failure:
             # Pelican logs any exception with its traceback; a librarian needs only the message.
             log.critical("%s", failure)
             raise SystemExit(1) from None
+        try:
+            self.set_up()
+        except BaseException:
+            gc.unfreeze()
+            raise
+
+    def set_up(self):
+        """What the pages share besides the records: the toolkit, the templates' globals."""
         self.context["directory"] = self.directory
         self.options = directory_settings(self.settings)
         self.env.globals["archive_after_months"] = self.options["archive_after_months"]
@@ -80,10 +95,6 @@ class DirectoryGenerator(Generator):
 
         # Here, with the other globals, which the rebuilds' stamp covers (pagecache.page_stamp).
         self.env.globals["flyer_pdfs"] = pdfs_possible(self.settings)
-        # The records, models and templates, a million objects, live until the pages are written: the
-        # cyclic collector need not go through them each time it runs (a tenth of a rebuild's time), nor
-        # touch them in the processes forked meanwhile. generate_output lets it have them again.
-        gc.freeze()
 
     def generate_output(self, writer):
         try:
