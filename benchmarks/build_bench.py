@@ -503,7 +503,8 @@ def markdown(sizes: list[Size], machine: dict[str, str], args: argparse.Namespac
         "Where the full build's memory and CPU time go, by program (sampled ten times a second, so about):",
         "\n".join(programs(sizes)),
         *(["Each build's stages, in seconds, as its summary line gives them (`CIRCLES_PROGRESS=1`). They are "
-           "the main process's, one after the other; open data and places run in a process of their own beside "
+           "the main process's, one after the other; a large directory's open data and places run in a process "
+           "of their own beside "
            "the pages, and Pagefind beside everything from the circle pages on (\"search index\" is the wait for "
            "it at the end).", "\n".join(stage_table(sizes))] if stage_table(sizes) else []),
         "## Side by side: as many pages built by others",
