@@ -2,7 +2,8 @@
 
 Each writer is a plain function of the directory, the settings and the output
 folder, so it can be tested without Pelican; ``write_exports`` runs them in order, while a large
-directory's open data and offline gazetteer are written in a process of its own (``start_aside``).
+directory's open data is written in a process of its own (``start_aside``), and the offline
+gazetteer, when the cache has none, is made in another from the start of the build (``start_gazetteer``).
 """
 
 from __future__ import annotations
@@ -30,10 +31,21 @@ def start_search(settings: dict[str, Any], output: Path, bundles: list[Bundle], 
     return start_index(output, directory_settings(settings)["locale"], bundles, kept, page_keys)
 
 
+def start_gazetteer(settings: dict[str, Any]) -> parallel.Beside | None:
+    """The offline gazetteer's files take seconds and 300 MB to make, once per cache (places.py): when the
+    cache has none, they are made in a process of their own, started before the records are read, so
+    that it is small and the build's other CPU, idle while they are read, makes them. None otherwise."""
+    from .places import cached_places, places_folder
+
+    if (places_folder(settings) / "index.json").is_file():
+        return None
+    return parallel.Beside(lambda: cached_places(settings) and None)
+
+
 def start_aside(directory: Directory, settings: dict[str, Any], output: Path,
                 rebuild: Rebuild | None = None) -> parallel.Beside | None:
-    """Open data and the offline gazetteer need no page: a large directory's are started at once, in a
-    process of their own beside the pages (:func:`write_exports` waits for it); None for a small one."""
+    """Open data needs no page: a large directory's is started at once, in a process of its own beside
+    the pages (:func:`write_exports` waits for it); None for a small one."""
     if len(directory.circles) < parallel.PARALLEL_FROM:
         return None
     return parallel.Beside(lambda: run_steps(aside_steps(directory, settings, output, rebuild), Progress(silent=True)))
@@ -42,22 +54,21 @@ def start_aside(directory: Directory, settings: dict[str, Any], output: Path,
 def aside_steps(directory: Directory, settings: dict[str, Any], output: Path,
                 rebuild: Rebuild | None = None) -> list[tuple[str, Callable[[], object], str]]:
     from .datafiles import write_opendata
-    from .places import write_places
 
-    # The offline gazetteer is made once per cache (4 s for a new one), then copied.
-    return [("open data", lambda: write_opendata(directory, settings, output, rebuild), ""),
-            ("places", lambda: write_places(settings, output), "")]
+    return [("open data", lambda: write_opendata(directory, settings, output, rebuild), "")]
 
 
 def write_exports(directory: Directory, settings: dict[str, Any], output: Path, indexing: Indexing,
                   aside: parallel.Beside | None = None, progress: Progress | None = None,
-                  rebuild: Rebuild | None = None) -> None:
-    """Write every export, and wait for ``indexing`` (:func:`start_search`) to finish the search index
-    and for ``aside`` (:func:`start_aside`) to finish its files, or write them here when there is no
-    ``aside``; with ``rebuild`` (pagecache.py), the QR codes, calendars and feeds that did not change are kept."""
+                  rebuild: Rebuild | None = None, gazetteer: parallel.Beside | None = None) -> None:
+    """Write every export, and wait for ``indexing`` (:func:`start_search`) to finish the search index,
+    for ``aside`` (:func:`start_aside`) to finish its files, or write them here when there is no
+    ``aside``, and for ``gazetteer`` (:func:`start_gazetteer`) before copying its files; with ``rebuild``
+    (pagecache.py), the QR codes, calendars and feeds that did not change are kept."""
     from .calendars import write_calendars
     from .feeds import write_feeds
     from .flyers import flyer_circles, write_flyers
+    from .places import write_places
     from .search import write_search
     from .sitemap import write_sitemap
 
@@ -67,6 +78,7 @@ def write_exports(directory: Directory, settings: dict[str, Any], output: Path, 
         ("flyers", lambda: write_flyers(directory, settings, output, rebuild), f"{len(flyer_circles(directory)):,} QR codes"),
         ("calendars", lambda: write_calendars(directory, settings, output, rebuild), ""),
         ("feeds", lambda: write_feeds(directory, settings, output, rebuild), ""),
+        ("places", lambda: (gazetteer and gazetteer.wait(), write_places(settings, output)), ""),
     ]
     try:
         try:
@@ -74,8 +86,9 @@ def write_exports(directory: Directory, settings: dict[str, Any], output: Path, 
             if aside:
                 progress.add(aside.wait())
         finally:
-            if aside:
-                aside.stop()
+            for worker in (aside, gazetteer):
+                if worker:
+                    worker.stop()
         run_steps([("search index", lambda: write_search(directory, output, indexing), f"{len(indexing.bundles)} bundles"),
                    ("sitemap", lambda: write_sitemap(settings, output), "")], progress)
     finally:

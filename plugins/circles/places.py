@@ -123,13 +123,17 @@ def write_places(settings: dict[str, Any], output: Path) -> None:
         shutil.copyfile(path, target / path.name)
 
 
+def places_folder(settings: dict[str, Any]) -> Path:
+    """Where the chunks for these settings are kept, whether or not they are made yet."""
+    return Path(settings.get("CACHE_PATH") or "cache") / "places" / places_version(directory_settings(settings)["locale"])
+
+
 def cached_places(settings: dict[str, Any]) -> Path:
     """The folder of chunks for these settings, made on the first build that needs it."""
-    locale = directory_settings(settings)["locale"]
-    stamp = places_version(locale)
-    folder = Path(settings.get("CACHE_PATH") or "cache") / "places" / stamp
+    folder = places_folder(settings)
     if (folder / "index.json").is_file():
         return folder
+    locale, stamp = directory_settings(settings)["locale"], folder.name
     folder.parent.mkdir(parents=True, exist_ok=True)
     # Made aside and renamed, so an interrupted build never leaves a half cache to reuse.
     scratch = Path(tempfile.mkdtemp(prefix=".making-", dir=folder.parent))

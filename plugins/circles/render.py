@@ -19,7 +19,7 @@ from pelican.generators import Generator
 
 from .browsing import Crumb, group_topics, paginate, places_by_library, split_current
 from .build import build_directory
-from .export import start_aside, start_search, write_exports
+from .export import start_aside, start_gazetteer, start_search, write_exports
 from .i18n import Texts
 from .models import Circle, Directory
 from .pagecache import Fingerprints, Rebuild, TemplateScope, only_changed, page_stamp
@@ -49,6 +49,7 @@ class DirectoryGenerator(Generator):
         self.bundles: list[Bundle] = []  # of the search index (pagefind.py)
         self.places: dict = {}  # each library's country and city, for breadcrumbs
         self.indexing: Indexing | None = None  # Pagefind at work on them
+        self.gazetteer = None  # the offline gazetteer being made, when the cache had none (export.start_gazetteer)
         self.queue: list | None = None  # pages noted, not yet written
         self.options: dict = {}
         # Set here, not through JINJA_ENVIRONMENT, so that no configuration can
@@ -61,17 +62,28 @@ class DirectoryGenerator(Generator):
             self.env.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
     def generate_context(self):
-        # What an earlier build in this process left frozen (see below) can be collected again.
+        # What an earlier build in this process left frozen (see read_records) can be collected again.
         gc.unfreeze()
         try:
+            self.read_records()
+            self.set_up()
+        except BaseException:
+            if self.gazetteer:
+                self.gazetteer.stop()
+            raise
+
+    def read_records(self):
+        """Validate and enrich the records; a librarian's mistake ends the build with its message only."""
+        try:
             map_settings(self.settings)  # unknown keys are named now, not halfway through the build
+            self.gazetteer = start_gazetteer(self.settings)
             self.progress = Progress()
             # The records and models, a million objects, live until the pages are written: the cyclic
             # collector need not go through them each time it runs (a tenth of a rebuild's time), nor
             # touch them in the processes forked meanwhile. So it is paused while they are made, and
             # they are then frozen out of its reach. They stay frozen after the build: a process that
             # ends then does not spend 0.2 s collecting their reference cycles first, and one that
-            # builds again unfreezes them above, so that their memory is reclaimed.
+            # builds again unfreezes them in generate_context, so that their memory is reclaimed.
             with collector_paused():
                 self.directory = build_directory(self.settings, self.progress)
                 gc.freeze()
@@ -79,7 +91,6 @@ class DirectoryGenerator(Generator):
             # Pelican logs any exception with its traceback; a librarian needs only the message.
             log.critical("%s", failure)
             raise SystemExit(1) from None
-        self.set_up()
 
     def set_up(self):
         """What the pages share besides the records: the toolkit, the templates' globals."""
@@ -113,11 +124,11 @@ class DirectoryGenerator(Generator):
             with progress.stage("toolkit"):
                 self.write_toolkit(writer)
         except BaseException:
-            for worker in (aside, self.indexing):
+            for worker in (aside, self.indexing, self.gazetteer):
                 if worker:
                     worker.stop()
             raise
-        write_exports(directory, self.settings, output, self.indexing, aside, progress, self.rebuild)
+        write_exports(directory, self.settings, output, self.indexing, aside, progress, self.rebuild, self.gazetteer)
         records = (f"{len(directory.circles):,} circles, {len(directory.libraries):,} libraries, "
                    f"{len(directory.networks):,} networks")
         progress.summary(records, self.pages_written)
