@@ -126,7 +126,7 @@ def sample(root: int, seen: dict[int, tuple[str, int, float]]) -> int:
             before = seen.get(pid, ("", 0, 0.0))
             high = max(int(status.get("VmHWM", 0)) * 1024, before[1])
             # An ended process not yet waited for has no command line: it keeps the program it was seen as.
-            name = program(pid, table[pid][1], root_args) if arguments(pid) or not before[0] else before[0]
+            name = program(pid, table[pid][1], root_args) if any(arguments(pid)) or not before[0] else before[0]
             seen[pid] = (name, high, table[pid][2])
     return total
 

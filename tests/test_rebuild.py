@@ -167,3 +167,27 @@ def test_a_key_follows_the_values_a_page_is_made_from_and_an_unknown_object_has_
     loop: list = []
     loop.append(loop)
     assert key({"loop": loop}) is None
+
+
+def test_a_rebuild_makes_again_the_events_of_the_changed_circle_only(content, tmp_path, monkeypatch):
+    """The upcoming circles' calendar holds thousands of circles in a large directory: the events of those
+    that did not change come from the last build (calendars.KeptEvents)."""
+    import circles.calendars
+
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    cached_build(content, site, cache)
+    made = []
+    real = circles.calendars.Entry.of.__func__
+
+    def counted(cls, circle, site_):
+        made.append(circle.id)
+        return real(cls, circle, site_)
+
+    monkeypatch.setattr(circles.calendars.Entry, "of", classmethod(counted))
+    (site / "circles/tpl-albion-excel-2026-12/circle.ics").unlink(missing_ok=True)  # its own file is written again too
+    edit(content / "circles/bpl-central-python-essentials-2027-03.yml", "title", "Python, from the start")
+    cached_build(content, site, cache)
+    assert made == ["bpl-central-python-essentials-2027-03"]
+    assert (site / "circles/tpl-albion-excel-2026-12/circle.ics").is_file()
+    upcoming = (site / "upcoming/circles.ics").read_text(encoding="utf-8")
+    assert "SUMMARY;LANGUAGE=en:Python\\, from the start" in upcoming and upcoming.count("BEGIN:VEVENT") > 1

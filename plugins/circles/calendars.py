@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Timezone, vDDDTypes, vDuration, vText
 
 from .i18n import Texts, _
+from .kept import read_kept, write_kept
 from .models import Circle, Directory
 from .pagecache import Rebuild, ToWrite
 from .parallel import in_shares
@@ -246,6 +247,7 @@ def write_calendars(directory: Directory, settings: dict[str, Any], output: Path
     lists = [file for file in lists if file[0] in written]
     needed = {circle.id: circle for path, _, circles, _ in own if path in written for circle in circles}
     needed |= {circle.id: circle for _, _, circles, _ in lists for circle in circles}
+    events = KeptEvents(rebuild, directory.circles)
 
     def make(share: list[Circle]) -> list[tuple[bytes, str | None]]:
         """The share's events, and the calendar of each of its circles that is to be written."""
@@ -257,12 +259,43 @@ def write_calendars(directory: Directory, settings: dict[str, Any], output: Path
             made.append((entry.data, entry.tzid))
         return made
 
-    # Events are most of the time calendars take: a large directory's are made on all cores.
-    circles = list(needed.values())
-    entries = {circle.id: Entry(circle, *made) for circle, made in zip(circles, in_shares(make, circles), strict=True)}
+    # Events are most of the time calendars take: a large directory's are made on all cores, and with
+    # ``rebuild`` kept for the next build, which makes again only those of the circles that changed.
+    todo = [circle for circle in needed.values() if circle.id not in events.known]
+    entries = {circle.id: Entry(circle, *made) for circle, made in zip(todo, in_shares(make, todo), strict=True)}
+    for circle in needed.values():
+        if circle.id not in entries:
+            entries[circle.id] = Entry(circle, *events.known[circle.id])
+            if (path := circle_path(circle)) in written:
+                _write(output / path, calendar(circle.title, [entries[circle.id]], site, path, circle.url))
     for path, name, listed, page in lists:
         _write(output / path, calendar(name, [entries[c.id] for c in listed], site, path, page))
+    events.keep(entries)
     written.finish()
+
+
+class KeptEvents:
+    """Each circle's events as the last build made them, for a rebuild (pagecache.py): an upcoming
+    circle's change writes the upcoming circles' calendar again, which holds thousands of them."""
+
+    def __init__(self, rebuild: Rebuild | None, circles: list[Circle]):
+        self.rebuild = rebuild
+        self.keys = {circle.id: rebuild.key(circle) for circle in circles} if rebuild else {}
+        before = read_kept(self.path, rebuild.stamp) if rebuild and rebuild.load else {}
+        self.known: dict[str, tuple[bytes, str | None]] = {
+            cid: (data, tzid) for cid, (key, data, tzid) in before.items() if key is not None and self.keys.get(cid) == key}
+
+    @property
+    def path(self) -> Path:
+        return self.rebuild.folder / "events.pickle"
+
+    def keep(self, entries: dict[str, Entry]) -> None:
+        """Keep the events known now: those made or reused here, and those kept before that still hold."""
+        if not self.rebuild:
+            return
+        now = {cid: (self.keys[cid], *self.known[cid]) for cid in self.known}
+        now |= {cid: (self.keys[cid], entry.data, entry.tzid) for cid, entry in entries.items() if self.keys.get(cid)}
+        write_kept(self.path, self.rebuild.stamp, now)
 
 
 def _write(target: Path, data: bytes) -> None:
