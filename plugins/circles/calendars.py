@@ -283,7 +283,8 @@ class KeptEvents:
         self.keys = {circle.id: rebuild.key(circle) for circle in circles} if rebuild else {}
         before = read_kept(self.path, rebuild.stamp) if rebuild and rebuild.load else {}
         self.known: dict[str, tuple[bytes, str | None]] = {
-            cid: (data, tzid) for cid, (key, data, tzid) in before.items() if key is not None and self.keys.get(cid) == key}
+            cid: kept[1:] for cid, kept in before.items()
+            if isinstance(kept, tuple) and len(kept) == 3 and kept[0] is not None and self.keys.get(cid) == kept[0]}
 
     @property
     def path(self) -> Path:
