@@ -150,8 +150,6 @@ def _plain_writer(field: dict[str, Any]) -> Callable[[Any], str] | None:
         return lambda cell: cell.strftime(clock).replace("+0000", "Z")
     if kind == "list":
         item, delimiter = _plain_writer({"type": field.get("itemType", "string")}), field.get("delimiter", ",")
-        if field.get("itemType", "string") == "string":
-            return delimiter.join
         return (lambda cell: delimiter.join(map(item, cell))) if item else None
     return None
 

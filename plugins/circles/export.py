@@ -72,13 +72,18 @@ def write_exports(directory: Directory, settings: dict[str, Any], output: Path, 
     from .search import write_search
     from .sitemap import write_sitemap
 
+    def places() -> None:  # the gazetteer's files, once the process making them (if any) is done
+        if gazetteer:
+            gazetteer.wait()
+        write_places(settings, output)
+
     progress = progress or Progress()
     steps = [
         ("assets", lambda: copy_assets(settings, output), ""),
         ("flyers", lambda: write_flyers(directory, settings, output, rebuild), f"{len(flyer_circles(directory)):,} QR codes"),
         ("calendars", lambda: write_calendars(directory, settings, output, rebuild), ""),
         ("feeds", lambda: write_feeds(directory, settings, output, rebuild), ""),
-        ("places", lambda: (gazetteer and gazetteer.wait(), write_places(settings, output)), ""),
+        ("places", places, ""),
     ]
     try:
         try:
