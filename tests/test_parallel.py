@@ -18,10 +18,12 @@ def files(folder: Path) -> dict[str, bytes]:
 
 
 def test_validating_in_worker_processes_finds_the_same(tree, monkeypatch):
-    from tests.conftest import CIRCLE
+    from tests.conftest import CIRCLE, LIBRARY
 
-    root = tree(circles__copy=CIRCLE, circles__bad=CIRCLE.replace("start_time: 18:00", "start_time: 25:00"))
+    root = tree(circles__copy=CIRCLE, circles__bad=CIRCLE.replace("start_time: 18:00", "start_time: 25:00"),
+                libraries__flipped=LIBRARY.replace("longitude: -79.386763", "longitude: 79.386763"))  # in China
     alone = validate_tree(root)
+    assert {"duplicate", "wrong-type", "outside-country"} <= {p.code for p in alone.problems}
     monkeypatch.setattr(circles.parallel, "PARALLEL_FROM", 1)
     shared = validate_tree(root)
     assert shared.problems == alone.problems and shared.rows == alone.rows

@@ -101,6 +101,17 @@ def test_a_rebuild_writes_again_only_the_feeds_and_data_parts_one_change_touches
                        ("networks", "boston-public-library")}
 
 
+def test_a_rebuild_copies_again_only_the_gazetteer_files_that_are_missing(content, tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    cached_build(content, site, cache)
+    copied = {p.name: p.stat().st_mtime_ns for p in (site / "places").iterdir()}
+    (site / "places" / "index.json").unlink()
+    cached_build(content, site, cache)
+    again = {p.name: p.stat().st_mtime_ns for p in (site / "places").iterdir()}
+    assert again.keys() == copied.keys() and len(copied) > 100
+    assert [name for name in copied if again[name] != copied[name]] == ["index.json"]
+
+
 def kept_parts(cache: Path) -> dict:
     """The open data's parts kept by the last build (datafiles.py), whatever its version."""
     return pickle.loads((cache / "circles" / "opendata.pickle").read_bytes())[1]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import pickle
+from pathlib import Path
 
 import pytest
 
+from circles import recordcache
 from circles.cli import main
 from circles.recordcache import SHARDS, RecordCache, digest, version
 from circles.schema import SCHEMA_PATH
@@ -71,6 +73,40 @@ def test_unchanged_files_come_from_the_cache_and_a_changed_file_is_read_again(co
     assert warm[2] == cold[2]  # the changed file's new problem, and none of the old ones
     codes = {p.code for p in warm[2] if p.path == "content/circles/typo.yml"}
     assert "out-of-range" in codes and "wrong-type" not in codes and "unknown-field" not in codes
+
+
+def files_read(monkeypatch) -> list[str]:
+    """The names of the record files read from now on (the real reading is done)."""
+    names: list[str] = []
+    read = Path.read_bytes
+
+    def reading(path: Path) -> bytes:
+        if path.suffix == ".yml":
+            names.append(path.name)
+        return read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", reading)
+    return names
+
+
+def test_a_file_left_alone_is_known_by_its_signature_without_reading_it(content, tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(recordcache, "SETTLED", 0)  # every file counts as left alone
+    cold = check(content, folder)
+    read = files_read(monkeypatch)
+    assert check(content, folder) == cold and read == []
+    (content / "circles" / "typo.yml").write_text(CIRCLE.replace("weeks: 6", "weeks: 60"), encoding="utf-8")
+    warm = check(content, folder)
+    assert read == ["typo.yml"]
+    assert warm == check(content)
+
+
+def test_a_file_changed_a_moment_ago_is_read_again(content, tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    check(content, folder)
+    read = files_read(monkeypatch)
+    check(content, folder)  # no file was left alone for SETTLED: a change now could keep its times
+    assert sorted(read) == sorted(path.name for path in content.glob("*/*.yml"))
 
 
 def test_another_version_of_the_schema_or_rules_invalidates_every_entry(content, tmp_path):

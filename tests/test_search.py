@@ -63,6 +63,15 @@ def test_typing_a_course_name_finds_it(site, tab):
     assert found and all("Linux" in title for title in found[:2]), found
 
 
+@pytest.mark.parametrize("word", ["facilitators", "checked", "download"])
+def test_the_words_every_circle_page_has_find_no_circle(site, tab, word):
+    """Labels, headings and instructions are not indexed: only what a circle says of itself is."""
+    base, _ = site
+    tab.goto(f"{base}search/?q={word}")
+    wait_for_results(tab, "No circles match")
+    assert results(tab) == []
+
+
 def test_a_facet_narrows_the_results_and_the_counts_follow(site, tab):
     base, _ = site
     search(tab, base)

@@ -75,7 +75,7 @@ def write_exports(directory: Directory, settings: dict[str, Any], output: Path, 
     def places() -> None:  # the gazetteer's files, once the process making them (if any) is done
         if gazetteer:
             gazetteer.wait()
-        write_places(settings, output)
+        write_places(settings, output, rebuild)
 
     progress = progress or Progress()
     steps = [

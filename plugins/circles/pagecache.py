@@ -17,10 +17,11 @@ import datetime as dt
 import hashlib
 import io
 import json
+import operator
 import os
 import pickle
 import types
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -71,21 +72,39 @@ class _Pickler(pickle.Pickler):
         self.prints = prints
 
     def reducer_override(self, obj):
+        # First what comes here most, at once: records whose fingerprints are known (a listing holds
+        # dozens), dates and times, the classes their pickles name, and the functions this pickler's
+        # own reductions name. The isinstance checks below are slower.
+        reduced = self.prints.reduced.get(id(obj))
+        if reduced is not None:
+            return reduced
         kind = type(obj)
-        # First what comes here most, at once: dates and times, the classes their pickles name, and the
-        # functions this pickler's own reductions name. The isinstance checks below are slower.
         if kind in COMMON or obj is _model or obj is _fields or (kind is type and obj in COMMON):
             return NotImplemented
         if kind in MODELS:
             return _model, (self.prints.of(obj),)
+        fields = _FIELDS.get(kind)
+        if fields is not None:
+            return _fields, (fields[0], fields[1](obj))
         if isinstance(obj, PICKLED) and "<" not in getattr(obj, "__qualname__", ""):  # not a lambda or local function
             return NotImplemented
         if isinstance(obj, MODELS):  # a subclass
             return _model, (self.prints.of(obj),)
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-            name = f"{kind.__module__}.{kind.__qualname__}"
-            return _fields, (name, tuple(getattr(obj, f.name) for f in dataclasses.fields(obj)))
+            _FIELDS[kind] = (f"{kind.__module__}.{kind.__qualname__}", _getter(kind))
+            return self.reducer_override(obj)
         raise Uncacheable(type(obj).__name__)
+
+
+#: For each dataclass met: its name, and what gives the tuple of its fields' values.
+_FIELDS: dict[type, tuple[str, Callable[[Any], tuple]]] = {}
+
+
+def _getter(kind: type) -> Callable[[Any], tuple]:
+    names = [f.name for f in dataclasses.fields(kind)]
+    if len(names) == 1:  # attrgetter of one name gives the value, not a tuple
+        return lambda obj: (getattr(obj, names[0]),)
+    return operator.attrgetter(*names) if names else lambda obj: ()
 
 
 def _hash(*parts: bytes) -> bytes:
@@ -102,6 +121,7 @@ class Fingerprints:
     def __init__(self, directory: Directory):
         self.rows = directory.rows
         self.memo: dict[int, bytes] = {}
+        self.reduced: dict[int, tuple] = {}  # a record's reduction by :class:`_Pickler`, by the record's id
         self.keep: list[Any] = []  # holds every memoised object, so that no id is reused
         self.rows_seen: dict[tuple[str, str], bytes] = {}  # a library's row is asked for by each of its circles
 
@@ -125,6 +145,8 @@ class Fingerprints:
         if key not in self.memo:
             self.memo[key] = self._digest(value)
             self.keep.append(value)
+            if isinstance(value, MODELS):
+                self.reduced[key] = (_model, (self.memo[key],))
         return self.memo[key]
 
     def _digest(self, value: Any) -> bytes:

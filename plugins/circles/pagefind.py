@@ -21,6 +21,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterable
@@ -201,16 +202,62 @@ def stage_pages(site: Path, pages: Iterable[str], folder: Path) -> None:
 
 
 def searched_part(page: bytes) -> bytes:
-    """The page's ``<main>``, where every ``data-pagefind-*`` attribute is, in an otherwise empty page.
+    """The page's ``<main>``, where every ``data-pagefind-*`` attribute is, in an otherwise empty page,
+    without what Pagefind would skip anyway: the elements it is told to ignore that hold no metadata
+    or filter for it (the list of meeting dates, the breadcrumbs), and the indentation of lines.
 
-    Pagefind then takes about a fifth less time for the same index (the language is given to it): the header,
-    the footer and the head's metadata are the same on every page and it ignores them anyway.
+    Pagefind then takes about a quarter less time for the same index (the language is given to it):
+    the header, the footer and the head's metadata are the same on every page and it ignores them.
     A page without one ``<main>`` is given whole.
     """
     start, end = page.find(b"<main"), page.rfind(b"</main>")
     if start < 0 or end < start or page.find(b"data-pagefind", 0, start) >= 0 or page.find(b"data-pagefind", end) >= 0:
         return page
-    return b'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>' + page[start:end + 7] + b"</body></html>"
+    part = _without_ignored(page[start:end + 7])
+    if b"<pre" not in part and b"<textarea" not in part:  # where spaces are the text's own
+        part = _INDENT.sub(b"\n", part)
+    return b'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>' + part + b"</body></html>"
+
+
+_ATTRIBUTE = rb'\s+[^\s"\'=<>/]+(?:="[^"]*")?'  # the theme's attributes are double-quoted, their values escaped
+_IGNORED = re.compile(rb"<([a-z][a-z0-9]*)(?:%s)*?\s+data-pagefind-ignore(?:=\"[^\"]*\")?(?:%s)*\s*>" % (_ATTRIBUTE, _ATTRIBUTE))
+_VOID = {b"area", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source", b"track", b"wbr"}
+_INDENT = re.compile(rb"\n\s+")
+
+
+def _without_ignored(part: bytes) -> bytes:
+    """``part`` without the elements marked ``data-pagefind-ignore`` that hold no other ``data-pagefind``
+    attribute (those may be metadata or filters, which Pagefind reads inside ignored elements)."""
+    pieces, at = [], 0
+    while found := _IGNORED.search(part, at):
+        end = _end_of(part, found.group(1), found.end())
+        if end is None or part.find(b"data-pagefind", found.end(), end) >= 0:  # kept, and looked into
+            pieces.append(part[at:found.end()])
+            at = found.end()
+        else:
+            pieces.append(part[at:found.start()])
+            at = end
+    pieces.append(part[at:])
+    return b"".join(pieces)
+
+
+def _end_of(part: bytes, tag: bytes, after: int) -> int | None:
+    """Where the element ``tag`` opened just before ``after`` ends (after its closing tag); None for an
+    element without one."""
+    if tag in _VOID:
+        return None
+    depth = 1
+    for found in _tags(tag).finditer(part, after):
+        depth += -1 if found.group(1) else 1
+        if depth == 0:
+            return found.end()
+    return None
+
+
+@functools.cache
+def _tags(tag: bytes) -> re.Pattern[bytes]:
+    """The opening and closing tags of elements ``tag``: group 1 is ``/`` in a closing one."""
+    return re.compile(rb"<(/?)%s(?=[\s>])[^>]*>" % re.escape(tag))
 
 
 @functools.cache

@@ -29,6 +29,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from .pagecache import Rebuild, ToWrite
 from .settings import directory_settings
 
 #: Bump when the files' layout changes, so that no build reuses an older cache.
@@ -113,14 +114,20 @@ def piece_name(key: str, number: int) -> str:
     return f"{key}-{number}" if number else key
 
 
-def write_places(settings: dict[str, Any], output: Path) -> None:
-    """Write ``output/places/``: ``index.json`` and one JSON file of towns per key."""
+def write_places(settings: dict[str, Any], output: Path, rebuild: Rebuild | None = None) -> None:
+    """Write ``output/places/``: ``index.json`` and one JSON file of towns per key; with ``rebuild``
+    (pagecache.py), only the files that are missing or were copied from another version's folder."""
     source = cached_places(settings)
     target = output / "places"
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    for path in source.iterdir():  # copyfile, not copytree: the output takes the umask's modes
-        shutil.copyfile(path, target / path.name)
+    names = sorted(path.name for path in source.iterdir())
+    files = ToWrite(rebuild, "places", {f"places/{name}": (source.name, name) for name in names})
+    if rebuild is None:
+        shutil.rmtree(target, ignore_errors=True)  # without keys, files of an earlier version could linger
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:  # copyfile, not copytree: the output takes the umask's modes
+        if f"places/{name}" in files:
+            shutil.copyfile(source / name, target / name)
+    files.finish()
 
 
 def places_folder(settings: dict[str, Any]) -> Path:

@@ -16,14 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import parallel
 from .geocode import GeoCache
 from .georules import check_places
 from .georules import prepare as prepare_places
 from .listings import check_listings
 from .load import KINDS, Record, load_file
-from .parallel import in_shares
+from .parallel import Beside, in_shares
 from .problems import Problem, errors, problem
-from .recordcache import RecordCache, Result, digest, version
+from .recordcache import RecordCache, Result, Signature, digest, signature, version
 from .rules import Checker
 from .schema import Resource, closest, load_schema
 from .settings import GEOCODING_DEFAULTS
@@ -121,16 +122,29 @@ def validate_tree(root: Path, only: set[Path] | None = None, cache: GeoCache | N
             if record is not None:
                 data.rows[kind][record.id] = row
                 data.records[kind][record.id] = record
-        data.problems.extend(check_references(data, schema))
         if cache is None:
             cache = GeoCache(root / GEOCODING_DEFAULTS["cache"][0])
-        data.problems.extend(check_places(data.records["libraries"], data.rows["libraries"], cache))
+        places = _places_checked(data, cache)
+        data.problems.extend(check_references(data, schema))
         data.problems.extend(check_listings(data.records["circles"], data.rows["circles"],
                                             today or dt.datetime.now(dt.UTC).date()))
+        data.problems.extend(places())
     if only is not None:
         data.problems = [p for p in data.problems if selected(Path(p.path), only)]
     data.problems.sort()
     return data
+
+
+def _places_checked(data: Dataset, cache: GeoCache) -> Callable[[], list[Problem]]:
+    """Start checking where the libraries are (georules.py): for many libraries in a process of
+    its own, which loads the offline geography while this one checks the rest. Call the result for
+    the problems found."""
+    def check() -> list[Problem]:
+        return list(check_places(data.records["libraries"], data.rows["libraries"], cache))
+
+    if len(data.rows["libraries"]) < parallel.PARALLEL_FROM:
+        return check
+    return Beside(check).wait
 
 
 @contextmanager
@@ -170,24 +184,29 @@ def check_files(files: list[tuple[Path, str, str]], cache: Path | None = None) -
 
 def _check_changed(files: list[tuple[Path, str, str]], kept: RecordCache, meanwhile: Callable[[], None] | None
                    ) -> list[Result]:
-    """What ``kept`` holds for files whose bytes are the same; the others checked, and kept for next time."""
+    """What ``kept`` holds for files that are unchanged (by their signature, or else by their bytes);
+    the others checked, and kept for next time."""
     results: list[Result | None] = []
     todo: list[tuple[Path, str, str, bytes | None]] = []  # checked from the very bytes hashed
-    keys: list[tuple[int, bytes | None]] = []  # where each result of todo goes, and its file's digest
+    keys: list[tuple[int, bytes | None, Signature | None]] = []  # where each result of todo goes; digest, signature
     for path, kind, shown in files:
+        seen = signature(path)
+        results.append(kept.unchanged(kind, shown, path.stem, seen))
+        if results[-1] is not None:
+            continue
         try:
             raw: bytes | None = path.read_bytes()
         except OSError:  # load_file says why
             raw = None
         key = None if raw is None else digest(raw)
-        results.append(None if key is None else kept.get(kind, shown, path.stem, key))
+        results[-1] = None if key is None else kept.get(kind, shown, path.stem, key, seen)
         if results[-1] is None:
             todo.append((path, kind, shown, raw))
-            keys.append((len(results) - 1, key))
-    for (i, key), result in zip(keys, in_shares(_check_chunk, todo, meanwhile)):
+            keys.append((len(results) - 1, key, seen))
+    for (i, key, seen), result in zip(keys, in_shares(_check_chunk, todo, meanwhile)):
         results[i] = result
         if key is not None:
-            kept.put(files[i][2], key, result)
+            kept.put(files[i][2], key, result, seen)
     kept.save({(kind, shown) for _, kind, shown in files})
     return results  # type: ignore[return-value]  # every None was replaced
 
