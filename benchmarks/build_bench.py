@@ -588,7 +588,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
     load_start = os.getloadavg()[0]
-    work = args.work or Path(tempfile.mkdtemp(prefix="build-bench-"))
+    # Absolute: commands run in the size's own folder (`make bench` names build/bench, relative).
+    work = (args.work or Path(tempfile.mkdtemp(prefix="build-bench-"))).resolve()
     try:
         sizes = [measure_size(work / f"{c}-{lib}", c, lib, args) for c, lib in (parse_sizes(QUICK) if args.quick else args.sizes)]
     finally:

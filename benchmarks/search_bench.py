@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.reuse and not args.work:
         parser.error("--reuse needs --work")
     baseline = os.getloadavg()[0]  # before anything of ours runs
-    work = args.work or Path(tempfile.mkdtemp(prefix="search-bench-"))
+    work = (args.work or Path(tempfile.mkdtemp(prefix="search-bench-"))).resolve()
     content, output = work / "content", work / "output"
     try:
         built = prepare(args, content, output)
