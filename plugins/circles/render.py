@@ -108,9 +108,7 @@ class DirectoryGenerator(Generator):
         self.env.globals["flyer_pdfs"] = pdfs_possible(self.settings)
 
     def generate_output(self, writer):
-        self.write_everything(writer)
-
-    def write_everything(self, writer):
+        """Every page, the toolkit and the exports; Pagefind, the open data and the gazetteer beside them."""
         directory, progress, output = self.directory, self.progress, Path(self.output_path)
         self.rebuild = self.kept_for_rebuilds(directory)
         if self.rebuild:
