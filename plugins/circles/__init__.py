@@ -10,7 +10,7 @@ from pelican import signals
 def get_generators(pelican):
     """Hand Pelican the generator that builds and writes the directory."""
     # Imported here so the `circles` command-line tools never load the renderer.
-    from .render import DirectoryGenerator
+    from circles.generator import DirectoryGenerator
 
     return DirectoryGenerator
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .i18n import _
+from circles.i18n import _
 
 ERROR = "error"
 WARNING = "warning"

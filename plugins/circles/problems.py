@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 # The catalogue has a module of its own for its length; Kind and the severities are part of this one's interface.
-from .catalogue import CATALOGUE, DID_YOU_MEAN, ERROR, WARNING, Kind  # noqa: F401
-from .i18n import Texts
+from circles.catalogue import CATALOGUE, DID_YOU_MEAN, ERROR, WARNING, Kind  # noqa: F401
+from circles.i18n import Texts
 
 # Templates are translated when a problem is made, into the locale set here.
 _texts = Texts("en")

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .problems import CirclesError
+from circles.problems import CirclesError
 
 #: Every DIRECTORY setting, its default, and what it is for (docs/settings.md is made from this).
 DIRECTORY_DEFAULTS: dict[str, tuple[Any, str]] = {

@@ -1,0 +1,41 @@
+"""The first phase of a build, shared by Pelican and the command line: load → validate → enrich."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+from circles.directory.geocoding import GeoCache
+from circles.directory.models import Directory
+from circles.i18n import Texts
+from circles.problems import InvalidRecords, errors
+from circles.progress import Progress
+from circles.records.validate import collector_paused, records_cache, validate_tree
+from circles.settings import build_date, cache_path, content_root, directory_settings
+
+log = logging.getLogger(__name__)
+
+
+def build_directory(settings: dict[str, Any], progress: Progress | None = None) -> Directory:
+    """Validated, enriched records for the build date; :class:`InvalidRecords` when any record is wrong."""
+    options = directory_settings(settings)
+    cache = GeoCache(cache_path(settings))
+    progress = progress or Progress()
+    with progress.stage("validate") as note:
+        data = validate_tree(content_root(settings), cache=cache, today=build_date(settings),
+                             file_cache=records_cache(settings))
+        note["what"] = f"{sum(len(r) for r in data.records.values()):,} records"
+    if errors(data.problems):
+        failure = InvalidRecords(data.problems)
+        # Plain lines, not a log record: Pelican's logger would wrap file:line messages.
+        print(failure.report, file=sys.stderr)
+        raise failure
+    for problem in data.problems:
+        log.warning("%s:%d: %s: %s — %s", problem.path, problem.line, problem.field, problem.message, problem.hint)
+    from circles.directory.enrich import enrich
+
+    with progress.stage("enrich"), collector_paused():
+        directory = enrich(data, build_date(settings), Texts(options["locale"]), cache, options["archive_after_months"])
+    directory.rows = data.rows  # kept for the open data, which publishes the records as written
+    return directory

@@ -1,0 +1,207 @@
+"""Enrich stage: validated rows into linked models, relative to one build date.
+
+Derived here and never stored: statuses, meeting dates, next meetings, the
+timezone and network a circle inherits from its library, the browse tree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import markdown
+import nh3
+from slugify import slugify
+
+from circles.directory.geocoding import GeoCache, locate
+from circles.directory.geography import timezone_at
+from circles.directory.models import Address, Circle, Course, Directory, Library, Network, Place, Signup
+from circles.directory.schedule import meeting_dates, meetings, next_meeting, schedule_text, status, week_count
+from circles.i18n import WEEKDAY_NAMES, Texts
+from circles.records.validate import Dataset
+
+#: Markdown in records may use only these tags; everything else is stripped to text.
+ALLOWED_TAGS = {"p", "br", "em", "strong", "ul", "ol", "li", "a", "code", "blockquote"}
+
+
+#: One parser for every description: building one costs more than most conversions.
+_MARKDOWN = markdown.Markdown(output_format="html")
+#: A paragraph Markdown would only wrap in <p>: one line, no markup character, not starting
+#: like a list, quote, heading or code block, with no space at either end. Most descriptions
+#: are such paragraphs; tests/test_markdown.py checks that both ways agree.
+_PLAIN_PARAGRAPH = re.compile(r"[^\s\x00-\x1f\x7f*_`\[\]!\\#<>&+=\-\d][^\x00-\x1f\x7f*_`\[\]!\\#<>&]*(?<!\s)")
+
+
+def render_markdown(text: str | None) -> str:
+    """Contributor Markdown to sanitized HTML: a small allow-list, only http(s)/mailto links."""
+    if not text:
+        return ""
+    paragraphs = text.split("\n\n")
+    if all(_PLAIN_PARAGRAPH.fullmatch(paragraph) for paragraph in paragraphs):
+        html = "\n".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    else:
+        html = _MARKDOWN.reset().convert(text)
+    return sanitize(html)
+
+
+def sanitize(html: str) -> str:
+    """Only the allowed tags, and links to http(s) and mailto, marked as not endorsed."""
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"https", "http", "mailto"},
+                     link_rel="noopener noreferrer nofollow")
+
+
+def archive_cutoff(today: dt.date, months: int) -> dt.date:
+    """The day ``months`` before ``today`` (the last day of that month when it is shorter)."""
+    month = today.year * 12 + today.month - 1 - months
+    year, month = divmod(month, 12)
+    for day in range(today.day, 27, -1):
+        try:
+            return dt.date(year, month + 1, day)
+        except ValueError:
+            continue
+    return dt.date(year, month + 1, min(today.day, 28))
+
+
+def enrich(data: Dataset, today: dt.date, texts: Texts, cache: GeoCache, archive_after_months: int = 12) -> Directory:
+    rows = data.rows
+    sources = {kind: {i: r.path for i, r in recs.items()} for kind, recs in data.records.items()}
+    networks = {i: _network(r, sources["networks"][i]) for i, r in sorted(rows["networks"].items())}
+    libraries = {i: _library(r, sources["libraries"][i], networks, texts, cache)
+                 for i, r in sorted(rows["libraries"].items())}
+    circles = [_circle(r, sources["circles"][i], libraries, networks, today, texts) for i, r in sorted(rows["circles"].items())]
+
+    for library in libraries.values():
+        if library.network:
+            library.network.libraries.append(library)
+    for circle in circles:
+        if circle.library:
+            circle.library.circles.append(circle)
+        if circle.network:
+            circle.network.circles.append(circle)
+    for owner in (*libraries.values(), *networks.values()):
+        owner.circles = _listing_order(owner.circles)
+
+    cutoff = archive_cutoff(today, archive_after_months)
+    for circle in circles:
+        circle.archived = not circle.is_current and circle.last_meeting.start.date() < cutoff
+    upcoming = sorted((c for c in circles if c.is_current), key=lambda c: c.sort_key)
+    ended = sorted((c for c in circles if not c.is_current), key=lambda c: (c.last_meeting.start, c.id), reverse=True)
+    online = _listing_order([c for c in circles if c.library is None and not c.archived])
+    return Directory(today, list(networks.values()), list(libraries.values()), circles,
+                     browse_tree(list(libraries.values()), texts), upcoming, [c for c in ended if not c.archived],
+                     online, archive=[c for c in ended if c.archived])
+
+
+def _listing_order(circles: list[Circle]) -> list[Circle]:
+    """Current circles first, soonest first; then past ones, most recent first."""
+    current = sorted((c for c in circles if c.is_current), key=lambda c: c.sort_key)
+    ended = sorted((c for c in circles if not c.is_current), key=lambda c: (c.last_meeting.start, c.id), reverse=True)
+    return current + ended
+
+
+def _network(row: dict[str, Any], source: str) -> Network:
+    contact = row["contact"] or ""
+    return Network(
+        id=row["id"], name=row["name"], source=source, type=row["type"] or "", website=row["website"] or "",
+        countries=row["countries"], languages=row["languages"], contact=contact, contact_href=_href(contact),
+        description_html=render_markdown(row["description"]),
+    )
+
+
+def _library(row: dict[str, Any], source: str, networks: dict[str, Network], texts: Texts, cache: GeoCache) -> Library:
+    address = Address(
+        city=row["address_city"], country=row["address_country"], street=row["address_street"] or "",
+        region=row["address_region"] or "", postal_code=row["address_postal_code"] or "",
+        country_name=texts.country_name(row["address_country"]),
+    )
+    # Validation has made sure every library can be placed, at worst at its town's centre.
+    where = locate(row, cache)
+    timezone = row["timezone"] or (where and timezone_at(where.latitude, where.longitude)) or ""
+    return Library(
+        id=row["id"], name=row["name"], source=source, address=address, network=networks.get(row["network"]),
+        website=row["website"] or "", phone=row["phone"] or "",
+        latitude=where.latitude if where else None, longitude=where.longitude if where else None,
+        coordinates_source=where.source if where else "", approximate=bool(where and where.approximate),
+        timezone=timezone, accessibility=row["accessibility"] or "",
+        description_html=render_markdown(row["description"]),
+    )
+
+
+def _circle(row: dict[str, Any], source: str, libraries: dict[str, Library], networks: dict[str, Network],
+            today: dt.date, texts: Texts) -> Circle:
+    library = libraries.get(row["library"] or "")
+    network = networks.get(row["network"] or "") or (library.network if library else None)
+    timezone = row["timezone"] or (library.timezone if library else "") or "UTC"
+    weekdays = sorted({WEEKDAY_NAMES.index(d.strip().lower()) for d in row["schedule_weekdays"]})
+    dates = meeting_dates(row["schedule_start_date"], weekdays, weeks=row["schedule_weeks"],
+                          end=row["schedule_end_date"], dates=row["schedule_dates"], skip=row["schedule_skip"])
+    if not dates:  # every date skipped: keep the start so the circle still has a page
+        dates = [row["schedule_start_date"]]
+    all_meetings = meetings(dates, row["schedule_start_time"], row["schedule_duration"], timezone)
+    state = status(dates, row["status"], today)
+    weekly = not row["schedule_dates"]
+    text = schedule_text(texts, dates, weekdays, weekly, all_meetings[0], row["schedule_weeks"] or week_count(dates))
+    language = row["language"]
+    return Circle(
+        id=row["id"], title=row["title"], source=source, format=row["format"] or "in_person",
+        course=Course(row["course_title"], row["course_provider"] or "", row["course_url"] or "",
+                      row["course_language"] or "", row["course_licence"] or ""),
+        language=language, language_name=texts.language_name(language), timezone=timezone,
+        meetings=all_meetings, skipped=sorted(row["schedule_skip"]), weekdays=weekdays or [dates[0].weekday()],
+        duration=row["schedule_duration"], status=state, schedule_text=text, signup=_signup(row["signup"]),
+        library=library, network=network, topics=sorted(set(row["topics"])),
+        next_meeting=next_meeting(all_meetings, state, today), room=row["room"] or "",
+        facilitators=row["facilitators"], capacity=row["capacity"], cost=row["cost"] or texts.gettext("Free"),
+        description_html=render_markdown(row["description"]), accessibility=row["accessibility"] or "",
+        listed=row["listed"], last_verified=row["last_verified"],
+    )
+
+
+def _href(contact: str) -> str:
+    """A safe link for a validated contact: https:// (or http://) as is, an email as mailto:."""
+    if contact.startswith(("https://", "http://")):
+        return contact
+    if contact.startswith("mailto:"):
+        return contact
+    return f"mailto:{contact}" if "@" in contact else ""
+
+
+def _signup(value: str) -> Signup:
+    if value.strip().lower() in ("drop-in", "drop in", "dropin"):
+        return Signup("drop-in", value)
+    href = _href(value)
+    return Signup("email" if href.startswith("mailto:") else "url", value, href)
+
+
+def browse_tree(libraries: list[Library], texts: Texts) -> list[Place]:
+    """Countries, then cities, each with its libraries; sorted by name."""
+    countries: dict[str, Place] = {}
+    cities: dict[tuple[str, str, str], Place] = {}
+    ambiguous = _ambiguous_cities(libraries)
+    for library in libraries:
+        code = library.address.country
+        country = countries.setdefault(code, Place(code.lower(), library.address.country_name, f"browse/{code.lower()}/"))
+        key = (code, library.address.region, library.address.city)
+        if key not in cities:
+            slug = slugify(library.address.city if key[::2] not in ambiguous else f"{key[2]} {key[1]}") or "city"
+            name = library.address.city + (f", {key[1]}" if key[::2] in ambiguous else "")
+            cities[key] = Place(slug, name, f"{country.url}{slug}/")
+            country.children.append(cities[key])
+        cities[key].libraries.append(library)
+        current = sum(c.is_current for c in library.circles)
+        cities[key].circle_count += current
+        country.circle_count += current
+    for country in countries.values():
+        country.children.sort(key=lambda p: (p.name.casefold(), p.slug))
+        for city in country.children:
+            city.libraries.sort(key=lambda lib: (lib.name.casefold(), lib.id))
+    return sorted(countries.values(), key=lambda p: (p.name.casefold(), p.slug))
+
+
+def _ambiguous_cities(libraries: list[Library]) -> set[tuple[str, str]]:
+    """(country, city) pairs that name towns in more than one region, like Portland."""
+    regions: dict[tuple[str, str], set[str]] = {}
+    for lib in libraries:
+        regions.setdefault((lib.address.country, lib.address.city), set()).add(lib.address.region)
+    return {key for key, found in regions.items() if len(found) > 1}

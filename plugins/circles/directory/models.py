@@ -1,0 +1,181 @@
+"""The enriched records that templates and exports consume.
+
+Built once by :mod:`circles.directory.enrich` from validated rows; never parsed again.
+Cross-links (network ⇄ library ⇄ circle) are plain attributes, so a template
+walks them without lookups and nothing in a template is quadratic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Circle statuses, in the order listings show them.
+STATUSES = ("open", "full", "in_progress", "completed", "cancelled")
+#: Statuses of circles that have not ended.
+CURRENT = frozenset({"open", "full", "in_progress"})
+
+
+@dataclass
+class Address:
+    city: str
+    country: str  # ISO 3166-1 alpha-2
+    street: str = ""
+    region: str = ""
+    postal_code: str = ""
+    country_name: str = ""
+
+    @property
+    def lines(self) -> list[str]:
+        """The address as a postal block, one line per entry."""
+        locality = " ".join(p for p in (self.city + ("," if self.region else ""), self.region, self.postal_code) if p)
+        return [line for line in (self.street, locality, self.country_name) if line]
+
+
+@dataclass
+class Network:
+    id: str
+    name: str
+    source: str
+    type: str = ""
+    website: str = ""
+    countries: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    contact: str = ""
+    contact_href: str = ""
+    description_html: str = ""
+    libraries: list[Library] = field(default_factory=list)
+    circles: list[Circle] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"networks/{self.id}/"
+
+
+@dataclass
+class Library:
+    id: str
+    name: str
+    source: str
+    address: Address
+    network: Network | None = None
+    website: str = ""
+    phone: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    coordinates_source: str = ""
+    approximate: bool = False
+    timezone: str = ""
+    accessibility: str = ""
+    description_html: str = ""
+    circles: list[Circle] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"libraries/{self.id}/"
+
+
+@dataclass
+class Place:
+    """A country or a city in the browse tree."""
+
+    slug: str
+    name: str
+    url: str
+    libraries: list[Library] = field(default_factory=list)
+    children: list[Place] = field(default_factory=list)
+    circle_count: int = 0
+
+
+@dataclass
+class Course:
+    title: str
+    provider: str = ""
+    url: str = ""
+    language: str = ""
+    licence: str = ""
+
+
+@dataclass
+class Meeting:
+    start: dt.datetime  # timezone-aware, in the circle's timezone
+    end: dt.datetime
+
+
+@dataclass
+class Signup:
+    kind: str  # "url", "email" or "drop-in"
+    value: str
+    href: str = ""  # https:// or mailto: link; empty for drop-in
+
+
+@dataclass
+class Circle:
+    id: str
+    title: str
+    source: str
+    format: str
+    course: Course
+    language: str
+    timezone: str
+    meetings: list[Meeting]
+    skipped: list[dt.date]
+    weekdays: list[int]  # 0 = Monday
+    duration: int  # minutes
+    status: str  # one of STATUSES
+    schedule_text: str
+    signup: Signup
+    library: Library | None = None
+    network: Network | None = None
+    topics: list[str] = field(default_factory=list)
+    language_name: str = ""
+    next_meeting: Meeting | None = None
+    room: str = ""
+    facilitators: list[str] = field(default_factory=list)
+    capacity: int | None = None
+    cost: str = "free"
+    description_html: str = ""
+    accessibility: str = ""
+    listed: dt.date | None = None
+    last_verified: dt.date | None = None
+    archived: bool = False  # ended long enough ago to leave the listings and search for the archive
+
+    @property
+    def url(self) -> str:
+        return f"circles/{self.id}/"
+
+    @property
+    def first_meeting(self) -> Meeting:
+        return self.meetings[0]
+
+    @property
+    def last_meeting(self) -> Meeting:
+        return self.meetings[-1]
+
+    @property
+    def is_current(self) -> bool:
+        return self.status in CURRENT
+
+    @property
+    def sort_key(self) -> tuple:
+        """Upcoming first by next meeting, then by start, then by id."""
+        when = self.next_meeting or self.first_meeting
+        return (when.start.astimezone(dt.UTC), self.id)
+
+
+@dataclass
+class Directory:
+    """Everything the site is built from, relative to one build date."""
+
+    build_date: dt.date
+    networks: list[Network]
+    libraries: list[Library]
+    circles: list[Circle]
+    countries: list[Place]
+    upcoming: list[Circle]  # open, full or in progress; soonest next meeting first
+    past: list[Circle]  # completed or cancelled, not yet archived; most recent first
+    online: list[Circle]  # circles with no library, any status, current first
+    archive: list[Circle] = field(default_factory=list)  # archived circles, most recent first
+    #: The validated rows by kind and id, as contributors wrote them: the open data publishes these.
+    rows: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)

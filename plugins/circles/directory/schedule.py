@@ -1,0 +1,90 @@
+"""Meeting dates, status and the schedule in words: pure functions of a row and a build date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from circles.directory.models import Meeting
+from circles.i18n import Texts
+
+WEEK = dt.timedelta(days=7)
+
+
+def meeting_dates(start: dt.date, weekdays: list[int], *, weeks: int | None = None, end: dt.date | None = None,
+                  dates: list[dt.date] | None = None, skip: list[dt.date] | None = None) -> list[dt.date]:
+    """Every meeting date, skipped dates removed.
+
+    With ``weeks``, a week whose meetings are all skipped does not count, so a
+    holiday moves the last meeting a week later.
+    """
+    skipped = set(skip or ())
+    if dates:
+        return sorted(set(dates) - skipped)
+    days = sorted(set(weekdays) or {start.weekday()})
+    monday = start - dt.timedelta(days=start.weekday())
+    found: list[dt.date] = []
+    counted = 0
+    week = 0
+    while True:
+        in_week = [monday + week * WEEK + dt.timedelta(days=d) for d in days]
+        in_week = [d for d in in_week if d >= start and (end is None or d <= end)]
+        if end is not None and monday + week * WEEK > end:
+            break
+        kept = [d for d in in_week if d not in skipped]
+        found.extend(kept)
+        counted += bool(kept)
+        week += 1
+        if weeks is not None and counted >= weeks:
+            break
+        if weeks is None and end is None:  # validation requires one of them; be safe anyway
+            break
+    return found
+
+
+def meetings(dates: list[dt.date], start_time: dt.time, duration: int, timezone: str) -> list[Meeting]:
+    """Timezone-aware meetings; wall-clock times stay put across daylight-saving changes."""
+    zone = ZoneInfo(timezone)
+    length = dt.timedelta(minutes=duration)
+    result = []
+    for day in dates:
+        begin = dt.datetime.combine(day, start_time, tzinfo=zone)
+        result.append(Meeting(begin, begin + length))
+    return result
+
+
+def status(dates: list[dt.date], override: str | None, today: dt.date) -> str:
+    """open/full before the first meeting (and on its day), in_progress until the last, then completed."""
+    if override == "cancelled":
+        return "cancelled"
+    if not dates or dates[-1] < today:
+        return "completed"
+    if dates[0] < today:
+        return "in_progress"
+    return "full" if override == "full" else "open"
+
+
+def next_meeting(all_meetings: list[Meeting], state: str, today: dt.date) -> Meeting | None:
+    if state in ("completed", "cancelled"):
+        return None
+    return next((m for m in all_meetings if m.start.date() >= today), None)
+
+
+def schedule_text(texts: Texts, dates: list[dt.date], weekdays: list[int], weekly: bool,
+                  first: Meeting, weeks: int) -> str:
+    """``Tuesdays, 6:00 – 7:30 PM, 6 weeks from March 3, 2026``."""
+    times = texts.time_range(first.start, first.end)
+    start = texts.date(dates[0])
+    if weekly:
+        days = texts.weekdays(weekdays or [dates[0].weekday()])
+        length = texts.ngettext("%(num)d week", "%(num)d weeks", weeks) % {"num": weeks}
+        return texts.gettext("%(days)s, %(times)s, %(length)s from %(start)s") % {
+            "days": days, "times": times, "length": length, "start": start}
+    count = texts.ngettext("%(num)d meeting", "%(num)d meetings", len(dates)) % {"num": len(dates)}
+    return texts.gettext("%(count)s from %(start)s to %(end)s, %(times)s") % {
+        "count": count, "start": start, "end": texts.date(dates[-1]), "times": times}
+
+
+def week_count(dates: list[dt.date]) -> int:
+    """How many calendar weeks hold a meeting."""
+    return len({d.isocalendar()[:2] for d in dates})

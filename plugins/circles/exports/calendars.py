@@ -1,0 +1,304 @@
+"""Export stage: iCalendar (.ics) files for every circle and for each list of circles.
+
+Files, beside the page each one belongs to (paths relative to the site root):
+
+- ``circles/<id>/circle.ics``: one circle, whatever its status; a cancelled circle
+  keeps its events with ``STATUS:CANCELLED`` so that a calendar which has it shows why.
+- ``libraries/<id>/circles.ics`` and ``networks/<id>/circles.ics``: every circle of the
+  library or network, past and cancelled ones too, as on their pages.
+- ``upcoming/circles.ics``: the current circles (open, full, in progress) only.
+
+How a schedule becomes events, so that a calendar expands to exactly the dates the page
+lists (tests/test_calendars.py checks that for every circle):
+
+- Weekly: one VEVENT whose DTSTART/DTEND are the first meeting, in the circle's time
+  zone (so wall-clock times survive daylight-saving changes), ``RRULE:FREQ=WEEKLY;
+  BYDAY=…;COUNT=n`` over every weekday slot from the first to the last meeting, and
+  ``EXDATE`` for the skipped dates among those slots.
+- A list of dates (or anything a weekly rule would not reproduce): one VEVENT per meeting,
+  because RDATE is ignored by several calendar apps.
+
+UIDs come from the record id and the site's address, DTSTAMP from the build date, and
+VTIMEZONEs from the zoneinfo data, so the same records and build date give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, Timezone, vDDDTypes, vDuration, vText
+
+from circles.directory.models import Circle, Directory
+from circles.i18n import Texts, _
+from circles.incremental.pagecache import Rebuild, ToWrite
+from circles.incremental.store import read_kept, write_kept
+from circles.processes import in_shares
+from circles.settings import directory_settings
+
+PRODID = "-//Learning Circles Directory//Calendars//EN"
+#: iCalendar's weekday codes, Monday first like ``date.weekday()``.
+BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+#: The site is rebuilt daily, so subscribers need not ask more often.
+REFRESH = dt.timedelta(days=1)
+#: Standing in for the site's host in UIDs when SITEURL is not an absolute address.
+LOCAL_HOST = "learning-circles-directory"
+BEGIN, END = b"BEGIN:VCALENDAR\r\n", b"END:VCALENDAR\r\n"
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every calendar of one build shares."""
+
+    root: str  # absolute SITEURL without a trailing slash, or "" when links are relative
+    host: str  # the right-hand side of every UID
+    stamp: dt.datetime  # DTSTAMP: midnight UTC of the build date
+    texts: Texts
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any], build_date: dt.date) -> Site:
+        siteurl = (settings.get("SITEURL") or "").rstrip("/")
+        # Only an absolute address is one a calendar app can fetch or link back to.
+        root = siteurl if urlsplit(siteurl).scheme in ("http", "https") else ""
+        parts = urlsplit(root)
+        return cls(root=root, host=(parts.netloc + parts.path) or LOCAL_HOST,
+                   stamp=dt.datetime.combine(build_date, dt.time(0), dt.UTC),
+                   texts=Texts(directory_settings(settings)["locale"]))
+
+    def url(self, path: str) -> str:
+        """The absolute URL of a path of the site, or "" when the site has no absolute address."""
+        return f"{self.root}/{path}" if self.root else ""
+
+
+def weekly_exdates(circle: Circle) -> list[dt.date] | None:
+    """The dates a weekly rule from the first to the last meeting must leave out to give
+    exactly the circle's meetings; None when no such rule does (a list of dates, one meeting).
+
+    The rule may leave out only skipped dates, so a list of dates that happens to fall
+    every other week stays a list rather than becoming a rule with many exceptions.
+    """
+    meetings = circle.meetings
+    first = meetings[0]
+    if len(meetings) < 2 or any(m.start.time() != first.start.time() or m.end - m.start != first.end - first.start
+                                for m in meetings):
+        return None
+    start, end = first.start.date(), meetings[-1].start.date()
+    slots = [day for n in range((end - start).days + 1)
+             if (day := start + dt.timedelta(days=n)).weekday() in circle.weekdays]
+    held = {m.start.date() for m in meetings}
+    missing = [day for day in slots if day not in held]
+    if not held <= set(slots) or not set(missing) <= set(circle.skipped):
+        return None
+    return missing
+
+
+def circle_events(circle: Circle, site: Site) -> list[Event]:
+    """The VEVENTs of one circle: a weekly series, or one event per meeting."""
+    exdates = weekly_exdates(circle)
+    first = circle.first_meeting
+    if exdates is not None:
+        event = _event(circle, site, f"{circle.id}@{site.host}", first.start, first.end)
+        count = len(circle.meetings) + len(exdates)
+        event.add("rrule", {"freq": "WEEKLY", "count": count, "byday": [BYDAY[d] for d in circle.weekdays]})
+        if exdates:
+            event.add("exdate", [dt.datetime.combine(day, first.start.timetz()) for day in exdates])
+        return [event]
+    if len(circle.meetings) == 1:
+        return [_event(circle, site, f"{circle.id}@{site.host}", first.start, first.end)]
+    return [_event(circle, site, f"{circle.id}-{m.start:%Y%m%d}@{site.host}", m.start, m.end) for m in circle.meetings]
+
+
+def _event(circle: Circle, site: Site, uid: str, start: dt.datetime, end: dt.datetime) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", site.stamp)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", circle.title, parameters={"LANGUAGE": circle.language})
+    event.add("description", description(circle, site))
+    event.add("status", "CANCELLED" if circle.status == "cancelled" else "CONFIRMED")
+    event.add("location", location(circle, site.texts))
+    library = circle.library
+    if library and library.latitude is not None and library.longitude is not None:
+        event.add("geo", (round(library.latitude, 6), round(library.longitude, 6)))
+    if site.root:
+        event.add("url", site.url(circle.url))
+    return event
+
+
+def location(circle: Circle, texts: Texts) -> str:
+    """Room, library and postal address on one line; "Online" for a circle without a library."""
+    library = circle.library
+    if library is None:
+        return texts.gettext("Online")
+    return ", ".join(part for part in (circle.room, library.name, *library.address.lines) if part)
+
+
+def description(circle: Circle, site: Site) -> str:
+    """The schedule in words, the course, and the circle's page (where to sign up)."""
+    course = circle.course
+    texts = site.texts
+    lines = [circle.schedule_text,
+             texts.gettext("Course: %(title)s, by %(provider)s") % {"title": course.title, "provider": course.provider}
+             if course.provider else texts.gettext("Course: %(title)s") % {"title": course.title}]
+    if circle.status == "cancelled":
+        lines.insert(0, texts.gettext("This circle has been cancelled."))
+    page = site.url(circle.url)
+    if page:
+        lines.append(page)
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One circle's events, serialized once: a circle is in up to four calendars, and
+    writing events is most of the time calendars take."""
+
+    circle: Circle
+    data: bytes  # the VEVENTs, each a self-contained run of lines
+    tzid: str | None  # the TZID the events use; None when they are in UTC
+
+    @classmethod
+    def of(cls, circle: Circle, site: Site) -> Entry:
+        data = b"".join(event.to_ical() for event in circle_events(circle, site))
+        return cls(circle, data, vDDDTypes(circle.first_meeting.start).params.get("TZID"))
+
+
+def calendar(name: str, entries: list[Entry], site: Site, path: str, page: str) -> bytes:
+    """A VCALENDAR named ``name`` with the entries' events, published at ``path``, about ``page``."""
+    # What differs between calendars goes through icalendar on its own; the rest is made once.
+    # icalendar 7.3 writes NAME and X-WR-CALNAME unescaped (a newline in a title would break
+    # the file), so they are given as TEXT. Many apps read only X-WR-CALNAME, older than NAME.
+    own = Calendar()
+    own.add("name", vText(name))
+    own.add("x-wr-calname", vText(name))
+    if site.root:
+        own.add("url", site.url(page))
+        own.add("source", site.url(path), parameters={"VALUE": "URI"})
+    lines = own.to_ical().removeprefix(BEGIN).removesuffix(END)
+    return b"".join([_head(), lines, *_timezones(entries), *(entry.data for entry in entries), END])
+
+
+@lru_cache(maxsize=1)
+def _head() -> bytes:
+    """The opening of every calendar: the properties they all share."""
+    head = Calendar()
+    head.add("prodid", PRODID)
+    head.add("version", "2.0")
+    head.add("calscale", "GREGORIAN")
+    head.add("method", "PUBLISH")
+    head.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    head.add("x-published-ttl", vDuration(REFRESH))
+    return head.to_ical().removesuffix(END)
+
+
+def _timezones(entries: list[Entry]) -> list[bytes]:
+    """A VTIMEZONE for every TZID the events use, before them as RFC 5545 asks.
+
+    Each covers whole years around the meetings, so it depends only on the records.
+    """
+    zones = sorted({entry.tzid for entry in entries if entry.tzid})
+    if not zones:
+        return []
+    first = min(entry.circle.first_meeting.start.year for entry in entries)
+    last = max(entry.circle.last_meeting.end.year for entry in entries)
+    return [_timezone(tzid, first, last) for tzid in zones]
+
+
+@lru_cache(maxsize=1024)
+def _timezone(tzid: str, first_year: int, last_year: int) -> bytes:
+    # Computing transitions takes a millisecond; thousands of circles share a few zones.
+    zone = Timezone.from_tzinfo(ZoneInfo(tzid), tzid, dt.date(first_year, 1, 1), dt.date(last_year + 1, 1, 1))
+    return zone.to_ical()
+
+
+def circle_calendar(circle: Circle, settings: dict[str, Any], build_date: dt.date) -> bytes:
+    """The .ics of one circle."""
+    site = Site.from_settings(settings, build_date)
+    return calendar(circle.title, [Entry.of(circle, site)], site, circle_path(circle), circle.url)
+
+
+def circle_path(circle: Circle) -> str:
+    return f"{circle.url}circle.ics"
+
+
+def list_path(owner_url: str) -> str:
+    """Where the calendar of the circles listed on a page (``libraries/x/``, ``upcoming/``) is."""
+    return f"{owner_url}circles.ics"
+
+
+def write_calendars(directory: Directory, settings: dict[str, Any], output: Path, rebuild: Rebuild | None = None) -> None:
+    """Write every circle's, library's and network's calendar and the upcoming circles' one; with
+    ``rebuild`` (pagecache.py), only those whose circles changed."""
+    site = Site.from_settings(settings, directory.build_date)
+    own = [(circle_path(circle), circle.title, [circle], circle.url) for circle in directory.circles]
+    lists = []
+    for records, label in ((directory.libraries, _("Learning circles at %(name)s")),
+                           (directory.networks, _("Learning circles of %(name)s"))):
+        for record in records:
+            lists.append((list_path(record.url), site.texts.gettext(label) % {"name": record.name}, record.circles, record.url))
+    lists.append((list_path("upcoming/"), site.texts.gettext("Upcoming learning circles"), directory.upcoming, "upcoming/"))
+    written = ToWrite(rebuild, "calendars", {path: (name, circles) for path, name, circles, _ in own + lists})
+    lists = [file for file in lists if file[0] in written]
+    needed = {circle.id: circle for path, _, circles, _ in own if path in written for circle in circles}
+    needed |= {circle.id: circle for _, _, circles, _ in lists for circle in circles}
+    events = KeptEvents(rebuild, directory.circles)
+
+    def make(share: list[Circle]) -> list[tuple[bytes, str | None]]:
+        """The share's events, and the calendar of each of its circles that is to be written."""
+        made = []
+        for circle in share:
+            entry = Entry.of(circle, site)
+            if (path := circle_path(circle)) in written:
+                _write(output / path, calendar(circle.title, [entry], site, path, circle.url))
+            made.append((entry.data, entry.tzid))
+        return made
+
+    # Events are most of the time calendars take: a large directory's are made on all cores, and with
+    # ``rebuild`` kept for the next build, which makes again only those of the circles that changed.
+    todo = [circle for circle in needed.values() if circle.id not in events.known]
+    entries = {circle.id: Entry(circle, *made) for circle, made in zip(todo, in_shares(make, todo), strict=True)}
+    for circle in needed.values():
+        if circle.id not in entries:
+            entries[circle.id] = Entry(circle, *events.known[circle.id])
+            if (path := circle_path(circle)) in written:
+                _write(output / path, calendar(circle.title, [entries[circle.id]], site, path, circle.url))
+    for path, name, listed, page in lists:
+        _write(output / path, calendar(name, [entries[c.id] for c in listed], site, path, page))
+    events.keep(entries)
+    written.finish()
+
+
+class KeptEvents:
+    """Each circle's events as the last build made them, for a rebuild (pagecache.py): an upcoming
+    circle's change writes the upcoming circles' calendar again, which holds thousands of them."""
+
+    def __init__(self, rebuild: Rebuild | None, circles: list[Circle]):
+        self.rebuild = rebuild
+        self.keys = {circle.id: rebuild.key(circle) for circle in circles} if rebuild else {}
+        before = read_kept(self.path, rebuild.stamp) if rebuild and rebuild.load else {}
+        self.known: dict[str, tuple[bytes, str | None]] = {
+            cid: kept[1:] for cid, kept in before.items()
+            if isinstance(kept, tuple) and len(kept) == 3 and kept[0] is not None and self.keys.get(cid) == kept[0]}
+
+    @property
+    def path(self) -> Path:
+        return self.rebuild.folder / "events.pickle"
+
+    def keep(self, entries: dict[str, Entry]) -> None:
+        """Keep the events known now: those made or reused here, and those kept before that still hold."""
+        if not self.rebuild:
+            return
+        now = {cid: (self.keys[cid], *self.known[cid]) for cid in self.known}
+        now |= {cid: (self.keys[cid], entry.data, entry.tzid) for cid, entry in entries.items() if self.keys.get(cid)}
+        write_kept(self.path, self.rebuild.stamp, now)
+
+
+def _write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)

@@ -1,0 +1,369 @@
+"""Export stage: the Pagefind search bundles, built offline and made byte-reproducible.
+
+Pagefind (PyPI ``pagefind[bin]``) indexes the circle pages through their
+``data-pagefind-*`` attributes. It holds a whole index in memory, about 120 kB a page, so a
+large directory is indexed in *bundles* (``plan_bundles``): the circles of some whole months
+each, one bundle after another, into ``pagefind/<first month>/``. The search page merges
+them in the browser (search.js). A rebuild indexes again only the bundles whose pages changed.
+
+Pagefind writes each filter's values, and the lists in its metadata, in hash-map order,
+which differs from run to run; ``canonicalize`` sorts them and renames the files by content
+hash, so the same site always gives the same bytes. Pagefind's files are gzip of
+``pagefind_dcd`` + CBOR (written by minicbor); the few CBOR types it uses are decoded and
+re-encoded here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from circles.incremental.store import read_kept, write_kept
+from circles.problems import CirclesError
+from circles.processes import Beside
+
+SIGNATURE = b"pagefind_dcd"
+BUNDLES = "pagefind"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One part of the search index: the circle pages of some whole months."""
+
+    name: str  # its folder under pagefind/: the month of its first circle, 2026-03
+    pages: tuple[str, ...]  # paths relative to the site: circles/<id>/index.html
+
+
+def plan_bundles(pages: Iterable[tuple[str, str]], size: int, current: str = "") -> list[Bundle]:
+    """(page, ISO start) pairs into bundles in start order, of whole months and at most ``size``
+    pages each, unless one month alone has more.
+
+    Search sorts by the same start strings, so the bundles' results joined in this order are in
+    date order. Bundles fill from the oldest month: a new circle, usually one of the latest,
+    changes the last bundles only. When there are more than ``size`` pages, bundles from the month
+    ``current`` (``YYYY-MM``, the build date's) on, where circles are listed and changed, hold at
+    most two thirds as many, so that a rebuild after such a change indexes fewer again; no bundle
+    then spans both sides of that month. (Each bundle adds a chunk, some 16 kB, to what a search
+    fetches for each word: smaller bundles still would make searches heavier.)
+    """
+    months: dict[str, list[str]] = {}
+    pages = sorted(pages, key=lambda p: (p[1], p[0]))
+    for page, start in pages:
+        months.setdefault(start[:7], []).append(page)
+    current = current if len(pages) > size else ""
+    bundles: list[Bundle] = []
+    name, filled = "", []
+    for month, paths in months.items():
+        recent = bool(current) and month >= current
+        cap = max(1, size * 2 // 3) if recent else size
+        if filled and (len(filled) + len(paths) > cap or (recent and name < current)):
+            bundles.append(Bundle(name, tuple(filled)))
+            filled = []
+        name = name if filled else month
+        filled += paths
+    if filled:
+        bundles.append(Bundle(name, tuple(filled)))
+    return bundles
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Where a build keeps each bundle's key for the next one (pagecache.py's ``Rebuild``)."""
+
+    path: Path
+    version: Any
+    load: bool
+    staged: Path  # a folder per bundle: what Pagefind reads of its pages, copied again only where they changed
+
+
+class Indexing:
+    """Pagefind at work, one bundle after another, beside the build's other work.
+
+    A process forked from the build drives it: so only one Pagefind runs at a time, and the
+    copying of pages for it and the rewriting of what it wrote (``canonicalize``) never wait for
+    the build's own Python, busy with pages meanwhile.
+    """
+
+    def __init__(self, site: Path, language: str, bundles: list[Bundle], kept: Kept | None = None,
+                 page_keys: dict[str, bytes] | None = None):
+        self.site, self.bundles, self.kept = site, bundles, kept
+        self.page_keys = page_keys or {}
+        self.language = language.split("_")[0].split("-")[0]
+        self.worker = Beside(self._index_changed)
+
+    def finish(self) -> list[str]:
+        """Wait for Pagefind; return the names of the bundles indexed (the others were unchanged)."""
+        return self.worker.wait()
+
+    def stop(self) -> None:
+        """Stop indexing, as when the build failed."""
+        self.worker.stop()
+
+    def _index_changed(self) -> list[str]:
+        folder = self.site / BUNDLES
+        names = {bundle.name for bundle in self.bundles}
+        _keep_only(folder, names)  # an earlier plan's bundles go, and what Pagefind left there
+        kept = self.kept
+        before = read_kept(kept.path, kept.version) if kept and kept.load else {}
+        if kept:  # copies for bundles no longer planned go; all of them when nothing kept can be trusted
+            _keep_only(kept.staged, names if before else set())
+        keys = {bundle.name: self._key(bundle) if kept else b"" for bundle in self.bundles}
+        changed = [bundle for bundle in self.bundles
+                   if not keys[bundle.name] or before.get(bundle.name) != keys[bundle.name]
+                   or not (folder / bundle.name / "pagefind-entry.json").is_file()]
+        if kept:  # forget the bundles about to change first: a build stopped halfway redoes them
+            write_kept(kept.path, kept.version, {b.name: keys[b.name] for b in self.bundles if b not in changed})
+        for bundle in changed:
+            index_bundle(self.site, bundle, folder / bundle.name, self.language, kept.staged / bundle.name if kept else None)
+        if kept:
+            write_kept(kept.path, kept.version, keys)
+        return [bundle.name for bundle in changed]
+
+    def _key(self, bundle: Bundle) -> bytes:
+        """What the bundle is made from: its pages' own keys (pagecache.py), which change whenever their
+        bytes do, or else their bytes (10,000 pages are 200 MB to read)."""
+        keys = [self.page_keys.get(page) for page in bundle.pages]
+        if not all(keys):
+            keys = [b"bytes:" + (self.site / page).read_bytes() for page in bundle.pages]
+        digest = hashlib.sha256(self.language.encode())
+        for page, key in zip(bundle.pages, keys, strict=True):
+            digest.update(page.encode() + b"\0" + key + b"\0")
+        return digest.digest()
+
+
+def _keep_only(folder: Path, names: set[str]) -> None:
+    """Make ``folder`` exist, holding only the entries named."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for entry in folder.iterdir():
+        if entry.name not in names:
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+
+
+def start_index(site: Path, language: str, bundles: list[Bundle], kept: Kept | None = None,
+                page_keys: dict[str, bytes] | None = None) -> Indexing:
+    """Start indexing the bundles into ``site/pagefind/``; call ``finish()`` on the result to wait.
+
+    ``page_keys``: the key of each page written (by path in the site), when the build has them.
+    """
+    return Indexing(site, language, bundles, kept, page_keys)
+
+
+def index_bundle(site: Path, bundle: Bundle, target: Path, language: str, staged: Path | None = None) -> None:
+    """Index one bundle's pages into ``target``, from copies of what Pagefind reads of them: in ``staged``,
+    kept for the next build, or else in a folder made for this run only."""
+    temporary = staged is None
+    staged = staged or target.with_name(f".{bundle.name}.pages")
+    if temporary:
+        shutil.rmtree(staged, ignore_errors=True)
+    shutil.rmtree(target, ignore_errors=True)  # Pagefind never removes a file it wrote before
+    try:
+        stage_pages(site, bundle.pages, staged)
+        command = [pagefind_program(), "--site", str(staged), "--output-path", str(target),
+                   "--force-language", language, "--silent"]
+        done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PAGEFIND_SITE": str(staged)})
+        if done.returncode != 0:
+            raise CirclesError(f"the search index could not be built: {(done.stderr or done.stdout).strip()[:500]}")
+    finally:
+        if temporary:
+            shutil.rmtree(staged, ignore_errors=True)
+    canonicalize(target)
+
+
+def stage_pages(site: Path, pages: Iterable[str], folder: Path) -> None:
+    """Make ``folder`` hold each page's :func:`searched_part`, at the page's path and with its modification
+    time, and nothing else. A copy with its page's time is kept: a rebuild copies only the pages it wrote."""
+    pages = list(pages)
+    wanted = {os.path.normpath(folder / page) for page in pages}
+    for root, _, files in os.walk(folder):
+        for name in files:
+            if os.path.join(root, name) not in wanted:
+                os.unlink(os.path.join(root, name))
+    for page in pages:
+        source, copy = site / page, folder / page
+        when = source.stat().st_mtime_ns
+        with contextlib.suppress(FileNotFoundError):
+            if copy.stat().st_mtime_ns == when:
+                continue
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(searched_part(source.read_bytes()))
+        os.utime(copy, ns=(when, when))
+
+
+def searched_part(page: bytes) -> bytes:
+    """The page's ``<main>``, where every ``data-pagefind-*`` attribute is, in an otherwise empty page,
+    without what Pagefind would skip anyway: the elements it is told to ignore that hold no metadata
+    or filter for it (the list of meeting dates, the breadcrumbs), and the indentation of lines.
+
+    Pagefind then takes about a quarter less time for the same index (the language is given to it):
+    the header, the footer and the head's metadata are the same on every page and it ignores them.
+    A page without one ``<main>`` is given whole.
+    """
+    start, end = page.find(b"<main"), page.rfind(b"</main>")
+    if start < 0 or end < start or page.find(b"data-pagefind", 0, start) >= 0 or page.find(b"data-pagefind", end) >= 0:
+        return page
+    part = _without_ignored(page[start:end + 7])
+    if b"<pre" not in part and b"<textarea" not in part:  # where spaces are the text's own
+        part = _INDENT.sub(b"\n", part)
+    return b'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>' + part + b"</body></html>"
+
+
+_ATTRIBUTE = rb'\s+[^\s"\'=<>/]+(?:="[^"]*")?'  # the theme's attributes are double-quoted, their values escaped
+_IGNORED = re.compile(rb"<([a-z][a-z0-9]*)(?:%s)*?\s+data-pagefind-ignore(?:=\"[^\"]*\")?(?:%s)*\s*>" % (_ATTRIBUTE, _ATTRIBUTE))
+_VOID = {b"area", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source", b"track", b"wbr"}
+_INDENT = re.compile(rb"\n\s+")
+
+
+def _without_ignored(part: bytes) -> bytes:
+    """``part`` without the elements marked ``data-pagefind-ignore`` that hold no other ``data-pagefind``
+    attribute (those may be metadata or filters, which Pagefind reads inside ignored elements)."""
+    pieces, at = [], 0
+    while found := _IGNORED.search(part, at):
+        end = _end_of(part, found.group(1), found.end())
+        if end is None or part.find(b"data-pagefind", found.end(), end) >= 0:  # kept, and looked into
+            pieces.append(part[at:found.end()])
+            at = found.end()
+        else:
+            pieces.append(part[at:found.start()])
+            at = end
+    pieces.append(part[at:])
+    return b"".join(pieces)
+
+
+def _end_of(part: bytes, tag: bytes, after: int) -> int | None:
+    """Where the element ``tag`` opened just before ``after`` ends (after its closing tag); None for an
+    element without one."""
+    if tag in _VOID:
+        return None
+    depth = 1
+    for found in _tags(tag).finditer(part, after):
+        depth += -1 if found.group(1) else 1
+        if depth == 0:
+            return found.end()
+    return None
+
+
+@functools.cache
+def _tags(tag: bytes) -> re.Pattern[bytes]:
+    """The opening and closing tags of elements ``tag``: group 1 is ``/`` in a closing one."""
+    return re.compile(rb"<(/?)%s(?=[\s>])[^>]*>" % re.escape(tag))
+
+
+@functools.cache
+def pagefind_program() -> str:
+    """Pagefind's binary, run as it is rather than through ``python -m pagefind``, whose interpreter would
+    start first: a rebuild waits for that bundle's Pagefind."""
+    from pagefind.service import get_executable  # PAGEFIND_BINARY_PATH, else the one pagefind[bin] installed
+
+    program = get_executable()
+    if program is None:
+        raise CirclesError("Pagefind's program is missing: install the project's requirements (pagefind[bin]).")
+    return str(program)
+
+
+def pagefind_version() -> str:
+    """Pagefind's own version: a new one indexes every bundle again."""
+    return version("pagefind")
+
+
+# Canonical bytes
+
+
+def canonicalize(bundle: Path) -> None:
+    """Sort what Pagefind writes in hash-map order and name files by their content."""
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language in entry["languages"].values():
+        meta_path = bundle / f"pagefind.{language['hash']}.pf_meta"
+        meta = _read(meta_path)
+        renamed = {}
+        for _, old in meta[3]:  # filters: [name, hash]
+            renamed[old] = _rewrite_filter(bundle / "filter" / f"{old}.pf_filter", old.split("_")[0])
+        meta[3] = sorted([name, renamed[old]] for name, old in meta[3])
+        meta[4] = sorted(meta[4], key=lambda sort: sort[0])  # sorts: [name, pages]
+        meta[5] = sorted(meta[5])  # meta field names
+        new_hash = _write_named(meta_path, meta, f"{meta_path.name.split('.')[1].split('_')[0]}_", 10,
+                                lambda h: bundle / f"pagefind.{h}.pf_meta")
+        language["hash"] = new_hash
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _rewrite_filter(path: Path, prefix: str) -> str:
+    name, values = _read(path)
+    return _write_named(path, [name, sorted(values, key=lambda v: v[0])], f"{prefix}_", 7,
+                        lambda h: path.with_name(f"{h}.pf_filter"))
+
+
+def _write_named(old: Path, data: Any, prefix: str, digits: int, new_path) -> str:
+    raw = SIGNATURE + encode(data)
+    name = prefix + hashlib.sha256(raw).hexdigest()[:digits]
+    old.unlink()
+    new_path(name).write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))
+    return name
+
+
+def _read(path: Path) -> Any:
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(SIGNATURE):
+        raise CirclesError(f"{path} is not a Pagefind file this version understands")
+    value, end = decode(raw, len(SIGNATURE))
+    if end != len(raw):
+        raise CirclesError(f"{path} has bytes after its data; Pagefind's format may have changed")
+    return value
+
+
+# The CBOR that minicbor writes for Pagefind: unsigned integers, text, arrays.
+
+
+def decode(data: bytes, at: int = 0) -> tuple[Any, int]:
+    major, info = data[at] >> 5, data[at] & 0x1F
+    at += 1
+    if info < 24:
+        argument = info
+    elif info <= 27:
+        size = 1 << (info - 24)
+        argument, at = int.from_bytes(data[at:at + size], "big"), at + size
+    else:
+        raise CirclesError(f"unexpected CBOR item {data[at - 1]:#x} in the search index")
+    if major == 0:
+        return argument, at
+    if major == 3:
+        return data[at:at + argument].decode("utf-8"), at + argument
+    if major == 4:
+        items = []
+        for _ in range(argument):
+            item, at = decode(data, at)
+            items.append(item)
+        return items, at
+    raise CirclesError(f"unexpected CBOR type {major} in the search index")
+
+
+def encode(value: Any) -> bytes:
+    if isinstance(value, bool) or not isinstance(value, (int, str, list)):
+        raise TypeError(f"cannot encode {type(value).__name__}")
+    if isinstance(value, int):
+        return _head(0, value)
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return _head(3, len(raw)) + raw
+    return _head(4, len(value)) + b"".join(encode(item) for item in value)
+
+
+def _head(major: int, argument: int) -> bytes:
+    if argument < 24:
+        return bytes([major << 5 | argument])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if argument < 1 << (8 * size):
+            return bytes([major << 5 | info]) + argument.to_bytes(size, "big")
+    raise ValueError("integer too large for CBOR")

@@ -1,0 +1,152 @@
+"""Export stage: what search knows of each circle, and the files search needs.
+
+Each circle page carries its facets and result-card fields as ``data-pagefind-*``
+attributes (``search_data`` feeds the template); after the pages are written,
+Pagefind indexes them in bundles (``search_bundles``, pagefind.py) and
+``search/libraries.json`` gives the browser the coordinates it needs to sort by
+distance without asking anyone where it is.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from circles.directory.models import Circle, Directory
+from circles.exports.pagefind import Bundle, Indexing, plan_bundles
+from circles.i18n import Texts, _
+
+#: The facets, in the order the search page shows them, with their headings.
+FACETS = {
+    "status": _("Status"),
+    "topic": _("Topic"),
+    "language": _("Language"),
+    "weekday": _("Day"),
+    "time": _("Time of day"),
+    "format": _("Format"),
+    "network": _("Network"),
+}
+#: Status facet values; "Past" is left out of searches unless asked for.
+STATUS_GROUPS = {"open": _("Sign-up open"), "full": _("Full"), "in_progress": _("In progress"),
+                 "completed": _("Past"), "cancelled": _("Past")}
+TIMES = ((12, _("Morning")), (17, _("Afternoon")), (24, _("Evening")))
+#: A word on every circle page, hidden from view. Searching it lists every circle from one
+#: small index chunk, where Pagefind's filter-only search (an empty term) fetches every chunk.
+EVERY_CIRCLE = "zqxcircle"
+
+
+def time_of_day(hour: int) -> str:
+    """Morning before noon, afternoon before five, evening after."""
+    return next(label for end, label in TIMES if hour < end)
+
+
+def search_data(circle: Circle, texts: Texts) -> dict[str, Any]:
+    """The facets (``filters``), card fields (``meta``) and sort keys of one circle page."""
+    first = circle.first_meeting.start
+    start = first.isoformat()  # of an aware time, a few microseconds each: made once
+    upcoming = circle.next_meeting
+    library = circle.library
+    where = f"{library.name}, {library.address.city}" if library else texts.gettext("Online")
+    days = texts.weekday_names
+    meta = {
+        "title": circle.title,
+        "when": circle.schedule_text,
+        "where": where,
+        "status": circle.status,
+        "status_label": texts.status(circle.status),
+        "format": circle.format,
+        "timezone": circle.timezone,
+        "next": upcoming.start.isoformat() if upcoming and upcoming is not circle.first_meeting else start,
+    }
+    if library and library.latitude is not None:
+        meta |= {"lat": f"{library.latitude:.5f}", "lon": f"{library.longitude:.5f}", "library": library.id}
+    filters = {
+        "status": [texts.gettext(STATUS_GROUPS[circle.status])],
+        "topic": circle.topics,
+        "language": [circle.language_name or circle.language],
+        "weekday": [days[d] for d in circle.weekdays],
+        "time": [texts.gettext(time_of_day(first.hour))],
+        "format": [texts.format_label(circle.format)],
+        "network": [circle.network.name] if circle.network else [],
+        "library": [library.id] if library else [],
+    }
+    return {"meta": meta, "filters": filters, "sort": {"start": start}, "every": EVERY_CIRCLE}
+
+
+def search_bundles(directory: Directory, size: int, searched: dict[str, dict[str, Any]]) -> list[Bundle]:
+    """The circle pages search indexes, in bundles of at most ``size`` (smaller from the build date's
+    month on: pagefind.py), by the start that search sorts on (``searched``: each circle's :func:`search_data`)."""
+    return plan_bundles(((f"{c.url}index.html", searched[c.id]["sort"]["start"])
+                         for c in directory.circles if not c.archived), size, f"{directory.build_date:%Y-%m}")
+
+
+def write_search(directory: Directory, output: Path, indexing: Indexing) -> None:
+    """Wait for Pagefind (``indexing``, started once the pages were written) and write the
+    libraries' coordinates."""
+    indexing.finish()
+    points = {lib.id: [round(lib.latitude, 5), round(lib.longitude, 5)]
+              for lib in directory.libraries if lib.latitude is not None}
+    folder = output / "search"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "libraries.json").write_text(json.dumps(points, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+
+
+def first_view(directory: Directory, texts: Texts, searched: dict[str, dict[str, Any]], page: int = 20) -> dict[str, Any]:
+    """What the search page shows before anything is typed, worked out here rather than searched
+    in the browser: the first upcoming and current circles, soonest first, and each facet's counts.
+
+    The counts are those of the browser's own searches: Status over every circle (it is the facet
+    that hides past circles), every other facet over circles that are not past. ``searched``
+    holds each circle's :func:`search_data`, as its page has it.
+    """
+    entries = sorted(((c, searched[c.id]) for c in directory.circles if not c.archived),
+                     key=lambda e: (e[1]["sort"]["start"], e[0].id))
+    past = texts.gettext(STATUS_GROUPS["completed"])
+    showing = [(c, data) for c, data in entries if data["filters"]["status"] != [past]]
+    counts: dict[str, dict[str, int]] = {key: {} for key in FACETS}
+    totals: dict[str, dict[str, int]] = {key: {} for key in FACETS}
+    for _circle, data in entries:
+        for key in FACETS:
+            for value in data["filters"][key]:
+                totals[key][value] = totals[key].get(value, 0) + 1
+                if key == "status" or data["filters"]["status"] != [past]:
+                    counts[key][value] = counts[key].get(value, 0) + 1
+    return {"count": len(showing), "results": [{"url": c.url, "meta": data["meta"]} for c, data in showing[:page]],
+            "counts": counts, "totals": totals}
+
+
+def search_facets(texts: Texts) -> list[list[str]]:
+    """``[key, heading]`` of each facet in display order (a list: JSON objects lose their order)."""
+    return [[key, texts.gettext(heading)] for key, heading in FACETS.items()]
+
+
+def search_messages(texts: Texts) -> dict[str, str]:
+    """The words search.js shows, translated here; ``{name}`` fields are filled in by the script."""
+    one, other = (texts.ngettext("%(num)d circle", "%(num)d circles", n) % {"num": 0} for n in (1, 2))
+    words = {
+        "count_one": one.replace("0", "{count}", 1), "count_other": other.replace("0", "{count}", 1),
+        "searching": _("Searching…"),
+        "none": _("No circles match. Try another word, fewer filters or a wider radius."),
+        "none_near": _("No circles within {radius} of {place}."),
+        "near": _("{count} within {radius} of {place}, nearest first"),
+        "away": _("{distance} away"),
+        "online": _("Online"),
+        "when": _("When"),
+        "where": _("Where"),
+        "local": _("Your time"),
+        "distance": _("Distance"),
+        "past": STATUS_GROUPS["completed"],
+        "unsupported": _("This browser cannot share its location here. Type a town instead."),
+        "unknown_place": _("No town called “{place}” is known here. Check the spelling, or add the country: London, CA."),
+        "locating": _("Finding your location…"),
+        "denied": _("Your browser did not share your location. Type a town instead."),
+        "unavailable": _("Your location could not be found. Type a town instead."),
+        "timeout": _("Finding your location took too long. Type a town instead."),
+        "my_location": _("your location"),
+        "clear": _("Clear filters"),
+        "unavailable_search": _("Search is not available right now. Browse by topic or place instead."),
+        "past_hidden": _("Past circles are hidden; choose Past under Status to see them."),
+    }
+    return {key: texts.gettext(value) if key not in ("count_one", "count_other") else value
+            for key, value in words.items()}

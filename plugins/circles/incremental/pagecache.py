@@ -1,0 +1,321 @@
+"""Rebuilds: render again only the pages whose inputs changed since the last build.
+
+A page's *key* is a hash of everything it is made from: the template and the
+partials it pulls in, the code and settings of the build (the *stamp*), and the
+records its context reaches. A record counts by the bytes of its validated row,
+with the rows of the records it shows (a circle page shows its library and
+network; a library page its circles). The last build's keys are kept in
+Pelican's ``CACHE_PATH``; a page whose key and output file are unchanged is not
+rendered again. A template that reads the whole directory (the home page, the
+search page) is always rendered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import json
+import operator
+import os
+import pickle
+import types
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from jinja2 import meta
+from markupsafe import Markup
+
+from circles.directory.models import Circle, Directory, Library, Network, Place
+from circles.incremental.store import read_kept, write_kept
+
+#: Bump when the format of the kept keys changes.
+FORMAT = 1
+SCALARS = (str, int, float, bool, type(None), dt.date, dt.time, dt.timedelta)
+#: What :class:`_Pickler` leaves to pickle: values (Markup, coordinates, aware datetimes among them) and the
+#: classes and functions their pickles name, which are written by name.
+PICKLED = (str, Decimal, dt.date, dt.time, dt.timedelta, dt.tzinfo, type, types.FunctionType, types.BuiltinFunctionType,
+           types.MethodType)
+
+
+#: Records, which :class:`_Pickler` writes as their fingerprints.
+MODELS = (Circle, Library, Network, Place)
+#: The types of values :class:`_Pickler` meets most, which pickle writes as they are.
+COMMON = frozenset({dt.date, dt.datetime, dt.time, dt.timedelta, dt.timezone, Decimal, Markup})
+
+
+class Uncacheable(Exception):
+    """A page's context holds something this module cannot fingerprint: render it every time."""
+
+
+def _model(digest: bytes) -> None:
+    """Stands for a record in the bytes :class:`_Pickler` writes; never called."""
+
+
+def _fields(name: str, values: tuple) -> None:
+    """Stands for another dataclass in those bytes; never called."""
+
+
+class _Pickler(pickle.Pickler):
+    """Writes a value as bytes that change whenever the value does, in one pass in C rather than a
+    Python call per string: records (circles, libraries, networks, places) by their fingerprints,
+    other dataclasses by their fields, and plain data (strings, numbers, dates, times) as pickle does.
+    """
+
+    def __init__(self, file: io.BytesIO, prints: Fingerprints):
+        super().__init__(file, protocol=5)
+        self.fast = True  # no memo: a value seen twice is written twice, not as a reference to the first
+        self.prints = prints
+
+    def reducer_override(self, obj):
+        # First what comes here most, at once: records whose fingerprints are known (a listing holds
+        # dozens), dates and times, the classes their pickles name, and the functions this pickler's
+        # own reductions name. The isinstance checks below are slower.
+        reduced = self.prints.reduced.get(id(obj))
+        if reduced is not None:
+            return reduced
+        kind = type(obj)
+        if kind in COMMON or obj is _model or obj is _fields or (kind is type and obj in COMMON):
+            return NotImplemented
+        if kind in MODELS:
+            return _model, (self.prints.of(obj),)
+        fields = _FIELDS.get(kind)
+        if fields is not None:
+            return _fields, (fields[0], fields[1](obj))
+        if isinstance(obj, PICKLED) and "<" not in getattr(obj, "__qualname__", ""):  # not a lambda or local function
+            return NotImplemented
+        if isinstance(obj, MODELS):  # a subclass
+            return _model, (self.prints.of(obj),)
+        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            _FIELDS[kind] = (f"{kind.__module__}.{kind.__qualname__}", _getter(kind))
+            return self.reducer_override(obj)
+        raise Uncacheable(type(obj).__name__)
+
+
+#: For each dataclass met: its name, and what gives the tuple of its fields' values.
+_FIELDS: dict[type, tuple[str, Callable[[Any], tuple]]] = {}
+
+
+def _getter(kind: type) -> Callable[[Any], tuple]:
+    names = [f.name for f in dataclasses.fields(kind)]
+    if len(names) == 1:  # attrgetter of one name gives the value, not a tuple
+        return lambda obj: (getattr(obj, names[0]),)
+    return operator.attrgetter(*names) if names else lambda obj: ()
+
+
+def _hash(*parts: bytes) -> bytes:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(len(part).to_bytes(4, "little"))
+        digest.update(part)
+    return digest.digest()
+
+
+class Fingerprints:
+    """Digests of the objects templates receive, each computed once per build."""
+
+    def __init__(self, directory: Directory):
+        self.rows = directory.rows
+        self.memo: dict[int, bytes] = {}
+        self.reduced: dict[int, tuple] = {}  # a record's reduction by :class:`_Pickler`, by the record's id
+        self.keep: list[Any] = []  # holds every memoised object, so that no id is reused
+        self.rows_seen: dict[tuple[str, str], bytes] = {}  # a library's row is asked for by each of its circles
+
+    def row(self, kind: str, record_id: str | None) -> bytes:
+        if record_id is None:
+            return b"-"
+        key = (kind, record_id)
+        if key not in self.rows_seen:
+            self.rows_seen[key] = self._digest(self.rows.get(kind, {}).get(record_id))
+        return self.rows_seen[key]
+
+    def of_records(self, directory: Directory) -> None:
+        """Work out every record's fingerprint now, before processes are forked, so that they all have them."""
+        for record in (*directory.networks, *directory.libraries, *directory.circles):
+            self.of(record)
+
+    def of(self, value: Any) -> bytes:
+        if isinstance(value, SCALARS):
+            return f"{type(value).__name__}:{value!r}".encode()
+        key = id(value)
+        if key not in self.memo:
+            self.memo[key] = self._digest(value)
+            self.keep.append(value)
+            if isinstance(value, MODELS):
+                self.reduced[key] = (_model, (self.memo[key],))
+        return self.memo[key]
+
+    def _digest(self, value: Any) -> bytes:
+        if isinstance(value, Circle):
+            library, network = value.library, value.network
+            return _hash(b"c", self.row("circles", value.id), self.row("libraries", library and library.id),
+                         self.row("networks", library and library.network and library.network.id),
+                         self.row("networks", network and network.id))
+        if isinstance(value, Library):
+            network = value.network
+            return _hash(b"l", self.row("libraries", value.id), self.row("networks", network and network.id),
+                         *map(self.of, value.circles))
+        if isinstance(value, Network):
+            return _hash(b"n", self.row("networks", value.id), *map(self.of, value.libraries),
+                         *map(self.of, value.circles))
+        if isinstance(value, Place):
+            return _hash(b"p", self.of((value.slug, value.name, value.url, value.circle_count)),
+                         *map(self.of, value.libraries), *map(self.of, value.children))
+        buffer = io.BytesIO()
+        _Pickler(buffer, self).dump(value)
+        return _hash(b"v", buffer.getvalue())
+
+
+def page_stamp(settings: dict[str, Any], env, extra: Iterable[Path] = ()) -> bytes:
+    """What every page depends on: the plugin's code, the theme's templates, the settings and
+    the template globals (build date, locale, ...), and files such as the geocoding cache."""
+    code = Path(__file__).parents[1]  # the whole package
+    files = sorted(p for p in code.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    files += sorted(p for p in (Path(settings["THEME"]) / "templates").rglob("*") if p.is_file())
+    files += [p for p in extra if p.is_file()]
+    simple = {k: v for k, v in settings.items() if _plain(v)}
+    parts = [json.dumps(simple, sort_keys=True, default=str).encode(),
+             json.dumps({k: v for k, v in env.globals.items() if _plain(v)}, sort_keys=True, default=str).encode()]
+    parts += [p.as_posix().encode() + p.read_bytes() for p in files]
+    return _hash(str(FORMAT).encode(), *parts)
+
+
+def _plain(value: Any) -> bool:
+    if isinstance(value, SCALARS):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
+
+
+class TemplateScope:
+    """Which templates read the build's shared context (``directory``, ``toolkit``), not only their page's."""
+
+    def __init__(self, env, shared: set[str], rebuild: Rebuild | None = None):
+        """With ``rebuild``, the names found are kept for the next build with the same stamp (same templates)."""
+        self.env, self.shared = env, shared
+        self.kept = (rebuild.folder / "templates.pickle", (rebuild.stamp, sorted(shared))) if rebuild else None
+        self.names: dict[str, set[str]] = read_kept(*self.kept) if self.kept and rebuild.load else {}
+        self.known = set(self.names)
+
+    def save(self) -> None:
+        """Keep the names found, with a rebuild, when templates not seen before were read."""
+        if self.kept and set(self.names) != self.known:
+            write_kept(*self.kept, self.names)
+            self.known = set(self.names)
+
+    def names_of(self, name: str) -> set[str]:
+        """Names a template, and every template it extends, includes or imports, may read from its context.
+
+        Jinja's analysis also lists some names set inside macros and blocks: only names in the
+        shared context are looked for among them, so extra names cost nothing.
+        """
+        if name not in self.names:
+            self.names[name] = set()  # a template that includes itself stops here
+            source = self.env.loader.get_source(self.env, name)[0]
+            tree = self.env.parse(source)
+            found = set(meta.find_undeclared_variables(tree))
+            for other in meta.find_referenced_templates(tree):
+                found |= self.names_of(other) if other else self.shared  # a computed name: anything
+            self.names[name] = found
+        return self.names[name]
+
+    def global_template(self, name: str, context: dict) -> bool:
+        """True when the template (named as the generator names it, without ``.html``) reads the shared
+        context, other than names its page's own context gives."""
+        return bool(self.names_of(f"{name}.html") & (self.shared - context.keys()))
+
+
+class Outputs:
+    """The keys of the files one stage wrote in the last build, and of those it writes in this one.
+
+    A file is written again when its key differs from the last build's or the file is missing.
+    """
+
+    def __init__(self, folder: Path, stage: str, stamp: bytes, output: Path, load: bool = True):
+        self.path = folder / f"{stage}.pickle"
+        self.stamp, self.output = stamp, output
+        self.before = read_kept(self.path, self.stamp) if load else {}
+        self.now: dict[str, bytes] = {}
+        self.stale: set[str] = set()  # files to write, of every call of to_write
+
+    def to_write(self, keys: Iterable[tuple[str, bytes | None]]) -> set[str]:
+        """Of these files (name relative to the output, key or None for "always"), the ones to write."""
+        names = set()
+        root = os.fspath(self.output)
+        for name, key in keys:
+            self.now[name] = key or b""  # b"": written every time
+            # os.path, not pathlib: tens of thousands of files, where pathlib took most of the time
+            if not key or self.before.get(name) != key or not os.path.isfile(os.path.join(root, name)):
+                names.add(name)
+        # Forget the keys of the files about to be rewritten first: a build stopped halfway must
+        # not leave a file newer than the key kept for it.
+        self.stale |= names
+        self._keep({name: key for name, key in self.before.items() if name not in self.stale})
+        return names
+
+    def finish(self) -> list[str]:
+        """Remove the files of records that are gone, keep this build's keys; the files removed."""
+        gone = sorted(set(self.before) - set(self.now))
+        for name in gone:
+            (self.output / name).unlink(missing_ok=True)
+        self._keep(self.now)
+        return gone
+
+    def _keep(self, keys: dict[str, bytes]) -> None:
+        write_kept(self.path, self.stamp, keys)
+
+
+class ToWrite:
+    """Which of one stage's files to write: every one without a rebuild; with one, those whose key,
+    made from the values given for each file, changed. Call :meth:`finish` once they are written."""
+
+    def __init__(self, rebuild: Rebuild | None, stage: str, files: dict[str, tuple]):
+        self.outputs = rebuild.outputs(stage) if rebuild else None
+        self.names = (self.outputs.to_write((name, rebuild.key(*parts)) for name, parts in files.items())
+                      if rebuild and self.outputs else set(files))
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.names
+
+    def finish(self) -> None:
+        """Remove the files of records that are gone and keep the keys, with a rebuild."""
+        if self.outputs:
+            self.outputs.finish()
+
+
+@dataclass
+class Rebuild:
+    """What a build keeps for the next one in Pelican's ``CACHE_PATH``, with ``CACHE_CONTENT`` on."""
+
+    folder: Path
+    stamp: bytes
+    output: Path
+    prints: Fingerprints
+    load: bool
+
+    def outputs(self, stage: str) -> Outputs:
+        return Outputs(self.folder, stage, self.stamp, self.output, self.load)
+
+    def key(self, *parts: Any) -> bytes | None:
+        """The key of a file made from these values, or None when one cannot be fingerprinted."""
+        try:
+            return _hash(*map(self.prints.of, parts))
+        except (Uncacheable, ValueError, RecursionError):  # ValueError: a value that holds itself
+            return None
+
+
+def only_changed(rebuild: Rebuild, scope: TemplateScope, pages: list[tuple[str, str, dict]], outputs: Outputs) -> list:
+    """Of the pages (url, template, context), those to render; their keys go to ``outputs``
+    (``rebuild.outputs("pages")``), for :meth:`Outputs.finish` once every page is written."""
+
+    keys = [(f"{url}index.html", None if scope.global_template(template, context) else rebuild.key(template, url, context))
+            for url, template, context in pages]
+    names = outputs.to_write(keys)
+    return [page for page, (name, _) in zip(pages, keys, strict=True) if name in names]

@@ -1,0 +1,240 @@
+"""The "List your circle" page: a form made from schema/, which writes a circle's record in the browser.
+
+Every field of the form comes from the circles resource of the data package: its YAML
+name, label (title), help (description), placeholder (example) and constraints. The
+checks the schema cannot express are the validator's own (rules.py), handed to the
+browser as patterns. theme/static/js/contribute.js checks what it can, previews the
+listing and the exact YAML, and opens GitHub's new-file page pre-filled with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from circles.directory.models import Directory
+from circles.i18n import FORMAT_LABELS, WEEKDAY_NAMES, Texts, _
+from circles.records.rules import DROP_IN, EMAIL, PLACEHOLDER_HOSTS, PLACEHOLDERS, TOPIC
+from circles.records.schema import Column, Resource, load_schema
+
+#: Where the page is written.
+URL = "list-your-circle/"
+#: The file name: asked under the form, where it is suggested from the other fields.
+FILE_NAME = "id"
+#: Not asked: a status override changes a listing after it is listed.
+LATER = ("status",)
+#: Filled in by the page with the day the listing is made.
+TODAY = ("listed", "last_verified")
+#: Lists whose items come from a fixed set: checkboxes rather than a text box.
+CHOICES = {"schedule.weekdays": WEEKDAY_NAMES}
+#: Labels of enum values that the site already translates; other values are shown as written.
+ENUM_LABELS = {"format": FORMAT_LABELS}
+#: Headings of the nested mappings' fieldsets.
+GROUPS = {"course": _("Course"), "schedule": _("Schedule")}
+#: Checks the validator makes beyond the schema (rules.py), by column name.
+CHECKS = {"signup": "signup", "topics": "topic", "language": "language", "course_language": "language",
+          "timezone": "timezone"}
+#: The shape of a BCP 47 tag; whether CLDR knows the language is left to the validator.
+LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+#: Text this long gets a text area.
+LONG_TEXT = 1000
+#: GitHub refuses very long addresses; a longer listing is copied and pasted instead.
+MAX_URL = 8000
+
+
+@dataclass
+class Field:
+    """One control of the form, as the template draws it and the script checks it."""
+
+    name: str  # YAML path, e.g. schedule.start_date
+    id: str  # HTML id
+    label: str
+    help: str
+    placeholder: str
+    widget: str  # text, textarea, url, number, date, time, select, checkboxes
+    type: str  # the schema's type
+    item_type: str | None
+    required: bool
+    constraints: dict[str, Any]
+    check: str = ""
+    picker: str = ""  # the kind of record a picker lists: libraries or networks
+    options: list[tuple[str, str]] = field(default_factory=list)  # (value, label) of a select or checkboxes
+    today: bool = False
+
+    def spec(self) -> dict[str, Any]:
+        """What contribute.js needs to build and check the value."""
+        return {"name": self.name, "id": self.id, "label": self.label, "example": self.placeholder,
+                "widget": self.widget, "type": self.type, "item": self.item_type, "required": self.required,
+                "check": self.check, "today": self.today, **self.constraints}
+
+
+@dataclass
+class Section:
+    """Fields in a row of the schema: a nested mapping's (with a legend) or top-level ones (without)."""
+
+    group: str
+    legend: str
+    fields: list[Field] = field(default_factory=list)
+
+
+def form_field(column: Column, texts: Texts, pickers: dict[str, str]) -> Field:
+    """The control for one schema column."""
+    c = column.constraints
+    constraints = {key: c[key] for key in ("pattern", "minLength", "maxLength", "minimum", "maximum") if key in c}
+    options: list[tuple[str, str]] = []
+    if column.yaml in CHOICES:
+        options = list(zip(CHOICES[column.yaml], weekday_names(texts)))
+    elif "enum" in c:
+        labels = ENUM_LABELS.get(column.name, {})
+        options = [(value, texts.gettext(labels[value]) if value in labels else value) for value in c["enum"]]
+    check = "url" if column.format == "uri" else CHECKS.get(column.name, "")
+    return Field(
+        name=column.yaml, id="f-" + column.yaml.replace(".", "-").replace("_", "-"),
+        label=texts.gettext(column.title), help=texts.gettext(column.description),
+        placeholder=column.example.strip("[]"), widget=_widget(column, pickers), type=column.type,
+        item_type=column.item_type, required=column.required, constraints=constraints, check=check,
+        picker=pickers.get(column.name, ""), options=options, today=column.name in TODAY,
+    )
+
+
+def _widget(column: Column, pickers: dict[str, str]) -> str:
+    if column.yaml in CHOICES:
+        return "checkboxes"
+    if column.name in pickers or "enum" in column.constraints:
+        return "select"
+    if column.type in ("date", "time"):
+        return column.type
+    if column.type in ("integer", "number"):
+        return "number"
+    if column.format == "uri":
+        return "url"
+    return "textarea" if column.constraints.get("maxLength", 0) >= LONG_TEXT else "text"
+
+
+def weekday_names(texts: Texts) -> list[str]:
+    """Monday to Sunday in the site's language."""
+    return list(texts.weekday_names)
+
+
+def form_sections(resource: Resource, texts: Texts) -> list[Section]:
+    """The asked fields in schema order, a nested mapping's fields together in one section."""
+    pickers = dict(resource.foreign_keys)
+    sections: list[Section] = []
+    for path, column in resource.columns.items():
+        if column.name == FILE_NAME or column.name in LATER or column.name in TODAY:
+            continue
+        group = path.partition(".")[0] if "." in path else ""
+        if not sections or sections[-1].group != group:
+            legend = texts.gettext(GROUPS.get(group, group.capitalize())) if group else ""
+            sections.append(Section(group, legend))
+        sections[-1].fields.append(form_field(column, texts, pickers))
+    return sections
+
+
+def field_specs(resource: Resource, texts: Texts) -> list[dict[str, Any]]:
+    """Every field the record is written from, in schema order: the asked ones, the id and today's."""
+    pickers = dict(resource.foreign_keys)
+    return [form_field(column, texts, pickers).spec() for column in resource.columns.values()
+            if column.name not in LATER]
+
+
+def library_choices(directory: Directory) -> list[dict[str, str]]:
+    """``Name — City (id)`` of every library, with the name and city apart for the preview."""
+    choices = [{"id": lib.id, "label": f"{lib.name} — {lib.address.city} ({lib.id})", "name": lib.name,
+                "city": lib.address.city} for lib in directory.libraries]
+    return sorted(choices, key=lambda choice: (choice["label"].casefold(), choice["id"]))
+
+
+def network_choices(directory: Directory) -> list[dict[str, str]]:
+    choices = [{"id": net.id, "label": f"{net.name} ({net.id})", "name": net.name} for net in directory.networks]
+    return sorted(choices, key=lambda choice: (choice["label"].casefold(), choice["id"]))
+
+
+def suggestions(directory: Directory, texts: Texts) -> dict[str, list[tuple[str, str]]]:
+    """Values already used in the directory, offered as the language and timezone fields' datalists."""
+    tags = {circle.language for circle in directory.circles}
+    tags.update(tag for net in directory.networks for tag in net.languages)
+    zones = {lib.timezone for lib in directory.libraries if lib.timezone}
+    return {"language": [(tag, texts.language_name(tag)) for tag in sorted(tags)],
+            "timezone": [(zone, "") for zone in sorted(zones)]}
+
+
+def checks() -> dict[str, Any]:
+    """The validator's own patterns, for the browser (JavaScript reads these regular expressions alike)."""
+    return {"email": EMAIL.pattern, "topic": TOPIC.pattern, "language": LANGUAGE_TAG,
+            "placeholder": PLACEHOLDERS.pattern, "placeholder_host": PLACEHOLDER_HOSTS.pattern,
+            "drop_in": sorted(DROP_IN), "weekdays": list(WEEKDAY_NAMES)}
+
+
+def contribute_messages(texts: Texts) -> dict[str, Any]:
+    """The words contribute.js shows, translated here; ``{name}`` fields are filled in by the script."""
+    one, other = (texts.ngettext("%(num)d week", "%(num)d weeks", n) % {"num": 0} for n in (1, 2))
+    words = {
+        "required": _("{label} is required."),
+        "required_library": _("Choose the library where the circle meets, or choose the format Online."),
+        "required_online": _("{label} is required for an online circle that has no library."),
+        "too_short": _("{label} needs at least {min} characters."),
+        "too_long": _("{label} can have at most {max} characters; it has {count}."),
+        "pattern": _("{label} is not written the right way. For example: {example}"),
+        "integer": _("{label} must be a whole number, such as {example}."),
+        "number": _("{label} must be a number, such as {example}."),
+        "range": _("{label} must be between {min} and {max}."),
+        "date": _("{label} must be a date, written YYYY-MM-DD, such as {example}."),
+        "date_item": _("“{value}” is not a date: write dates as YYYY-MM-DD, such as {example}."),
+        "time": _("{label} must be a time on a 24-hour clock, written HH:MM, such as {example}."),
+        "url": _("{label} must be a web address starting with https://, such as {example}."),
+        "placeholder_host": _("{host} is an example address. Give the real one."),
+        "placeholder": _("“{value}” is a placeholder. Give the real value, or leave the field empty."),
+        "signup": _("Give an https:// sign-up page, an email address of the library, or drop-in."),
+        "topic": _("“{value}” is not a topic: use lowercase letters, digits and hyphens, such as {tag}."),
+        "language": _("“{value}” is not a language tag. Use a BCP 47 tag such as en, fr, sw or pt-BR."),
+        "timezone": _("“{value}” is not a timezone. Use an IANA name such as America/Toronto."),
+        "no_length": _("Give the number of weeks, an end date or the list of meeting dates."),
+        "many_lengths": _("Give only one of these: weeks, end date or meeting dates."),
+        "end_before_start": _("The end date is before the start date."),
+        "weekday_mismatch": _("The start date is a {weekday}, which is not among the days chosen."),
+        "dates_start": _("The first of the meeting dates must be the start date."),
+        "skip_not_meeting": _("{date} is not a meeting day of this circle."),
+        "summary_one": _("1 thing to fix before listing the circle"),
+        "summary_other": _("{count} things to fix before listing the circle"),
+        "ready": _("The listing is ready."),
+        "copied": _("Copied. Paste it into a new file named {file}."),
+        "copy_failed": _("This browser did not allow copying. Select the text of the file and copy it."),
+        "downloaded": _("Downloaded {file}."),
+        "too_long_for_link": _("This listing is too long to hand to GitHub in a link, so it is copied: "
+                               "paste it into the file GitHub opens."),
+        "untitled": _("Your circle's title"),
+        "online": _("Online"),
+        "hybrid": _("{where}, and online"),
+        "when_weeks": _("{days}, {times}, {weeks} from {date}"),
+        "when_until": _("{days}, {times}, {date} to {end}"),
+        "when_from": _("{days}, {times}, from {date}"),
+        "when_dates": _("{times} on {dates}"),
+        "course_by": _("{course}, by {provider}"),
+    }
+    translated = {key: texts.gettext(value) for key, value in words.items()}
+    translated |= {"weeks_one": one.replace("0", "{count}", 1), "weeks_other": other.replace("0", "{count}", 1),
+                   "weekdays": [texts.weekdays([day]) for day in range(7)],
+                   "weekday_names": weekday_names(texts)}
+    return translated
+
+
+def contribute_context(directory: Directory, options: dict[str, Any], texts: Texts) -> dict[str, Any]:
+    """Everything contribute.html needs: the form, the pickers' choices, the words and the GitHub target."""
+    resource = load_schema()["circles"]
+    # The folder in the repository; a build from elsewhere (PATH) still proposes to content/.
+    folder = "content" if Path(options["content"]).is_absolute() else options["content"].strip("/")
+    config = {"repository": options["repository"].strip("/"), "branch": options["branch"],
+              "folder": f"{folder}/{resource.name}/", "file": FILE_NAME, "max_url": MAX_URL}
+    return {
+        "sections": form_sections(resource, texts),
+        "id_field": form_field(resource.columns[FILE_NAME], texts, {}),
+        "specs": field_specs(resource, texts),
+        "libraries": library_choices(directory),
+        "networks": network_choices(directory),
+        "suggestions": suggestions(directory, texts),
+        "checks": checks(),
+        "messages": contribute_messages(texts),
+        "config": config,
+    }

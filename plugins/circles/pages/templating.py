@@ -1,0 +1,86 @@
+"""Render stage: what every template gets besides its page's own context: the site's
+translations, the filters that format words, dates and names, and page-independent globals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache, partial
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale
+from babel.dates import get_timezone_name
+
+from circles.i18n import Texts
+
+
+def tel_href(phone: str) -> str:
+    """A ``tel:`` link target: only digits and a leading plus survive, and nothing
+    after an extension or a second number (``ext. 3``, ``, 555 0101``)."""
+    digits = re.sub(r"[^0-9]", "", re.split(r"[A-Za-z,;/]", phone)[0])
+    return f"tel:{'+' if phone.strip().startswith('+') else ''}{digits}" if digits else ""
+
+
+def timezone_name(locale: Locale, tz: str) -> str:
+    """``Central Time`` for ``America/Chicago``; the IANA name when unknown."""
+    try:
+        return get_timezone_name(ZoneInfo(tz), "long", locale=locale)
+    except (ZoneInfoNotFoundError, ValueError, LookupError):
+        return tz
+
+
+def template_filters(texts: Texts) -> dict:
+    """The Jinja filters templates use for words, dates and names."""
+    # Ten thousand circles share a few hundred dates and a few dozen meeting
+    # times, and Babel formatting dominates the build, so format each value once.
+    format_day = lru_cache(maxsize=4096)(texts.date)
+    format_times = lru_cache(maxsize=4096)(texts.time_range)
+    return {
+        "date": lambda value, width="long": format_day(_day(value), width),
+        "datetime": texts.datetime,
+        "time_range": lambda start, end: format_times(_clock(start), _clock(end)),
+        "weekdays": texts.weekdays,
+        "status_label": texts.status,
+        "format_label": texts.format_label,
+        "language_name": texts.language_name,
+        "country_name": texts.country_name,
+        "join_list": texts.join,
+        "timezone_name": partial(timezone_name, texts.locale),
+        "tel_href": tel_href,
+    }
+
+
+def _day(value: dt.date) -> dt.date:
+    """The calendar date of a date or datetime (what Babel formats of either)."""
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _clock(value: dt.datetime | dt.time) -> dt.time:
+    return value.time() if isinstance(value, dt.datetime) else value
+
+
+def html_lang(locale: str) -> str:
+    """The BCP 47 tag for ``<html lang>``: ``pt-BR`` for ``pt_BR``."""
+    return locale.replace("_", "-")
+
+
+def configure_environment(env, options: dict, siteurl: str, build_date: dt.date) -> None:
+    """Give templates the site's translations, filters and page-independent values.
+
+    ``options`` is the merged DIRECTORY setting; ``siteurl`` Pelican's SITEURL.
+    """
+    locale = options["locale"]
+    texts = Texts(locale)
+    env.install_gettext_translations(texts.translations, newstyle=True)
+    env.filters.update(template_filters(texts))
+    env.globals.update(
+        lang=html_lang(locale),
+        text_dir=texts.locale.text_direction,
+        sample=options["sample"],
+        build_date=build_date,
+        # Canonical links need the public address even when page links are relative.
+        site_root=siteurl if siteurl.startswith("http") else "",
+    )
+
+

@@ -1,0 +1,107 @@
+"""Checks across circles: the same circle listed twice, and listings nobody has checked lately.
+
+A duplicate is reported on both files, each naming the other, so whoever opened the pull
+request sees both. Rows are the schema's flattened columns (``course_title``,
+``schedule_start_date`` …), already typed by the validator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from difflib import SequenceMatcher
+from itertools import combinations
+from typing import Any
+
+from circles.problems import Problem, problem
+from circles.records.load import Record
+
+#: Titles at least this alike (0–1, difflib's ratio) at one library are probably one circle.
+SIMILAR = 0.88
+#: …when their first meetings are at most this many days apart (a course run again next month
+#: is not a duplicate).
+SIMILAR_WITHIN_DAYS = 7
+#: A listing last verified longer ago than this gets a warning.
+STALE_AFTER = dt.timedelta(days=365)
+
+
+def check_listings(records: dict[str, Record], rows: dict[str, dict[str, Any]], today: dt.date) -> list[Problem]:
+    """Duplicates, near-duplicates and stale listings among the circles."""
+    courses = {circle_id: _course(row) for circle_id, row in rows.items()}
+    return [*duplicates(records, rows, courses), *similar_titles(records, rows, courses), *stale(records, rows, today)]
+
+
+def _course(row: dict[str, Any]) -> str:
+    """What identifies the course: its address when given, else its title, loosely written."""
+    url = (row.get("course_url") or "").strip().lower().rstrip("/")
+    return re.sub(r"^https?://(www\.)?", "", url) or _words(row.get("course_title") or "")
+
+
+def _words(text: str) -> str:
+    if text.isascii():  # nothing to decompose, no accents to drop; casefold is lower
+        return " ".join(_WORD.findall(text.lower()))
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join(_WORD.findall("".join(c for c in text if not unicodedata.combining(c))))
+
+
+_WORD = re.compile(r"\w+")
+
+
+def duplicates(records: dict[str, Record], rows: dict[str, dict[str, Any]],
+               courses: dict[str, str] | None = None) -> Iterator[Problem]:
+    """The same course at the same library, day and time; ``courses`` (by id) as :func:`_course` finds them."""
+    courses = courses if courses is not None else {circle_id: _course(row) for circle_id, row in rows.items()}
+    groups: dict[tuple, list[str]] = defaultdict(list)
+    for circle_id, row in sorted(rows.items()):
+        library, start = row.get("library"), row.get("schedule_start_date")
+        if library and start and courses[circle_id]:
+            groups[(library, courses[circle_id], start, row.get("schedule_start_time"))].append(circle_id)
+    for ids in groups.values():
+        for one, other in combinations(ids, 2):
+            yield _about(records[one], "duplicate", "title", other=records[other].path)
+            yield _about(records[other], "duplicate", "title", other=records[one].path)
+
+
+def similar_titles(records: dict[str, Record], rows: dict[str, dict[str, Any]],
+                   courses: dict[str, str] | None = None) -> Iterator[Problem]:
+    """Titles nearly alike at one library and time, a few days apart."""
+    courses = courses if courses is not None else {circle_id: _course(row) for circle_id, row in rows.items()}
+    by_library: dict[str, list[str]] = defaultdict(list)
+    for circle_id, row in sorted(rows.items()):
+        if row.get("library") and row.get("title") and row.get("schedule_start_date"):
+            by_library[row["library"]].append(circle_id)
+    for ids in by_library.values():
+        for one, other in combinations(ids, 2):
+            a, b = rows[one], rows[other]
+            if a.get("schedule_start_time") != b.get("schedule_start_time"):
+                continue  # another session, at another time of day
+            if courses[one] == courses[other] and a["schedule_start_date"] == b["schedule_start_date"]:
+                continue  # reported as a duplicate already
+            days = abs((a["schedule_start_date"] - b["schedule_start_date"]).days)
+            if days <= SIMILAR_WITHIN_DAYS and SequenceMatcher(None, _words(a["title"]), _words(b["title"])).ratio() >= SIMILAR:
+                yield _about(records[one], "similar-title", "title", title=b["title"], other=records[other].path,
+                             days=SIMILAR_WITHIN_DAYS)
+                yield _about(records[other], "similar-title", "title", title=a["title"], other=records[one].path,
+                             days=SIMILAR_WITHIN_DAYS)
+
+
+def stale(records: dict[str, Record], rows: dict[str, dict[str, Any]], today: dt.date) -> Iterator[Problem]:
+    for circle_id, row in sorted(rows.items()):
+        checked = row.get("last_verified")
+        if isinstance(checked, dt.date) and today - checked > STALE_AFTER and not _ended(row, today):
+            yield _about(records[circle_id], "stale", "last_verified", date=checked.isoformat())
+
+
+def _ended(row: dict[str, Any], today: dt.date) -> bool:
+    """A circle whose dates are all past: nobody needs to check it again."""
+    start, weeks = row.get("schedule_start_date"), row.get("schedule_weeks")
+    last = row.get("schedule_end_date") or (start + dt.timedelta(weeks=weeks - 1) if start and weeks else start)
+    dates = row.get("schedule_dates") or []
+    return isinstance(last, dt.date) and max([last, *dates]) < today
+
+
+def _about(record: Record, code: str, field: str, **params: Any) -> Problem:
+    return problem(code, record.path, record.line(field) or 1, field, **params)

@@ -1,0 +1,104 @@
+"""The ``circles`` command: check records and regenerate the references in docs/.
+
+Errors reach people here, once, as messages; never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from circles.problems import FORMATS, CirclesError, errors, summary
+from circles.settings import read_project_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="circles", description="Tools for the Learning Circles Directory.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("validate", help="check records and report every problem")
+    check.add_argument("paths", nargs="*", type=Path, help="record files or folders (default: the content folder)")
+    check.add_argument("--format", choices=sorted(FORMATS), default="text", help="text for people, github for pull requests, json for tools")
+
+    geocode = commands.add_parser("geocode", help="look up coordinates of libraries that have none")
+    geocode.add_argument("ids", nargs="*", help="library ids to look up (default: every library without coordinates)")
+    geocode.add_argument("--write", action="store_true", help="write the coordinates into the files and the cache")
+
+    links = commands.add_parser("linkcheck", help="check that the web links of listings still answer (needs the network)")
+    links.add_argument("paths", nargs="*", type=Path, help="record files or folders (default: the content folder)")
+    links.add_argument("--format", choices=["text", "markdown"], default="text", help="text for people, markdown for an issue")
+    links.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for each answer (default: 10)")
+    links.add_argument("--delay", type=float, default=1.0, help="seconds between two requests to the same host (default: 1)")
+
+    new = commands.add_parser("new", help="write a new record by answering questions")
+    new.add_argument("kind", choices=["circle", "library", "network"], help="what to add")
+    new.add_argument("--content", type=Path, help="the content folder (default: from pelicanconf.py)")
+    new.add_argument("--dry-run", action="store_true", help="print the record instead of writing it")
+
+    docs = commands.add_parser("docs", help="write docs/records.md from schema/ and docs/errors.md from the problem catalogue")
+    docs.add_argument("--check", action="store_true", help="exit 1 if either file is out of date")
+    docs.add_argument("--dir", type=Path, default=Path("docs"), help="the folder to write them in (default: docs)")
+
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "validate":
+            return validate(args.paths, args.format)
+        if args.command == "new":
+            from circles.tools.new import new_command
+
+            return new_command(args.kind, args.content, args.dry_run)
+        if args.command == "geocode":
+            from circles.tools.geocode import geocode_command
+
+            return geocode_command(read_project_settings(), args.ids, args.write)
+        if args.command == "linkcheck":
+            from circles.tools.linkcheck import linkcheck_command
+
+            return linkcheck_command(read_project_settings(), args.paths, args.format, args.timeout, args.delay)
+        return write_docs(args.dir, args.check)
+    except CirclesError as exc:
+        print(f"circles: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug of ours: say so plainly; CIRCLES_DEBUG=1 shows the traceback
+        if os.environ.get("CIRCLES_DEBUG"):
+            raise
+        print(f"circles: internal error ({type(exc).__name__}: {exc}). Please report it; "
+              "run again with CIRCLES_DEBUG=1 for details.", file=sys.stderr)
+        return 70
+
+
+def validate(paths: list[Path], fmt: str) -> int:
+    from circles.records.validate import validate_paths
+
+    problems = [p for data in validate_paths(paths, read_project_settings()) for p in data.problems]
+    report = FORMATS[fmt](problems)
+    if report:
+        print(report)
+    if fmt == "github" and problems:
+        print(summary(problems), file=sys.stderr)
+    return 1 if errors(problems) else 0
+
+
+def write_docs(folder: Path, check: bool) -> int:
+    from circles.tools.docs import error_reference, field_reference
+
+    stale = 0
+    for name, make in (("records.md", field_reference), ("errors.md", error_reference)):
+        output, text = folder / name, make()
+        if check:
+            if not output.is_file() or output.read_text(encoding="utf-8") != text:
+                print(f"{output} is out of date: run 'circles docs' and commit the result", file=sys.stderr)
+                stale = 1
+            continue
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        print(f"wrote {output}")
+    return stale
+
+
+def run() -> None:  # console-script entry point
+    sys.exit(main())

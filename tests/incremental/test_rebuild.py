@@ -1,0 +1,203 @@
+"""Rebuilds with Pelican's content cache on (pagecache.py): only what changed is written again,
+and the site is byte for byte the one a build from scratch makes of the same records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from markupsafe import Markup
+from pelican.settings import read_settings
+
+from circles.incremental.pagecache import Fingerprints, Outputs, Rebuild
+from circles.pages.browsing import Crumb
+from tests.conftest import ROOT, build
+from tests.site.test_determinism import first_difference, tree
+
+NO_PDFS = {**read_settings(str(ROOT / "pelicanconf.py"))["DIRECTORY"], "flyer_pdfs": False, "toolkit_pdfs": False}
+
+
+def cached_build(content: Path, output: Path, cache: Path) -> Path:
+    return build(content, output, CACHE_PATH=str(cache), CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
+                 DIRECTORY=NO_PDFS)
+
+
+def edit(path: Path, field: str, value: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(rf"^{field}: .+$", f"{field}: {value}", text, count=1, flags=re.M)
+    assert changed != text, f"no {field} in {path}"
+    path.write_text(changed, encoding="utf-8")
+
+
+def written(site: Path) -> dict[str, int]:
+    """Each HTML page's modification time, in nanoseconds."""
+    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*.html")}
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    return shutil.copytree(ROOT / "content", tmp_path / "content")
+
+
+def test_a_rebuild_after_edits_and_a_removal_is_the_site_a_fresh_build_makes(content, tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    cached_build(content, site, cache)
+    edit(content / "circles/bpl-central-python-essentials-2027-03.yml", "title", "Python, from the start")
+    edit(content / "libraries/tpl-albion.yml", "name", "A branch renamed")
+    edit(content / "networks/toronto-public-library.yml", "name", "A network renamed")
+    removed = content / "circles/bpl-east-boston-linux-essentials-2026-09.yml"
+    removed.unlink()
+    cached_build(content, site, cache)
+    fresh = build(content, tmp_path / "fresh", DIRECTORY=NO_PDFS)
+    again, scratch = tree(site), tree(fresh)
+    assert sorted(again) == sorted(scratch), "the rebuild left or missed files"
+    assert not any("bpl-east-boston-linux-essentials-2026-09" in name for name in again)
+    differing = [f"{name} {first_difference(again[name], scratch[name])}" for name in again if again[name] != scratch[name]]
+    assert differing == [], "\n".join(differing)
+
+
+def test_a_rebuild_writes_again_only_the_pages_one_change_touches(content, tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    cached_build(content, site, cache)
+    first = written(site)
+    cached_build(content, site, cache)
+    again = {name for name, when in written(site).items() if when != first[name]}
+    # Pages that read the whole directory are always written; no circle, library or network page is.
+    records = [name for name in again if re.match(r"(circles|libraries|networks|embed/\w+)/[^/]+/", name)]
+    assert "index.html" in again and records == []
+
+    before = written(site)
+    edit(content / "circles/bpl-central-python-essentials-2027-03.yml", "title", "Python, from the start")
+    cached_build(content, site, cache)
+    rewritten = {name for name, when in written(site).items() if when != before[name]}
+    assert "circles/bpl-central-python-essentials-2027-03/index.html" in rewritten
+    assert "libraries/bpl-central/index.html" in rewritten  # it lists the circle
+    others = [name for name in before if name.startswith("circles/tpl-") and name.endswith("/index.html")]
+    assert others and not rewritten & set(others), "circles in another network were written again"
+    assert "Python, from the start" in (site / "circles/bpl-central-python-essentials-2027-03/index.html").read_text()
+
+
+def test_a_rebuild_writes_again_only_the_feeds_and_data_parts_one_change_touches(content, tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    cached_build(content, site, cache)
+    feeds = {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in (site / "feeds").rglob("*.atom")}
+    parts = kept_parts(cache)
+    edit(content / "circles/bpl-central-python-essentials-2027-03.yml", "title", "Python, from the start")
+    cached_build(content, site, cache)
+    rewritten = {name for name, when in feeds.items() if (site / name).stat().st_mtime_ns != when}
+    # The feed of all circles lists it too, and the feed of its network; the other networks' feeds are kept.
+    assert rewritten == {"feeds/circles.atom", "feeds/networks/boston-public-library.atom"}
+    assert "Python, from the start" in (site / "data/circles.csv").read_text(encoding="utf-8")
+    changed = {name for name, (key, _) in kept_parts(cache).items() if parts[name][0] != key}
+    # The circle, and the library and network whose keys cover their circles (pagecache.Fingerprints)
+    assert changed == {("circles", "bpl-central-python-essentials-2027-03"), ("libraries", "bpl-central"),
+                       ("networks", "boston-public-library")}
+
+
+def test_a_rebuild_copies_again_only_the_gazetteer_files_that_are_missing(content, tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    cached_build(content, site, cache)
+    copied = {p.name: p.stat().st_mtime_ns for p in (site / "places").iterdir()}
+    (site / "places" / "index.json").unlink()
+    cached_build(content, site, cache)
+    again = {p.name: p.stat().st_mtime_ns for p in (site / "places").iterdir()}
+    assert again.keys() == copied.keys() and len(copied) > 100
+    assert [name for name in copied if again[name] != copied[name]] == ["index.json"]
+
+
+def kept_parts(cache: Path) -> dict:
+    """The open data's parts kept by the last build (datafiles.py), whatever its version."""
+    return pickle.loads((cache / "circles" / "opendata.pickle").read_bytes())[1]
+
+
+def test_a_changed_setting_writes_every_page_again(content, tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    cached_build(content, site, cache)
+    build(content, site, CACHE_PATH=str(cache), CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
+          DIRECTORY=NO_PDFS, SITENAME="Circles of the Valley")
+    page = (site / "circles/bpl-central-python-essentials-2027-03/index.html").read_text(encoding="utf-8")
+    assert "Circles of the Valley" in page
+
+
+def test_kept_keys_decide_what_is_written_and_a_damaged_file_means_everything(tmp_path):
+    output, folder = tmp_path / "out", tmp_path / "cache"
+    output.mkdir()
+    for name in ("a.ics", "b.ics"):
+        (output / name).write_text(name)
+    first = Outputs(folder, "calendars", b"stamp", output)
+    assert first.to_write([("a.ics", b"1"), ("b.ics", b"2")]) == {"a.ics", "b.ics"}  # nothing kept yet
+    first.finish()
+
+    second = Outputs(folder, "calendars", b"stamp", output)
+    assert second.to_write([("a.ics", b"1"), ("b.ics", b"3")]) == {"b.ics"}
+    second.finish()
+
+    (output / "a.ics").unlink()  # a file deleted by hand is written again
+    third = Outputs(folder, "calendars", b"stamp", output)
+    assert third.to_write([("a.ics", b"1"), ("b.ics", b"3"), ("c.ics", None)]) == {"a.ics", "c.ics"}
+    third.finish()
+
+    assert Outputs(folder, "calendars", b"another stamp", output).to_write([("b.ics", b"3")]) == {"b.ics"}
+    (folder / "calendars.pickle").write_bytes(b"not a pickle")
+    assert Outputs(folder, "calendars", b"stamp", output).to_write([("b.ics", b"3")]) == {"b.ics"}
+
+
+def test_files_of_removed_records_are_removed(tmp_path):
+    output, folder = tmp_path / "out", tmp_path / "cache"
+    output.mkdir()
+    (output / "gone.ics").write_text("old")
+    (output / "kept.ics").write_text("new")
+    before = Outputs(folder, "calendars", b"stamp", output)
+    before.to_write([("gone.ics", b"1"), ("kept.ics", b"2")])
+    before.finish()
+    after = Outputs(folder, "calendars", b"stamp", output)
+    after.to_write([("kept.ics", b"2")])
+    assert after.finish() == ["gone.ics"]
+    assert not (output / "gone.ics").exists() and (output / "kept.ics").exists()
+
+
+def test_a_key_follows_the_values_a_page_is_made_from_and_an_unknown_object_has_none():
+    def key(context: dict) -> bytes | None:  # a new build each time: nothing remembered from the last call
+        return Rebuild(Path("."), b"stamp", Path("."), Fingerprints(SimpleNamespace(rows={})), False).key("page", context)
+
+    def context(title: str = "Python", latitude: str = "43.65") -> dict:
+        return {"crumbs": [Crumb("Canada", "browse/ca/"), Crumb(title, "x/")], "when": [dt.date(2026, 3, 3), dt.time(18)],
+                "where": {"lat": Decimal(latitude)}, "text": Markup("<p>Meet us</p>"), "count": 3}
+
+    assert key(context()) == key(context()) is not None  # equal values, other objects
+    assert len({key(context()), key(context(title="Linux")), key(context(latitude="43.66"))}) == 3
+    assert key({**context(), "count": "3"}) != key(context())  # a number and its digits are not the same value
+    assert key({"odd": object()}) is None and key({"odd": lambda: 1}) is None  # rendered every time
+    loop: list = []
+    loop.append(loop)
+    assert key({"loop": loop}) is None
+
+
+def test_a_rebuild_makes_again_the_events_of_the_changed_circle_only(content, tmp_path, monkeypatch):
+    """The upcoming circles' calendar holds thousands of circles in a large directory: the events of those
+    that did not change come from the last build (calendars.KeptEvents)."""
+    import circles.exports.calendars
+
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    cached_build(content, site, cache)
+    made = []
+    real = circles.exports.calendars.Entry.of.__func__
+
+    def counted(cls, circle, site_):
+        made.append(circle.id)
+        return real(cls, circle, site_)
+
+    monkeypatch.setattr(circles.exports.calendars.Entry, "of", classmethod(counted))
+    (site / "circles/tpl-albion-excel-2026-12/circle.ics").unlink(missing_ok=True)  # its own file is written again too
+    edit(content / "circles/bpl-central-python-essentials-2027-03.yml", "title", "Python, from the start")
+    cached_build(content, site, cache)
+    assert made == ["bpl-central-python-essentials-2027-03"]
+    assert (site / "circles/tpl-albion-excel-2026-12/circle.ics").is_file()
+    upcoming = (site / "upcoming/circles.ics").read_text(encoding="utf-8")
+    assert "SUMMARY;LANGUAGE=en:Python\\, from the start" in upcoming and upcoming.count("BEGIN:VEVENT") > 1
