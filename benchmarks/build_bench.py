@@ -227,7 +227,7 @@ def build_command(content: Path, output: Path, cache: Path, pdfs: bool) -> list[
 
 def with_stages(run: Run, log: Path) -> Run:
     """``run`` with the stages its build's summary line names ("Built ...: N pages in T s (validate 1.5 s, ...)")."""
-    found = re.findall(r"^Built .* pages in [\d.]+ s \((.*)\)$", log.read_text(encoding="utf-8", errors="replace"), re.M)
+    found = re.findall(r"^Built .* pages in [\d.]+ s \((.*)\)(?:; .*)?$", log.read_text(encoding="utf-8", errors="replace"), re.M)
     if found:
         run.stages = {name: float(seconds) for name, seconds in re.findall(r"([a-z][a-z ]*?) ([\d.]+) s", found[-1])}
     return run

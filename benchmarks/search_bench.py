@@ -49,6 +49,8 @@ def build_site(content: Path, output: Path) -> float:
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={
         "PATH": str(content), "OUTPUT_PATH": str(output), "BUILD_DATE": synth.BUILD_DATE,
         "THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")], "DELETE_OUTPUT_DIRECTORY": True,
+        # A build from scratch that keeps nothing of the 10,000-circle site in the project's cache/.
+        "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False,
     })
     # Flyer PDFs (two per circle) are most of a full build's time and nothing to do with search.
     settings["DIRECTORY"] = {**settings.get("DIRECTORY", {}), "sample": False, "flyer_pdfs": False}

@@ -30,7 +30,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 LOOPBACK = "127.0.0.1"
 
 
-@pytest.fixture(scope="session")
+# One browser a module, not a session: Playwright's driver keeps a thread in this process while it
+# runs, and a build does not fork while other threads run (processes.can_fork), so tests after a
+# browser module would otherwise never build on all cores.
+@pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is not installed"

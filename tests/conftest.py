@@ -140,13 +140,17 @@ def tree(tmp_path):
 
 
 def build(content: Path, output: Path, **overrides) -> Path:
-    """A real Pelican build of ``content`` with the project's settings."""
+    """A real Pelican build of ``content`` with the project's settings, from scratch: without the
+    content cache pelicanconf.py turns on, which would keep every test's keys in the project's
+    cache/. A test of rebuilds passes ``CACHE_CONTENT`` and ``LOAD_CONTENT_CACHE`` with a
+    ``CACHE_PATH`` of its own."""
     from pelican import Pelican
     from pelican.settings import read_settings
 
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={
         "PATH": str(content), "OUTPUT_PATH": str(output), "BUILD_DATE": BUILD_DATE,
-        "THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")], **overrides,
+        "THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")],
+        "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False, **overrides,
     })
     Pelican(settings).run()
     return output

@@ -22,7 +22,7 @@ def build_fixture(output: Path) -> Path:
     sys.path.insert(0, str(HERE.parent / "plugins"))
     from tests.conftest import build
 
-    # No flyer PDFs: their bytes depend on the machine's fonts; tests/test_flyers.py checks them.
+    # No flyer PDFs: their bytes depend on the machine's fonts; tests/exports/test_flyers.py checks them.
     return build(FIXTURE, output, DIRECTORY={"locale": "en", "sample": False, "flyer_pdfs": False})
 
 

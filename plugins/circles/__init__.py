@@ -1,8 +1,10 @@
 """Learning Circles Directory: a Pelican plugin that builds the directory site.
 
-Records travel load → validate → enrich → render → export; see the modules
-of the same names.
+The build's stages are the sub-packages (records → directory → pages → exports, with the
+incremental layer beside them); timeline.py says what runs when. ARCHITECTURE.md draws it.
 """
+
+import logging
 
 from pelican import signals
 
@@ -16,4 +18,7 @@ def get_generators(pelican):
 
 
 def register():
+    from circles.generator import message_only
+
     signals.get_generators.connect(get_generators)
+    logging.getLogger("pelican").addFilter(message_only)

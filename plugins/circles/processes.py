@@ -13,6 +13,7 @@ import contextlib
 import os
 import pickle
 import signal
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -29,7 +30,7 @@ def in_shares(function: Callable[[Sequence], list], items: Sequence,
     done, while theirs finish: work needed next that does not depend on the results.
     """
     workers = min(os.cpu_count() or 1, 4)
-    if len(items) < PARALLEL_FROM or workers < 2 or not hasattr(os, "fork"):
+    if len(items) < PARALLEL_FROM or workers < 2 or not can_fork():
         return function(items)
     size = -(-len(items) // workers)
     children = [_start(function, items[start:start + size]) for start in range(size, len(items), size)]
@@ -46,13 +47,13 @@ def in_shares(function: Callable[[Sequence], list], items: Sequence,
     return results
 
 
-class Beside:
+class Background:
     """``function`` run in a forked child while this process goes on with other work: ``wait()``
-    gives its result (or raises its error). Where forking is not available, it runs at once, here."""
+    gives its result (or raises its error). Where forking is not safe or possible, it runs at once, here."""
 
     def __init__(self, function: Callable[[], Any]):
         self.child: tuple[int, int] | None = None
-        if (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
+        if (os.cpu_count() or 1) > 1 and can_fork():
             self.child = _start(lambda _share: [function()], [None])
         else:
             self.result = function()
@@ -69,6 +70,12 @@ class Beside:
         if self.child is not None:
             _stop(*self.child)
             self.child = None
+
+
+def can_fork() -> bool:
+    """Whether a child may be forked now: not while other threads run (a lock one of them holds would
+    stay held in the child forever; Python 3.12 warns of it), and not where there is no fork."""
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 class ChildError(Exception):

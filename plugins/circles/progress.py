@@ -38,10 +38,11 @@ class Progress:
             self.stages.append((name, seconds, what))
             self.say(f"  {name}: {what + ' in ' if what else ''}{seconds:.1f} s")
 
-    def summary(self, records: str, pages: int) -> str:
+    def summary(self, records: str, pages: int, reuse: str = "") -> str:
+        """The last line: what was built, how long each stage took, and (``reuse``) what was reused."""
         total = time.perf_counter() - self.started
         parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds, _ in self.stages)
-        line = f"Built {records}: {pages:,} pages in {total:.1f} s ({parts})"
+        line = f"Built {records}: {pages:,} pages in {total:.1f} s ({parts})" + (f"; {reuse}" if reuse else "")
         self.say(line)
         return line
 

@@ -108,6 +108,25 @@ def build_date(settings: dict[str, Any]) -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
+def site_root(settings: dict[str, Any]) -> str:
+    """SITEURL without a trailing slash when it is the site's public address (http or https, as in
+    publishconf.py); "" when it is not, as in a local build with relative links."""
+    siteurl = (settings.get("SITEURL") or "").rstrip("/")
+    return siteurl if siteurl.startswith(("https://", "http://")) else ""
+
+
+def site_url(settings: dict[str, Any], path: str, otherwise: str | None = None) -> str:
+    """The public address of ``path`` (relative to the site root, as a record's ``url``).
+
+    Without a public address, ``otherwise``; when that is not given, ``path`` itself, a link
+    relative to the site root.
+    """
+    root = site_root(settings)
+    if root:
+        return f"{root}/{path}"
+    return path if otherwise is None else otherwise
+
+
 def content_root(settings: dict[str, Any]) -> Path:
     """The content folder: ``PATH`` from Pelican when set, else DIRECTORY's ``content``."""
     return Path(settings.get("PATH") or directory_settings(settings)["content"])

@@ -1,108 +1,236 @@
-"""Export stage: everything written beside the HTML pages once they exist.
+"""The build's timeline: what runs when, what runs beside what, where it is joined, and how it stops.
 
-Each writer is a plain function of the directory, the settings and the output
-folder, so it can be tested without Pelican; ``write_exports`` runs them in order, while a large
-directory's open data is written in a process of its own (``start_aside``), and the offline
-gazetteer, when the cache has none, is made in another from the start of the build (``start_gazetteer``).
+Pelican runs a build in two phases, and so does the directory (generator.py only calls these):
+
+1. :meth:`Build.read` (Pelican's ``generate_context``): the records are validated and enriched
+   (``directory/assemble.py``). Meanwhile, when the cache has no offline gazetteer yet, a forked
+   process makes one (``exports/nearme.py``), on the core that reading leaves idle.
+2. :meth:`Build.write` (``generate_output``): the open data of a large directory starts in a forked
+   process at once, since it needs no page; then the circle pages are written, and Pagefind starts
+   indexing them in another process while every other page, the toolkit and the exports are made;
+   last, the open data, the gazetteer and Pagefind are joined, and the sitemap is written.
+
+Every process started is registered on one :class:`contextlib.ExitStack`: whatever fails, in either
+phase, the stack stops them all. What is written, reused or removed is decided by the incremental
+layer (``incremental/``), never by the stages.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import logging
+import os
+import time
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
-from circles import processes
+from circles.directory.assemble import assemble_directory
 from circles.directory.models import Directory
 from circles.exports.assets import copy_assets
-from circles.exports.pagefind import Bundle, Indexing, Kept, pagefind_version, start_index
-from circles.incremental.pagecache import Rebuild
+from circles.exports.calendars import calendar_files
+from circles.exports.datafiles import write_opendata
+from circles.exports.feeds import feed_files
+from circles.exports.flyers import flyer_circles, pdfs_possible, qr_files, write_flyer_pdfs
+from circles.exports.nearme import cached_places, nearme_files, places_folder
+from circles.exports.pagefind import Indexing
+from circles.exports.search import write_search
+from circles.exports.sitemap import write_sitemap
+from circles.exports.toolkit_files import make_downloads, write_downloads
+from circles.i18n import Texts
+from circles.incremental.layer import Incremental
+from circles.pages.site import Page, circle_pages, other_pages, toolkit_pages
+from circles.pages.templating import configure_environment
+from circles.pages.toolkit import Toolkit, load_toolkit
+from circles.problems import InvalidRecords
+from circles.processes import PARALLEL_FROM, Background
 from circles.progress import Progress
-from circles.settings import directory_settings
+from circles.records.validate import collector_paused
+from circles.settings import content_root, directory_settings, map_settings
+
+log = logging.getLogger(__name__)
+
+#: Writes pages through Pelican's writer (generator.py); returns how many it rendered.
+WritePages = Callable[[list[Page]], None]
 
 
-def start_search(settings: dict[str, Any], output: Path, bundles: list[Bundle], rebuild: Rebuild | None = None,
-                 page_keys: dict[str, bytes] | None = None) -> Indexing:
-    """Start Pagefind on ``bundles``, whose pages are written, in a process of its own while the
-    build goes on; with ``rebuild`` (pagecache.py), only the bundles whose pages changed, found by
-    ``page_keys``, the pages' own keys."""
-    kept = (Kept(rebuild.folder / "search.pickle", (rebuild.stamp, pagefind_version()), rebuild.load, rebuild.folder / "search")
-            if rebuild else None)
-    return start_index(output, directory_settings(settings)["locale"], bundles, kept, page_keys)
+class Build:
+    """One build of the directory, from the records to the last file."""
 
+    def __init__(self, settings: dict[str, Any], context: dict[str, Any], env, output: Path):
+        self.settings, self.context, self.env, self.output = settings, context, env, Path(output)
+        self.options = directory_settings(settings)
+        self.texts = Texts(self.options["locale"])
+        self.progress = Progress()
+        self.running = contextlib.ExitStack()  # every process started, stopped on failure
+        self.directory: Directory | None = None
+        self.toolkit: Toolkit | None = None
+        self.gazetteer: Background | None = None
+        self.pages = 0
 
-def start_gazetteer(settings: dict[str, Any]) -> processes.Beside | None:
-    """The offline gazetteer's files take seconds and 300 MB to make, once per cache (places.py): when the
-    cache has none, they are made in a process of their own, started before the records are read, so
-    that it is small and the build's other CPU, idle while they are read, makes them. None otherwise."""
-    from circles.exports.nearme import cached_places, places_folder
+    def start(self, function: Callable[[], Any]) -> Background:
+        """Run ``function`` in a process of its own, stopped with the build if the build fails."""
+        worker = Background(function)
+        self.running.callback(worker.stop)
+        return worker
 
-    if (places_folder(settings) / "index.json").is_file():
-        return None
-    return processes.Beside(lambda: cached_places(settings) and None)
+    # Phase 1
 
-
-def start_aside(directory: Directory, settings: dict[str, Any], output: Path,
-                rebuild: Rebuild | None = None) -> processes.Beside | None:
-    """Open data needs no page: a large directory's is started at once, in a process of its own beside
-    the pages (:func:`write_exports` waits for it); None for a small one."""
-    if len(directory.circles) < processes.PARALLEL_FROM:
-        return None
-    return processes.Beside(lambda: run_steps(aside_steps(directory, settings, output, rebuild), Progress(silent=True)))
-
-
-def aside_steps(directory: Directory, settings: dict[str, Any], output: Path,
-                rebuild: Rebuild | None = None) -> list[tuple[str, Callable[[], object], str]]:
-    from circles.exports.datafiles import write_opendata
-
-    return [("open data", lambda: write_opendata(directory, settings, output, rebuild), "")]
-
-
-def write_exports(directory: Directory, settings: dict[str, Any], output: Path, indexing: Indexing,
-                  aside: processes.Beside | None = None, progress: Progress | None = None,
-                  rebuild: Rebuild | None = None, gazetteer: processes.Beside | None = None) -> None:
-    """Write every export, and wait for ``indexing`` (:func:`start_search`) to finish the search index,
-    for ``aside`` (:func:`start_aside`) to finish its files, or write them here when there is no
-    ``aside``, and for ``gazetteer`` (:func:`start_gazetteer`) before copying its files; with ``rebuild``
-    (pagecache.py), the QR codes, calendars and feeds that did not change are kept."""
-    from circles.exports.calendars import write_calendars
-    from circles.exports.feeds import write_feeds
-    from circles.exports.flyers import flyer_circles, write_flyers
-    from circles.exports.nearme import write_places
-    from circles.exports.search import write_search
-    from circles.exports.sitemap import write_sitemap
-
-    def places() -> None:  # the gazetteer's files, once the process making them (if any) is done
-        if gazetteer:
-            gazetteer.wait()
-        write_places(settings, output, rebuild)
-
-    progress = progress or Progress()
-    steps = [
-        ("assets", lambda: copy_assets(settings, output), ""),
-        ("flyers", lambda: write_flyers(directory, settings, output, rebuild), f"{len(flyer_circles(directory)):,} QR codes"),
-        ("calendars", lambda: write_calendars(directory, settings, output, rebuild), ""),
-        ("feeds", lambda: write_feeds(directory, settings, output, rebuild), ""),
-        ("places", places, ""),
-    ]
-    try:
+    def read(self) -> None:
+        """Validate and enrich the records, and set up what every page shares."""
+        root = content_root(self.settings)
+        unchanged_since_failure(root)
         try:
-            run_steps(steps if aside else steps + aside_steps(directory, settings, output, rebuild), progress)
-            if aside:
-                progress.add(aside.wait())
-        finally:
-            for worker in (aside, gazetteer):
-                if worker:
-                    worker.stop()
-        run_steps([("search index", lambda: write_search(directory, output, indexing), f"{len(indexing.bundles)} bundles"),
-                   ("sitemap", lambda: write_sitemap(settings, output), "")], progress)
-    finally:
-        indexing.stop()  # nothing to stop once it finished; ended early when a step failed
+            self.read_records()
+        except InvalidRecords:
+            FAILED[root] = tree_signature(root)
+            raise
+        FAILED.pop(root, None)
+
+    def read_records(self) -> None:
+        with self.stopped_on_failure():
+            map_settings(self.settings)  # unknown keys are named now, not halfway through the build
+            if not (places_folder(self.settings) / "index.json").is_file():
+                # The gazetteer takes seconds and 300 MB to make, once per cache: made beside the
+                # reading, in a process forked while it is still small.
+                self.gazetteer = self.start(lambda: cached_places(self.settings) and None)
+            # The records and models, a million objects at 10,000 circles, live until the pages are
+            # written: the cyclic collector need not go through them each time it runs (a tenth of a
+            # rebuild's time, benchmarks/README.md), nor touch them in the processes forked meanwhile.
+            # So it is paused while they are made, and they are then frozen out of its reach. They
+            # stay frozen after the build, so that a process that ends then does not collect their
+            # cycles first; the next build in the same process unfreezes them (generator.py).
+            with collector_paused():
+                self.directory = assemble_directory(self.settings, self.progress)
+                gc.freeze()
+            self.toolkit = load_toolkit(content_root(self.settings) / self.options["toolkit"])
+            self.share_with_templates()
+
+    def share_with_templates(self) -> None:
+        self.context["directory"] = self.directory
+        self.context["toolkit"] = self.toolkit
+        globals_ = self.env.globals
+        globals_["archive_after_months"] = self.options["archive_after_months"]
+        globals_["has_toolkit"] = self.toolkit is not None  # every page's menu: not the whole toolkit
+        configure_environment(self.env, self.options, self.settings["SITEURL"], self.directory.build_date)
+        globals_["flyer_pdfs"] = pdfs_possible(self.settings)
+
+    # Phase 2
+
+    def write(self, write_pages: WritePages) -> None:
+        """Every page, the toolkit and the exports, with the processes beside them; then the summary."""
+        directory, settings, output, progress = self.directory, self.settings, self.output, self.progress
+        with self.stopped_on_failure(), self.running:
+            layer = Incremental.for_build(settings, self.env, directory, output, set(self.context) - set(settings))
+            opendata = None
+            if len(directory.circles) >= PARALLEL_FROM:  # a small directory's is quicker written here
+                opendata = self.start(lambda: timed("open data", lambda: self.write_opendata(layer)))
+            with progress.stage("pages") as note:
+                circles = circle_pages(directory, self.options, self.texts)
+                self.write_pages(write_pages, layer, circles.pages)
+                indexing = Indexing(output, self.options["locale"], circles.bundles, layer)
+                self.running.callback(indexing.stop)
+                rest = other_pages(directory, self.options, self.texts, circles, settings, self.env.globals["flyer_pdfs"])
+                self.write_pages(write_pages, layer, rest)
+                note["what"] = layer.pages_note()
+            if self.toolkit:
+                with progress.stage("toolkit"):
+                    self.write_toolkit(write_pages, layer)
+            self.run_steps([
+                ("assets", lambda: copy_assets(settings, output), ""),
+                ("flyers", lambda: (layer.write(qr_files(directory, settings)),
+                                     write_flyer_pdfs(directory, settings, output, layer.kept_files("flyers"))),
+                 f"{len(flyer_circles(directory)):,} QR codes"),
+                ("calendars", lambda: layer.write(calendar_files(directory, settings, layer.memo("events"))), ""),
+                ("feeds", lambda: layer.write(feed_files(directory, settings)), ""),
+                ("places", lambda: self.write_places(layer), ""),
+            ])
+            if opendata:
+                progress.add(opendata.wait())
+            else:
+                self.run_steps([("open data", lambda: self.write_opendata(layer), "")])
+            self.run_steps([
+                ("search index", lambda: write_search(directory, output, indexing), f"{len(circles.bundles)} bundles"),
+                ("sitemap", lambda: write_sitemap(settings, output), ""),
+            ])
+            layer.finish()
+        records = (f"{len(directory.circles):,} circles, {len(directory.libraries):,} libraries, "
+                   f"{len(directory.networks):,} networks")
+        progress.summary(records, self.pages, layer.reuse_note())
+
+    def write_opendata(self, layer: Incremental) -> None:
+        write_opendata(self.directory, self.settings, self.output, layer.memo("opendata"))
+
+    def write_places(self, layer: Incremental) -> None:
+        """The gazetteer's files, once the process making them (if any) is done."""
+        if self.gazetteer:
+            self.gazetteer.wait()
+        layer.write(nearme_files(self.settings))
+
+    def write_pages(self, write_pages: WritePages, layer: Incremental, pages: list[Page]) -> None:
+        self.pages += len(pages)
+        write_pages(layer.pages_to_write(pages))
+
+    def write_toolkit(self, write_pages: WritePages, layer: Incremental) -> None:
+        """The toolkit's downloads (PDFs rendered from its templates, and the ZIP), then its pages."""
+
+        def render(template: str, **context) -> str:
+            return self.env.get_template(f"{template}.html").render({**self.context, **context})
+
+        kept = layer.kept_files("toolkit")
+        items, archive = make_downloads(self.toolkit, self.settings, self.output, render, kept)
+        kept.prune()
+        files = SimpleNamespace(items=items, by_url={item.url: item for item in items if item.url}, zip_size=len(archive))
+        self.write_pages(write_pages, layer, toolkit_pages(self.toolkit, files))
+        write_downloads(items, archive, self.toolkit, self.output)
+
+    def run_steps(self, steps: list[tuple[str, Callable[[], object], str]]) -> None:
+        """Run the steps in order, each timed as a stage."""
+        for name, step, what in steps:
+            with self.progress.stage(name, what):
+                step()
+
+    @contextlib.contextmanager
+    def stopped_on_failure(self):
+        """Whatever fails, every process this build started is stopped before the error goes on."""
+        try:
+            yield
+        except BaseException:
+            self.running.close()
+            raise
 
 
-def run_steps(steps: list[tuple[str, Callable[[], object], str]], progress: Progress) -> list:
-    """Run the steps in order, each timed as a stage; the stages' timings."""
-    for name, step, what in steps:
-        with progress.stage(name, what):
-            step()
+#: The content folders whose records were found wrong, with how their files were then, in this process.
+FAILED: dict[Path, tuple] = {}
+
+
+def unchanged_since_failure(root: Path, poll: float = 0.5) -> None:
+    """When the records of ``root`` were found wrong in this process and no file has changed since,
+    wait until one does. Only ``pelican --autoreload`` (``make serve``) builds the same folder again
+    in one process: after a failure it starts the next build at once, and would otherwise report the
+    same problems over and over instead of waiting for the fix."""
+    if root not in FAILED:
+        return
+    while tree_signature(root) == FAILED[root]:
+        time.sleep(poll)
+
+
+def tree_signature(root: Path) -> tuple:
+    """Every file under ``root`` with its size and time of change."""
+    found = []
+    for folder, _, names in os.walk(root):
+        for name in names:
+            with contextlib.suppress(OSError):  # removed meanwhile
+                stat = os.stat(os.path.join(folder, name))
+                found.append((folder, name, stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(found))
+
+
+def timed(name: str, step: Callable[[], object]) -> list[tuple[str, float, str]]:
+    """Run ``step`` as one stage, for a process of its own to report its timing to the build's."""
+    progress = Progress(silent=True)
+    with progress.stage(name):
+        step()
     return progress.stages

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from circles.exports.pagefind import Bundle, canonicalize, index_bundle, plan_bundles, searched_part, stage_pages
+from circles.exports.pagefind import Bundle, index_bundle, plan_bundles, searched_part, stage_pages
+from circles.exports.pagefind_canonical import canonicalize
 from tests.browser import serve
 from tests.conftest import ROOT, build
 from tests.incremental.test_rebuild import NO_PDFS, edit

@@ -16,7 +16,8 @@ import zxingcpp
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from circles.exports.flyers import PAPER, document_root, public_url, site_file
+from circles.exports.flyers import PAPER, document_root, site_file
+from circles.settings import site_url
 from tests.conftest import CIRCLE, LIBRARY, NETWORK, ROOT, build, write_tree
 
 SITEURL = "https://circles.example.org/dir"
@@ -143,7 +144,7 @@ def test_the_flyer_says_what_where_when_and_how_to_join(site):
     page = soup(site, "circles/python/flyer")
     facts = {dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True) for dt in page.select("dt")}
     assert page.h1.get_text(strip=True) == "Python for beginners"
-    # The words of the circle page, whose schedule tests/test_site.py checks against the record.
+    # The words of the circle page, whose schedule tests/site/test_site.py checks against the record.
     assert facts["When"] == soup(site, "circles/python").select_one(".schedule__text").get_text(strip=True)
     assert facts["When"].startswith("Tuesdays, 6:00") and facts["When"].endswith("6 weeks from December 1, 2026")
     assert facts["Where"].startswith("Central Branch") and "789 Yonge Street" in facts["Where"]
@@ -235,7 +236,7 @@ def test_a_local_build_encodes_the_path_and_says_so(local):
     assert page.select_one(".flyer__more .flyer__address").get_text() == "circles/python/"
     assert "built without its public address" in page.select_one(".flyer__more").get_text()
     assert decoded(pdf_images((local / "circles/python/flyer-a4.pdf").read_bytes())[0]) == ["circles/python/"]
-    assert public_url({"SITEURL": ""}, "circles/python/") == "circles/python/"
+    assert site_url({"SITEURL": ""}, "circles/python/") == "circles/python/"
 
 
 # Without PDFs: by the setting, or because WeasyPrint cannot start
@@ -265,7 +266,7 @@ def test_without_weasyprint_the_build_finishes_with_a_warning(tmp_path, caplog, 
 
 def test_the_cache_reprints_only_what_changed(site, tmp_path, caplog):
     cache = site.parent / "cache"
-    assert len(list((cache / "flyers").glob("*.pdf"))) == 2 * len(IDS)
+    assert len(list((cache / "circles" / "flyers").glob("*.pdf"))) == 2 * len(IDS)
     caplog.set_level(logging.INFO, logger="circles.exports.flyers")
     again = build_site(tmp_path, CACHE_PATH=str(cache), CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
                        DIRECTORY={"flyer_pdfs": True, "sample": False})
@@ -273,7 +274,7 @@ def test_the_cache_reprints_only_what_changed(site, tmp_path, caplog):
     assert "(0 from the cache)" in caplog.text
     assert all(p.read_bytes() != (site / p.relative_to(again)).read_bytes() for p in again.rglob("*.pdf"))
     # ...and the PDFs of the first build, which no page asks for any more, are forgotten.
-    assert len(list((cache / "flyers").glob("*.pdf"))) == 2 * len(IDS)
+    assert len(list((cache / "circles" / "flyers").glob("*.pdf"))) == 2 * len(IDS)
     caplog.clear()
     build_site(tmp_path / "again", CACHE_PATH=str(cache), CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
                DIRECTORY={"flyer_pdfs": True, "sample": False})

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
 import re
+import subprocess
+import sys
+from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import frictionless
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from circles.exports.datafiles import writers
+from circles.exports.opendata import published_descriptor
+from circles.problems import CirclesError
 from tests.conftest import CIRCLE, ROOT, build
 
 CONTENT = ROOT / "content"
@@ -235,36 +243,58 @@ def test_the_data_page_has_no_accessibility_violations(site, browser, served_sit
     assert overflow <= 0
 
 
-def test_cells_are_written_as_frictionless_writes_them_without_importing_it():
-    """datafiles.writers knows the types and options the package uses; others go to frictionless itself."""
-    import datetime as dt
-    from decimal import Decimal
+#: Cells of every type the package uses, as rows hold them.
+SAMPLES = {
+    "string": ["Toronto", "", "a, b", 'say "hi"', "line\nbreak", "Montréal 🎉", "https://example.org/a?b=c"],
+    "integer": [0, 12, -3, 10**20], "number": [Decimal("43.65"), -79.4, Decimal("1E-7"), Decimal("-0.0"), 5, 0.1],
+    "boolean": [True, False], "date": [dt.date(2026, 3, 7), dt.date(1, 1, 1), dt.date(9999, 12, 31)],
+    "time": [dt.time(18, 30), dt.time(0, 0), dt.time(23, 59, 59), dt.time(9, 5, tzinfo=dt.UTC)],
+    "datetime": [dt.datetime(2026, 3, 7, 18, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+                 dt.datetime(2026, 11, 1, 1, 30, tzinfo=ZoneInfo("America/Toronto")), dt.datetime(2026, 3, 7, tzinfo=dt.UTC)],
+}
 
-    from circles.exports.datafiles import writers
-    from circles.exports.opendata import published_descriptor
 
-    package = published_descriptor({"SITEURL": ""}, dt.date(2026, 11, 22))
+def package_fields() -> list[list[dict]]:
+    return [resource["schema"]["fields"] for resource in published_descriptor({"SITEURL": ""}, dt.date(2026, 11, 22))["resources"]]
+
+
+def test_cells_are_written_as_frictionless_writes_them():
+    """datafiles.writers, the one CSV writer, against frictionless's own, for every field of the
+    published package (schema/datapackage.json and the derived columns) and a few other options."""
     extra = [{"name": "yes", "type": "boolean", "trueValues": ["oui"], "falseValues": ["non"]},
              {"name": "day", "type": "date", "format": "%d/%m/%Y"}, {"name": "at", "type": "time"},
              {"name": "days", "type": "list", "itemType": "date", "delimiter": ";"},
-             {"name": "grouped", "type": "number", "groupChar": " "}]  # the last one frictionless writes
-    samples = {"string": ["Toronto", "https://example.org/a?b=c"], "integer": [0, 12], "number": [Decimal("43.65"), -79.4],
-               "boolean": [True, False], "date": [dt.date(2026, 3, 7)], "time": [dt.time(18, 30)],
-               "datetime": [dt.datetime(2026, 3, 7, 18, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5)))],
-               "list": [[dt.date(2026, 3, 7), dt.date(2026, 3, 14)]]}
-    for fields in [*(resource["schema"]["fields"] for resource in package["resources"]), extra]:
+             {"name": "uri", "type": "string", "format": "uri"}, {"name": "n", "type": "integer", "bareNumber": False}]
+    seen = set()
+    for fields in [*package_fields(), extra]:
         schema = frictionless.Schema.from_descriptor({"fields": fields})
-        theirs = {field.name: field.create_value_writer() for field in schema.fields}
+        theirs = {field.name: field for field in schema.fields}
         for field, (name, ours) in zip(fields, writers(fields), strict=True):
-            if field["type"] == "datetime":
-                continue  # written as RFC 3339, which frictionless reads back (test_cells_read_back_as_the_records_say)
-            string_list = field["type"] == "list" and field.get("itemType", "string") == "string"
-            for value in [["python", "linux"]] if string_list else samples[field["type"]]:
-                assert ours(value) == theirs[name](value), (name, value)
+            seen.add((field["type"], field.get("format", "default"), field.get("itemType")))
+            item = field.get("itemType", "string")
+            values = [[v, v] for v in SAMPLES[item]] + [[]] if field["type"] == "list" else SAMPLES[field["type"]]
+            for value in values:
+                if field["type"] == "datetime":
+                    # Written as RFC 3339 (a colon in the offset), not frictionless's %z: its reader takes both.
+                    read, notes = theirs[name].create_cell_reader()(ours(value))
+                    assert (read.isoformat(), notes) == (value.isoformat(), None), (name, value)
+                else:
+                    assert ours(value) == theirs[name].create_value_writer()(value), (name, value)
+    assert {kind for kind, _, _ in seen} >= {"string", "integer", "number", "boolean", "date", "time", "datetime", "list"}
+
+
+@pytest.mark.parametrize("field", [
+    {"name": "grouped", "type": "number", "groupChar": " "}, {"name": "comma", "type": "number", "decimalChar": ","},
+    {"name": "year", "type": "year"}, {"name": "at", "type": "datetime", "format": "%d/%m/%Y %H:%M"},
+    {"name": "any", "type": "any"}, {"name": "years", "type": "list", "itemType": "year"},
+])
+def test_a_field_the_writer_does_not_know_is_an_error(field):
+    with pytest.raises(CirclesError, match=f"field '{field['name']}' is of type '{field['type']}'"):
+        writers([{"name": "id", "type": "string"}, field])
+
+
+def test_the_writers_do_not_import_frictionless():
     check = ("import datetime as dt, sys\nfrom circles.exports.datafiles import writers\nfrom circles.exports.opendata import published_descriptor\n"
              "for resource in published_descriptor({'SITEURL': ''}, dt.date(2026, 11, 22))['resources']:\n"
              "    writers(resource['schema']['fields'])\nassert 'frictionless' not in sys.modules")
-    import subprocess
-    import sys
-
     assert subprocess.run([sys.executable, "-c", check], cwd=ROOT).returncode == 0  # a third of a second saved per build

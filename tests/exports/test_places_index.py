@@ -21,10 +21,11 @@ from circles.exports.nearme import (
     compact,
     countries,
     fold,
+    nearme_files,
     piece_name,
     places_version,
-    write_places,
 )
+from circles.incremental.layer import Incremental
 from tests.conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -42,9 +43,9 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, Path]:
-    """One cold write_places: (its temporary folder, the places/ it wrote)."""
+    """One cold write of near-me's files: (its temporary folder, the places/ it wrote)."""
     tmp = tmp_path_factory.mktemp("places")
-    write_places(settings(tmp), tmp / "output")
+    Incremental.nothing_kept(tmp / "output").write(nearme_files(settings(tmp)))
     return tmp, tmp / "output" / "places"
 
 
@@ -126,7 +127,7 @@ def test_country_names_follow_the_site_locale():
 
 
 def test_the_same_inputs_write_the_same_bytes(built, tmp_path):
-    write_places(settings(tmp_path), tmp_path / "output")  # a cache of its own: made again from scratch
+    Incremental.nothing_kept(tmp_path / "output").write(nearme_files(settings(tmp_path)))  # a cache of its own: made again from scratch
     assert tree(tmp_path / "output" / "places") == tree(built[1])
 
 
@@ -140,7 +141,7 @@ def test_a_second_build_copies_the_cached_chunks(built, tmp_path):
     stale.parent.mkdir(parents=True)
     stale.write_text("[]")
 
-    write_places(settings(tmp_path), tmp_path / "output")
+    Incremental.nothing_kept(tmp_path / "output").write(nearme_files(settings(tmp_path)))
 
     assert (tmp_path / "output" / "places" / "lo.json").read_text(encoding="utf-8") == '["from the cache"]'
     assert not stale.exists()

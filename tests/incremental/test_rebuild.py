@@ -1,4 +1,4 @@
-"""Rebuilds with Pelican's content cache on (pagecache.py): only what changed is written again,
+"""Rebuilds with Pelican's content cache on (the incremental layer, incremental/layer.py): only what changed is written again,
 and the site is byte for byte the one a build from scratch makes of the same records."""
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ import pytest
 from markupsafe import Markup
 from pelican.settings import read_settings
 
-from circles.incremental.pagecache import Fingerprints, Outputs, Rebuild
+from circles.incremental.fingerprints import Fingerprints
+from circles.incremental.layer import FileKeys, Incremental
 from circles.pages.browsing import Crumb
-from tests.conftest import ROOT, build
+from tests.conftest import BUILD_DATE, ROOT, build
 from tests.site.test_determinism import first_difference, tree
 
 NO_PDFS = {**read_settings(str(ROOT / "pelicanconf.py"))["DIRECTORY"], "flyer_pdfs": False, "toolkit_pdfs": False}
@@ -56,10 +57,23 @@ def test_a_rebuild_after_edits_and_a_removal_is_the_site_a_fresh_build_makes(con
     cached_build(content, site, cache)
     fresh = build(content, tmp_path / "fresh", DIRECTORY=NO_PDFS)
     again, scratch = tree(site), tree(fresh)
-    assert sorted(again) == sorted(scratch), "the rebuild left or missed files"
+    assert sorted(again) == sorted(scratch), f"the rebuild left or missed files: {set(again) ^ set(scratch)}"
     assert not any("bpl-east-boston-linux-essentials-2026-09" in name for name in again)
     differing = [f"{name} {first_difference(again[name], scratch[name])}" for name in again if again[name] != scratch[name]]
     assert differing == [], "\n".join(differing)
+
+
+def test_a_removal_on_another_day_removes_the_record_s_files_too(content, tmp_path):
+    """A new build date changes every key; the files of a record removed meanwhile still go."""
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    cached_build(content, site, cache)
+    removed = content / "circles/bpl-east-boston-linux-essentials-2026-09.yml"
+    removed.unlink()
+    next_day = {"BUILD_DATE": BUILD_DATE + dt.timedelta(days=1)}
+    build(content, site, CACHE_PATH=str(cache), CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True, DIRECTORY=NO_PDFS, **next_day)
+    fresh = build(content, tmp_path / "fresh", DIRECTORY=NO_PDFS, **next_day)
+    assert sorted(tree(site)) == sorted(tree(fresh))
+    assert not any("bpl-east-boston-linux-essentials-2026-09" in name for name in tree(site))
 
 
 def test_a_rebuild_writes_again_only_the_pages_one_change_touches(content, tmp_path):
@@ -94,10 +108,10 @@ def test_a_rebuild_writes_again_only_the_feeds_and_data_parts_one_change_touches
     # The feed of all circles lists it too, and the feed of its network; the other networks' feeds are kept.
     assert rewritten == {"feeds/circles.atom", "feeds/networks/boston-public-library.atom"}
     assert "Python, from the start" in (site / "data/circles.csv").read_text(encoding="utf-8")
-    changed = {name for name, (key, _) in kept_parts(cache).items() if parts[name][0] != key}
-    # The circle, and the library and network whose keys cover their circles (pagecache.Fingerprints)
-    assert changed == {("circles", "bpl-central-python-essentials-2027-03"), ("libraries", "bpl-central"),
-                       ("networks", "boston-public-library")}
+    made = [kept[0] for key, kept in kept_parts(cache).items() if key not in parts]
+    # The circle, and the library and network whose keys cover their circles (incremental/fingerprints.py)
+    assert sorted(line.split(",")[0] for line in made) == [
+        "boston-public-library", "bpl-central", "bpl-central-python-essentials-2027-03"]
 
 
 def test_a_rebuild_copies_again_only_the_gazetteer_files_that_are_missing(content, tmp_path):
@@ -112,7 +126,7 @@ def test_a_rebuild_copies_again_only_the_gazetteer_files_that_are_missing(conten
 
 
 def kept_parts(cache: Path) -> dict:
-    """The open data's parts kept by the last build (datafiles.py), whatever its version."""
+    """The open data's parts kept by the last build (datafiles.py), by key, whatever its version."""
     return pickle.loads((cache / "circles" / "opendata.pickle").read_bytes())[1]
 
 
@@ -130,22 +144,36 @@ def test_kept_keys_decide_what_is_written_and_a_damaged_file_means_everything(tm
     output.mkdir()
     for name in ("a.ics", "b.ics"):
         (output / name).write_text(name)
-    first = Outputs(folder, "calendars", b"stamp", output)
-    assert first.to_write([("a.ics", b"1"), ("b.ics", b"2")]) == {"a.ics", "b.ics"}  # nothing kept yet
+    first = FileKeys(folder / "calendars.pickle", b"stamp", output, True)
+    assert first.to_make([("a.ics", b"1"), ("b.ics", b"2")]) == ["a.ics", "b.ics"]  # nothing kept yet
     first.finish()
 
-    second = Outputs(folder, "calendars", b"stamp", output)
-    assert second.to_write([("a.ics", b"1"), ("b.ics", b"3")]) == {"b.ics"}
+    second = FileKeys(folder / "calendars.pickle", b"stamp", output, True)
+    assert second.to_make([("a.ics", b"1"), ("b.ics", b"3")]) == ["b.ics"]
     second.finish()
 
     (output / "a.ics").unlink()  # a file deleted by hand is written again
-    third = Outputs(folder, "calendars", b"stamp", output)
-    assert third.to_write([("a.ics", b"1"), ("b.ics", b"3"), ("c.ics", None)]) == {"a.ics", "c.ics"}
+    third = FileKeys(folder / "calendars.pickle", b"stamp", output, True)
+    assert third.to_make([("a.ics", b"1"), ("b.ics", b"3"), ("c.ics", None)]) == ["a.ics", "c.ics"]
     third.finish()
 
-    assert Outputs(folder, "calendars", b"another stamp", output).to_write([("b.ics", b"3")]) == {"b.ics"}
+    assert FileKeys(folder / "calendars.pickle", b"another stamp", output, True).to_make([("b.ics", b"3")]) == ["b.ics"]
     (folder / "calendars.pickle").write_bytes(b"not a pickle")
-    assert Outputs(folder, "calendars", b"stamp", output).to_write([("b.ics", b"3")]) == {"b.ics"}
+    assert FileKeys(folder / "calendars.pickle", b"stamp", output, True).to_make([("b.ics", b"3")]) == ["b.ics"]
+
+
+def test_files_no_longer_made_are_removed_even_when_every_key_changed(tmp_path):
+    output, state = tmp_path / "out", tmp_path / "cache" / "calendars.pickle"
+    output.mkdir()
+    (output / "gone.ics").write_text("old")
+    (output / "kept.ics").write_text("new")
+    before = FileKeys(state, b"yesterday", output, True)
+    before.to_make([("gone.ics", b"1"), ("kept.ics", b"2")])
+    before.finish()
+    after = FileKeys(state, b"today", output, True)
+    assert after.to_make([("kept.ics", b"2")]) == ["kept.ics"]  # another stamp: made again
+    assert after.finish() == ["gone.ics"]
+    assert not (output / "gone.ics").exists()
 
 
 def test_files_of_removed_records_are_removed(tmp_path):
@@ -153,18 +181,18 @@ def test_files_of_removed_records_are_removed(tmp_path):
     output.mkdir()
     (output / "gone.ics").write_text("old")
     (output / "kept.ics").write_text("new")
-    before = Outputs(folder, "calendars", b"stamp", output)
-    before.to_write([("gone.ics", b"1"), ("kept.ics", b"2")])
+    before = FileKeys(folder / "calendars.pickle", b"stamp", output, True)
+    before.to_make([("gone.ics", b"1"), ("kept.ics", b"2")])
     before.finish()
-    after = Outputs(folder, "calendars", b"stamp", output)
-    after.to_write([("kept.ics", b"2")])
+    after = FileKeys(folder / "calendars.pickle", b"stamp", output, True)
+    after.to_make([("kept.ics", b"2")])
     assert after.finish() == ["gone.ics"]
     assert not (output / "gone.ics").exists() and (output / "kept.ics").exists()
 
 
 def test_a_key_follows_the_values_a_page_is_made_from_and_an_unknown_object_has_none():
     def key(context: dict) -> bytes | None:  # a new build each time: nothing remembered from the last call
-        return Rebuild(Path("."), b"stamp", Path("."), Fingerprints(SimpleNamespace(rows={})), False).key("page", context)
+        return Incremental(Path("."), b"stamp", Path("."), Fingerprints(SimpleNamespace(rows={})), False).key("page", context)
 
     def context(title: str = "Python", latitude: str = "43.65") -> dict:
         return {"crumbs": [Crumb("Canada", "browse/ca/"), Crumb(title, "x/")], "when": [dt.date(2026, 3, 3), dt.time(18)],
@@ -181,7 +209,7 @@ def test_a_key_follows_the_values_a_page_is_made_from_and_an_unknown_object_has_
 
 def test_a_rebuild_makes_again_the_events_of_the_changed_circle_only(content, tmp_path, monkeypatch):
     """The upcoming circles' calendar holds thousands of circles in a large directory: the events of those
-    that did not change come from the last build (calendars.KeptEvents)."""
+    that did not change come from the last build (the layer's Memo of events)."""
     import circles.exports.calendars
 
     site, cache = tmp_path / "site", tmp_path / "cache"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from circles.directory.assemble import build_directory
+from circles.directory.assemble import assemble_directory
 from circles.pages.embeds import PAST_IN_EMBED, embed_pages
 from tests.conftest import BUILD_DATE, CIRCLE, LIBRARY, NETWORK, ROOT, build, write_tree
 
@@ -44,7 +44,7 @@ EMBEDS = ["embed/networks/net/", "embed/networks/net/upcoming/", "embed/librarie
 
 def build_site(tmp_path_factory, **overrides) -> Path:
     content = write_tree(tmp_path_factory.mktemp("content"), CONTENT)
-    # No PDFs: they are tests/test_flyers.py's business and the slow part of a build.
+    # No PDFs: they are tests/exports/test_flyers.py's business and the slow part of a build.
     return build(content, tmp_path_factory.mktemp("site") / "output", DIRECTORY={"flyer_pdfs": False}, **overrides)
 
 
@@ -61,7 +61,7 @@ def published(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def directory(tmp_path_factory):
     content = write_tree(tmp_path_factory.mktemp("records"), CONTENT)
-    return build_directory({"PATH": str(content), "BUILD_DATE": BUILD_DATE})
+    return assemble_directory({"PATH": str(content), "BUILD_DATE": BUILD_DATE})
 
 
 def soup(site: Path, path: str) -> BeautifulSoup:

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from circles.directory.assemble import build_directory
+from circles.directory.assemble import assemble_directory
 from circles.records.validate import validate_tree
 from tests.conftest import CIRCLE, LIBRARY, NETWORK
 
@@ -38,7 +38,7 @@ def test_mutated_records_never_raise(tree, seed):
         data = validate_tree(content)
         assert all(p.path and p.line >= 1 and p.message for p in data.problems)
         if data.ok:  # whatever passed validation must also enrich
-            build_directory({"PATH": str(content), "BUILD_DATE": "2026-11-22"})
+            assemble_directory({"PATH": str(content), "BUILD_DATE": "2026-11-22"})
 
 
 @pytest.mark.parametrize("field", ["title", "library", "language", "topics", "signup", "course", "schedule",

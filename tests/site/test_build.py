@@ -91,7 +91,7 @@ def test_make_html_refuses_invalid_records_with_messages_not_a_traceback(tree, t
     content = tree(circles__python=CIRCLE.replace("start_time: 18:00", "start_time: 6pm"))
     result = subprocess.run(
         [sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(tmp_path / "out"),
-         "-e", f'PLUGIN_PATHS=["{ROOT / "plugins"}"]', f'THEME="{ROOT / "theme"}"'],
+         "--cache-path", str(tmp_path / "cache"), "-e", f'PLUGIN_PATHS=["{ROOT / "plugins"}"]', f'THEME="{ROOT / "theme"}"'],
         capture_output=True, text=True, cwd=tmp_path)
     output = result.stdout + result.stderr
     assert result.returncode == 1

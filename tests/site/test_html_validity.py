@@ -35,7 +35,7 @@ KINDS = ["index.html", "404.html", "search/index.html", "upcoming/index.html", "
          "embed/networks/toronto-public-library/index.html", "embed/libraries/tpl-north-york-central/index.html",
          "browse/ca/index.html", "browse/ca/toronto/index.html", "topics/python/index.html", "languages/fr/index.html"]
 #: A file: URL has no origin for 'self' to match, so on disk every stylesheet and script of the
-#: site "violates" its own policy; the policy itself is tested in tests/test_map.py.
+#: site "violates" its own policy; the policy itself is tested in tests/pages/test_map.py.
 FILE_URL_POLICY = re.compile(r"^Resource violates Content Security Policy .*: .*“(?![a-z][a-z0-9+.-]*:)")
 
 

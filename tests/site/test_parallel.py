@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import circles.processes
-from circles.processes import Beside
+from circles.processes import Background
 from circles.records.validate import validate_tree
 from tests.conftest import ROOT, build
 
@@ -42,12 +42,12 @@ def test_the_site_written_by_worker_processes_is_the_same_bytes(tmp_path, monkey
 
 def test_work_beside_this_process_gives_its_result_or_its_error():
     here = os.getpid()
-    assert Beside(lambda: ("done", os.getpid() != here)).wait() == ("done", True)
+    assert Background(lambda: ("done", os.getpid() != here)).wait() == ("done", True)
 
     def fail():
         raise ValueError("no such column")
 
-    failing = Beside(fail)
+    failing = Background(fail)
     with pytest.raises(ValueError, match="no such column") as raised:
         failing.wait()
     assert "fail" in str(raised.value.__cause__)  # the child's traceback
@@ -56,7 +56,7 @@ def test_work_beside_this_process_gives_its_result_or_its_error():
 def test_work_beside_can_be_stopped_when_no_longer_wanted():
     import time
 
-    slow = Beside(lambda: time.sleep(30))
+    slow = Background(lambda: time.sleep(30))
     started = time.perf_counter()
     slow.stop()
     assert time.perf_counter() - started < 5

@@ -50,3 +50,22 @@ def test_an_error_here_stops_the_other_processes():
 def test_results_that_cannot_travel_between_processes_are_an_error():
     with pytest.raises(Exception, match="pickle|lambda|local"):
         in_shares(lambda share: [lambda: None for _ in share], list(range(10)))
+
+
+def test_no_process_is_forked_while_another_thread_runs():
+    """A lock another thread holds would stay held forever in a forked child (Python 3.12 warns of it):
+    then everything is done here, in order, with the same results."""
+    import threading
+
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        results = in_shares(lambda share: [(item, os.getpid()) for item in share], list(range(1001)))
+        background = circles.processes.Background(os.getpid)
+        assert background.wait() == os.getpid()
+    finally:
+        release.set()
+        other.join()
+    assert [item for item, _ in results] == list(range(1001))
+    assert {pid for _, pid in results} == {os.getpid()}

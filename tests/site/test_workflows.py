@@ -147,6 +147,23 @@ def test_deploy_publishes_to_pages_with_write_access_only_where_it_deploys():
     assert uses(doc, "actions/upload-pages-artifact")[0]["with"]["path"] == "output"
 
 
+#: What the site is made with besides the records: a change to any of them must not restore the last build.
+CODE = {"plugins/**", "theme/**", "schema/**", "requirements.txt", "pyproject.toml", "pelicanconf.py", "publishconf.py"}
+
+
+def test_deploy_builds_on_the_last_build_of_the_same_code():
+    steps = workflow("deploy.yml")["jobs"]["build"]["steps"]
+    [restore] = [s for s in steps if s.get("uses", "").split("@")[0] == "actions/cache"]
+    [publish] = [s for s in steps if "make publish" in s.get("run", "")]
+    assert steps.index(restore) < steps.index(publish)
+    assert set(restore["with"]["path"].split()) == {"cache", "output"}
+    key, prefix = restore["with"]["key"], restore["with"]["restore-keys"]
+    # Saved under a new key each run; restored from the newest with the same prefix.
+    assert key == prefix + "${{ github.run_id }}"
+    [hashed] = re.findall(r"\$\{\{ hashFiles\(([^)]*)\) \}\}", prefix)
+    assert set(re.findall(r"'([^']+)'", hashed)) >= CODE, hashed
+
+
 def test_deploy_rebuilds_daily_in_the_early_morning():
     [schedule] = triggers(workflow("deploy.yml"))["schedule"]
     minute, hour, *days = schedule["cron"].split()

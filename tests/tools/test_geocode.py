@@ -205,7 +205,7 @@ def test_the_site_builds_offline_from_the_cache(tmp_path, nominatim):
     if not offline and not os.environ.get("CI"):
         pytest.skip("unshare -n is not permitted here")
     result = subprocess.run([*offline, sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / "pelicanconf.py"),
-                             "-o", str(tmp_path / "out"), "-e", f'PLUGIN_PATHS=["{ROOT / "plugins"}"]',
+                             "-o", str(tmp_path / "out"), "--cache-path", str(tmp_path / "cache"), "-e", f'PLUGIN_PATHS=["{ROOT / "plugins"}"]',
                              f'THEME="{ROOT / "theme"}"', 'BUILD_DATE="2026-11-22"'],
                             capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -217,19 +217,19 @@ def test_the_site_builds_offline_from_the_cache(tmp_path, nominatim):
 
 
 def test_a_library_without_timezone_gets_one_from_its_coordinates_and_circles_inherit_it(tree):
-    from circles.directory.assemble import build_directory
+    from circles.directory.assemble import assemble_directory
 
     content = tree(libraries__central=LIBRARY.replace("timezone: America/Toronto\n", ""))
-    directory = build_directory({"PATH": str(content), "BUILD_DATE": "2026-11-22"})
+    directory = assemble_directory({"PATH": str(content), "BUILD_DATE": "2026-11-22"})
     assert directory.libraries[0].timezone == "America/Toronto"
     circle = directory.circles[0]
     assert circle.timezone == "America/Toronto" and circle.first_meeting.start.tzname() == "EST"
 
 
 def test_a_library_with_only_a_town_is_placed_at_its_centre(tree):
-    from circles.directory.assemble import build_directory
+    from circles.directory.assemble import assemble_directory
 
     content = tree(libraries__central=NO_COORDINATES.replace("timezone: America/Toronto\n", ""))
-    library = build_directory({"PATH": str(content), "BUILD_DATE": "2026-11-22"}).libraries[0]
+    library = assemble_directory({"PATH": str(content), "BUILD_DATE": "2026-11-22"}).libraries[0]
     assert library.approximate and library.coordinates_source.startswith("GeoNames")
     assert round(library.latitude, 1) == 43.7 and library.timezone == "America/Toronto"

@@ -13,7 +13,8 @@ from circles.records.load import parse
 from circles.records.schema import load_schema
 from circles.records.validate import validate_tree
 from circles.tools.cli import main
-from circles.tools.new import new_command, new_record, render
+from circles.tools.draft import render
+from circles.tools.new import new_command, new_record
 from tests.conftest import LIBRARY
 
 # One answer per question, in order; "" takes the default or skips an optional field.

@@ -1,4 +1,4 @@
-"""The first phase of a build, shared by Pelican and the command line: load → validate → enrich."""
+"""Phase one of a build, shared by Pelican and the command line: load → validate → enrich."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from circles.settings import build_date, cache_path, content_root, directory_set
 log = logging.getLogger(__name__)
 
 
-def build_directory(settings: dict[str, Any], progress: Progress | None = None) -> Directory:
+def assemble_directory(settings: dict[str, Any], progress: Progress | None = None) -> Directory:
     """Validated, enriched records for the build date; :class:`InvalidRecords` when any record is wrong."""
     options = directory_settings(settings)
     cache = GeoCache(cache_path(settings))

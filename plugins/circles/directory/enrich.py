@@ -29,7 +29,7 @@ ALLOWED_TAGS = {"p", "br", "em", "strong", "ul", "ol", "li", "a", "code", "block
 _MARKDOWN = markdown.Markdown(output_format="html")
 #: A paragraph Markdown would only wrap in <p>: one line, no markup character, not starting
 #: like a list, quote, heading or code block, with no space at either end. Most descriptions
-#: are such paragraphs; tests/test_markdown.py checks that both ways agree.
+#: are such paragraphs; tests/directory/test_markdown.py checks that both ways agree.
 _PLAIN_PARAGRAPH = re.compile(r"[^\s\x00-\x1f\x7f*_`\[\]!\\#<>&+=\-\d][^\x00-\x1f\x7f*_`\[\]!\\#<>&]*(?<!\s)")
 
 

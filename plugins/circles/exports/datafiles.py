@@ -1,9 +1,9 @@
 """Export stage: the files of ``data/``, written a record at a time (what they hold: opendata.py).
 
 Each record's part of the files (its CSV line; a circle's GeoJSON feature and JSON object) is
-kept between builds with Pelican's content cache on, under the record's key from pagecache.py,
-which changes with its row, the rows it shows and the build's stamp. A rebuild after one record
-changed therefore makes that record's parts only, and joins them with the others' as before:
+made from the record alone, so the incremental layer can keep it between builds (a ``Memo``, by
+the record's fingerprint, which changes with its row, the rows it shows and the build's stamp). A
+build after one record changed makes that record's parts only, and joins them with the others':
 the bytes are the same as a build's from nothing.
 """
 
@@ -26,22 +26,22 @@ from circles.exports.opendata import (
     feature,
     library_values,
     published_descriptor,
-    site_url,
 )
-from circles.incremental.pagecache import Rebuild
-from circles.incremental.store import read_kept, write_kept
+from circles.incremental.values import Memo
+from circles.problems import CirclesError
+from circles.settings import site_url
 
 #: A record's parts: its CSV line, and for a circle its feature (None when it has no place) and its JSON.
 Parts = tuple[str | None, ...]
 
 
-def write_opendata(directory: Directory, settings: dict[str, Any], output: Path, rebuild: Rebuild | None = None) -> None:
-    """Write ``data/``: the package's CSVs and descriptor, ``circles.geojson`` and ``circles.json``;
-    with ``rebuild``, making again only the parts of records that changed."""
+def write_opendata(directory: Directory, settings: dict[str, Any], output: Path, parts_kept: Memo) -> None:
+    """Write ``data/``: the package's CSVs and descriptor, ``circles.geojson`` and ``circles.json``,
+    from each record's parts (those in ``parts_kept`` are not made again)."""
     folder = output / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     package = published_descriptor(settings, directory.build_date)
-    parts = RecordParts(directory, settings, package, rebuild)
+    parts = RecordParts(directory, settings, package, parts_kept)
     for resource in package["resources"]:
         name = resource["name"]
         lines = [parts.of(name, record_id)[0] for record_id in sorted(directory.rows.get(name, {}))]
@@ -71,17 +71,14 @@ def _with_list(head: dict[str, Any], name: str, items: list[str]) -> str:
 
 
 class RecordParts:
-    """The parts of each record, made here or kept from the last build."""
+    """The parts of each record, made here or found in ``kept``."""
 
-    def __init__(self, directory: Directory, settings: dict[str, Any], package: dict[str, Any], rebuild: Rebuild | None):
-        self.directory, self.settings, self.rebuild = directory, settings, rebuild
+    def __init__(self, directory: Directory, settings: dict[str, Any], package: dict[str, Any], kept: Memo):
+        self.directory, self.settings, self.kept = directory, settings, kept
         self.fields = {resource["name"]: resource["schema"]["fields"] for resource in package["resources"]}
         self.records = {"networks": {n.id: n for n in directory.networks},
                         "libraries": {lib.id: lib for lib in directory.libraries},
                         "circles": {c.id: c for c in directory.circles}}
-        self.path = rebuild.folder / "opendata.pickle" if rebuild else None
-        self.before = read_kept(self.path, rebuild.stamp) if rebuild and rebuild.load else {}
-        self.now: dict[tuple[str, str], tuple[bytes, Parts]] = {}
         self.made: dict[tuple[str, str], Parts] = {}
         self.writers: dict[str, list[tuple[str, Callable[[Any], str]]]] = {}
 
@@ -89,17 +86,16 @@ class RecordParts:
         if (kind, record_id) in self.made:
             return self.made[kind, record_id]
         record = self.records[kind].get(record_id)
-        key = self.rebuild.key(record) if self.rebuild and record is not None else None
-        kept = self.before.pop((kind, record_id), None)
-        parts = kept[1] if key and kept and kept[0] == key else self._make(kind, record_id, record)
-        if key:
-            self.now[kind, record_id] = (key, parts)
+        key = self.kept.key(kind, record) if record is not None else None
+        parts = self.kept.get(key)
+        if parts is None:
+            parts = self._make(kind, record_id, record)
+            self.kept.put(key, parts)
         self.made[kind, record_id] = parts
         return parts
 
     def keep(self) -> None:
-        if self.rebuild and self.path:
-            write_kept(self.path, self.rebuild.stamp, self.now)
+        self.kept.save()
 
     def _make(self, kind: str, record_id: str, record: Any) -> Parts:
         row = self.directory.rows[kind][record_id]
@@ -128,21 +124,28 @@ def csv_line(cells: list[str]) -> str:
 
 
 def writers(fields: list[dict[str, Any]]) -> list[tuple[str, Callable[[Any], str]]]:
-    """Each field's name and the function that writes its cells as frictionless does, so they read back as typed."""
-    plain = [(field["name"], _plain_writer(field)) for field in fields]
-    if all(write for _, write in plain):
-        return plain  # type: ignore[return-value]  # none is None
-    from frictionless import Schema  # a third of a second to import: only for a field the plain writers do not know
+    """Each field's name and the function that writes its cells as frictionless does, so they read back as typed.
 
-    schema = Schema.from_descriptor({"fields": fields})
-    return [(name, write or field.create_value_writer()) for (name, write), field in zip(plain, schema.fields, strict=True)]
+    This is the only CSV writer: it knows the types, formats and options the package uses, each
+    held to frictionless's own writer by tests/exports/test_opendata.py. A field of any other is
+    an error here, never a quiet turn to frictionless (a third of a second to import).
+    """
+    found = []
+    for field in fields:
+        write = _cell_writer(field)
+        if write is None:
+            raise CirclesError(f"the data package's field {field['name']!r} is of type {field.get('type', 'any')!r} "
+                               f"(format {field.get('format', 'default')!r}), which the CSV writer does not know: "
+                               "teach exports/datafiles.py's _cell_writer to write it")
+        found.append((field["name"], write))
+    return found
 
 
-def _plain_writer(field: dict[str, Any]) -> Callable[[Any], str] | None:
+def _cell_writer(field: dict[str, Any]) -> Callable[[Any], str] | None:
     """What frictionless's writer does for the field (a descriptor), for the types and options the
     package uses, without its checks on every cell; None for any other."""
     kind, form = field.get("type", "any"), field.get("format", "default")
-    if kind == "datetime":
+    if kind == "datetime" and form == "default":
         # RFC 3339 (a colon in the offset), which frictionless's default datetime reader parses back.
         return _isoformat
     if kind in ("string", "integer") or (kind == "number" and not {"groupChar", "decimalChar"} & field.keys()):
@@ -154,10 +157,10 @@ def _plain_writer(field: dict[str, Any]) -> Callable[[Any], str] | None:
         day = form if form != "default" else "%Y-%m-%d"
         return lambda cell: cell.strftime(day)
     if kind == "time" and (form == "default" or "%" in form):
-        clock = form if form != "default" else "%H:%M:%S"
+        clock = form if form != "default" else "%H:%M:%S%z"
         return lambda cell: cell.strftime(clock).replace("+0000", "Z")
     if kind == "list":
-        item, delimiter = _plain_writer({"type": field.get("itemType", "string")}), field.get("delimiter", ",")
+        item, delimiter = _cell_writer({"type": field.get("itemType", "string")}), field.get("delimiter", ",")
         return (lambda cell: delimiter.join(map(item, cell))) if item else None
     return None
 

@@ -19,10 +19,9 @@ from urllib.parse import urlsplit
 from feedgenerator import Atom1Feed
 
 from circles.directory.models import Circle, Directory
-from circles.exports.opendata import absolute
 from circles.i18n import Texts, _
-from circles.incremental.pagecache import Rebuild, ToWrite
-from circles.settings import content_root, directory_settings
+from circles.incremental.layer import Files
+from circles.settings import content_root, directory_settings, site_root, site_url
 
 log = logging.getLogger(__name__)
 
@@ -102,34 +101,35 @@ def newest_first(circles: list[Circle], dates: dict[str, dt.datetime]) -> list[C
     return sorted(sorted(circles, key=lambda c: c.id), key=lambda c: dates[c.id], reverse=True)
 
 
-def write_feeds(directory: Directory, settings: dict[str, Any], output: Path, rebuild: Rebuild | None = None) -> None:
-    """Write ``feeds/circles.atom`` and ``feeds/networks/<id>.atom``; with ``rebuild`` (pagecache.py),
-    only those whose circles changed."""
+def feed_files(directory: Directory, settings: dict[str, Any]) -> Files:
+    """``feeds/circles.atom`` and ``feeds/networks/<id>.atom``, each made from its circles and their dates."""
     limit = settings.get("FEED_MAX_ITEMS", FEED_ENTRIES)
     dates = listing_dates(directory, settings)
     texts = Texts(directory_settings(settings)["locale"])
     newest = newest_first(directory.circles, dates)
     feed = Feeds(settings, texts, dates, dt.datetime.combine(directory.build_date, dt.time(), dt.UTC))
     sitename = settings.get("SITENAME", "")
-    files = [("circles.atom", texts.gettext(_("%(site)s: newly listed circles")) % {"site": sitename}, "", newest[:limit])]
+    feeds = {"circles.atom": (texts.gettext(_("%(site)s: newly listed circles")) % {"site": sitename}, "", newest[:limit])}
     for network in directory.networks:
         title = texts.gettext(_("%(network)s: newly listed circles")) % {"network": network.name}
-        files.append((f"networks/{network.id}.atom", title, network.url, [c for c in newest if c.network is network][:limit]))
-    written = ToWrite(rebuild, "feeds", {f"{FOLDER}/{name}": (title, page, circles, [dates[c.id] for c in circles])
-                                         for name, title, page, circles in files})
-    for name, title, page, circles in files:
-        if f"{FOLDER}/{name}" in written:
-            feed.write(output, name, title, page, circles)
-    written.finish()
+        feeds[f"networks/{network.id}.atom"] = (title, network.url, [c for c in newest if c.network is network][:limit])
+    sources = {f"{FOLDER}/{name}": (title, page, circles, [dates[c.id] for c in circles])
+               for name, (title, page, circles) in feeds.items()}
+
+    def make(names: list[str]):
+        for name in names:
+            yield name, feed.atom(name.removeprefix(f"{FOLDER}/"), *feeds[name.removeprefix(f"{FOLDER}/")])
+
+    return Files("feeds", sources, make)
 
 
 class Feeds:
     """Writes Atom feeds of circles for one build: links, ids and words shared by every feed."""
 
     def __init__(self, settings: dict[str, Any], texts: Texts, dates: dict[str, dt.datetime], build: dt.datetime):
-        self.siteurl = settings.get("SITEURL") or ""
-        self.absolute = absolute(settings)
-        parts = urlsplit(self.siteurl) if self.absolute else None
+        self.settings = settings
+        root = site_root(settings)
+        parts = urlsplit(root) if root else None
         # tag: URIs name the site's host and path, so two directories on one host never share an id.
         self.tag_authority = parts.hostname if parts else "localhost"
         self.tag_path = parts.path.rstrip("/") if parts else ""
@@ -139,23 +139,19 @@ class Feeds:
 
     def link(self, path: str, feed_path: str) -> str:
         """A page's address: absolute when SITEURL is, else relative to the feed file, as Atom resolves it."""
-        if self.absolute:
-            return f"{self.siteurl}/{path}"
-        return "../" * feed_path.count("/") + path
+        return site_url(self.settings, path, otherwise="../" * feed_path.count("/") + path)
 
     def tag(self, path: str) -> str:
         return f"tag:{self.tag_authority},{TAG_DATE}:{self.tag_path}/{path}"
 
-    def write(self, output: Path, name: str, title: str, page: str, circles: list[Circle]) -> None:
+    def atom(self, name: str, title: str, page: str, circles: list[Circle]) -> bytes:
         feed_path = f"{FOLDER}/{name}"
         feed = _Feed(title=_text(title), link=self.link(page, feed_path), description="", language=self.lang,
                      author_name=_text(self.sitename), feed_url=self.link(feed_path, feed_path),
                      feed_guid=self.tag(feed_path), empty_date=self.build)
         for circle in circles:
             self.add_entry(feed, circle, feed_path)
-        target = output / feed_path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(feed.writeString("utf-8") + "\n", encoding="utf-8", newline="\n")
+        return (feed.writeString("utf-8") + "\n").encode("utf-8")
 
     def add_entry(self, feed: _Feed, circle: Circle, feed_path: str) -> None:
         when = self.dates[circle.id]

@@ -14,7 +14,6 @@ own files (:func:`local_fetcher`), so a build never goes online.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import mimetypes
 import struct
@@ -28,9 +27,9 @@ import segno
 
 from circles.directory.models import Circle, Directory
 from circles.i18n import _
-from circles.incremental.pagecache import Rebuild, ToWrite
-from circles.processes import in_shares
-from circles.settings import directory_settings
+from circles.incremental.layer import Files
+from circles.incremental.values import WEASYPRINT, KeptFiles
+from circles.settings import directory_settings, site_root, site_url
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +47,6 @@ QR_MASK = 2
 #: Root font sizes to try, in order, until a flyer fits on one page (flyer.css sizes in rem).
 #: Given as a user stylesheet, so only !important beats flyer.css's own 12pt.
 FIT_SIZES = ("", *(f"html {{ font-size: {size} !important }}" for size in ("10pt", "8.5pt", "7pt")))
-
-
-def public_url(settings: dict[str, Any], path: str) -> str:
-    """The address of ``path`` on the published site; just ``path`` when SITEURL is not absolute."""
-    siteurl = settings.get("SITEURL") or ""
-    return f"{siteurl}/{path}" if siteurl.startswith(("https://", "http://")) else path
 
 
 def qr_png(text: str) -> bytes:
@@ -84,7 +77,7 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 def flyer_context(circle: Circle, settings: dict[str, Any], pdfs: bool) -> dict[str, Any]:
     """What templates/flyer.html needs besides the circle: the QR's text and the PDFs to offer."""
-    address = public_url(settings, circle.url)
+    address = site_url(settings, circle.url)
     return {
         "address": address,
         "absolute": address != circle.url,
@@ -117,27 +110,26 @@ def flyer_circles(directory: Directory) -> list[Circle]:
     return [circle for circle in directory.circles if circle.is_current]
 
 
-def write_flyers(directory: Directory, settings: dict[str, Any], output: Path, rebuild: Rebuild | None = None) -> None:
-    """Write each current circle's QR code (with ``rebuild``, only those that changed), then its PDFs
-    when this build makes them."""
-    circles = flyer_circles(directory)
-    codes = {f"{circle.url}flyer/qr.png": public_url(settings, circle.url) for circle in circles}
-    written = ToWrite(rebuild, "qr", {name: (text,) for name, text in codes.items()})
+def qr_files(directory: Directory, settings: dict[str, Any]) -> Files:
+    """Each current circle's QR code, made from the address it encodes."""
+    codes = {f"{circle.url}flyer/qr.png": site_url(settings, circle.url) for circle in flyer_circles(directory)}
 
-    def write(names: list[str]) -> list:
+    def make(names: list[str]):
         for name in names:
-            target = output / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(qr_png(codes[name]))
-        return []
+            yield name, qr_png(codes[name])
 
-    in_shares(write, sorted(written.names))  # a millisecond a code: a large directory's on all cores
-    written.finish()
+    # A millisecond a code: a large directory's are made on all cores.
+    return Files("qr", {name: (text,) for name, text in codes.items()}, make, on_all_cores=True)
+
+
+def write_flyer_pdfs(directory: Directory, settings: dict[str, Any], output: Path, kept: KeptFiles) -> None:
+    """Each current circle's flyer as PDFs, when this build makes them (``flyer_pdfs``, and WeasyPrint's
+    libraries); those made from the same inputs before are found in ``kept``."""
     if pdf_problem(settings) is None:
-        write_pdfs(circles, settings, Path(output))
+        write_pdfs(flyer_circles(directory), settings, Path(output), kept)
 
 
-def write_pdfs(circles: list[Circle], settings: dict[str, Any], output: Path) -> None:
+def write_pdfs(circles: list[Circle], settings: dict[str, Any], output: Path, kept: KeptFiles) -> None:
     """Print each circle's flyer page to one PDF per paper size; report how long it took."""
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
@@ -148,24 +140,27 @@ def write_pdfs(circles: list[Circle], settings: dict[str, Any], output: Path) ->
     # anew for each PDF, which costs a fifth of the time and keeps memory growing with each
     # flyer (0.3 MB apiece). The PDFs come out byte for byte the same either way.
     fonts = FontConfiguration()
-    cache = PdfCache(settings)
+    # A PDF depends only on its page, the flyer stylesheet, the QR code, the paper size and WeasyPrint
+    # (and the system's fonts, which are not in the key: clear the cache after changing them).
+    stylesheet = Path(settings.get("THEME") or "theme") / "static" / "css" / "flyer.css"
+    style = stylesheet.read_bytes() if stylesheet.is_file() else b""
     for circle in circles:
         page = output / circle.url / "flyer" / "index.html"
         for name, size in PAPER.items():
             try:
-                key = cache.key(page, size)
-                pdf = cache.get(key)
+                key = kept.key(WEASYPRINT, size, page.read_bytes(), (page.parent / "qr.png").read_bytes(), style)
+                pdf = kept.get(key)
                 if pdf is None:
-                    pdf = cache.put(key, print_page(page, f"{root}/{circle.url}flyer/", size, fetcher, circle.source, fonts))
+                    pdf = kept.put(key, print_page(page, f"{root}/{circle.url}flyer/", size, fetcher, circle.source, fonts))
             except (Exception, FatalURLFetchingError) as error:  # a BaseException: WeasyPrint's own stop
                 failed.append(f"{circle.id} ({name}): {error}")
                 continue
             (output / circle.url / f"flyer-{name}.pdf").write_bytes(pdf)
     log.info("Flyer PDFs: %d in %.1f s (%d from the cache)", 2 * len(circles) - len(failed),
-             time.perf_counter() - started, cache.hits)
+             time.perf_counter() - started, kept.hits)
     if failed:
         log.warning("%d flyer PDF(s) could not be made; their links lead nowhere: %s", len(failed), "; ".join(failed[:5]))
-    cache.prune()
+    kept.prune()
 
 
 def print_page(page: Path, base_url: str, size: str, fetcher, source: str = "", fonts=None) -> bytes:
@@ -213,8 +208,7 @@ def document_root(settings: dict[str, Any]) -> str:
     to the output folder would make the bytes depend on where the site was built. The
     stand-in is under .invalid (RFC 6761), and :func:`site_file` answers for it anyway.
     """
-    siteurl = (settings.get("SITEURL") or "").rstrip("/")
-    return siteurl if siteurl.startswith(("https://", "http://")) else "https://site.invalid"
+    return site_root(settings) or "https://site.invalid"
 
 
 def site_file(url: str, output: Path, settings: dict[str, Any]) -> Path | None:
@@ -237,53 +231,3 @@ def site_file(url: str, output: Path, settings: dict[str, Any]) -> Path | None:
         if path.is_relative_to(folder.resolve()) and path.is_file():
             return path
     return None
-
-
-class PdfCache:
-    """Finished PDFs kept between builds, by what went into them, when Pelican's content cache is on.
-
-    A PDF depends only on its page, the flyer stylesheet, the QR code, the paper size and
-    WeasyPrint (and the system's fonts, which are not in the key: clear ``cache/flyers/``
-    after changing them). Reading follows LOAD_CONTENT_CACHE, writing CACHE_CONTENT, both off
-    by default, so a plain build always prints every flyer afresh.
-    """
-
-    def __init__(self, settings: dict[str, Any]):
-        from weasyprint import __version__
-
-        self.folder = Path(settings.get("CACHE_PATH") or "cache") / "flyers"
-        self.read, self.write = bool(settings.get("LOAD_CONTENT_CACHE")), bool(settings.get("CACHE_CONTENT"))
-        self.version = __version__
-        self.stylesheet = Path(settings.get("THEME") or "theme") / "static" / "css" / "flyer.css"
-        self.hits, self.used = 0, set()
-
-    def key(self, page: Path, size: str) -> str:
-        """What went into a PDF, hashed; empty when the cache is off."""
-        if not (self.read or self.write):
-            return ""
-        digest = hashlib.sha256()
-        for part in (self.version.encode(), size.encode(), page.read_bytes(), (page.parent / "qr.png").read_bytes(),
-                     self.stylesheet.read_bytes() if self.stylesheet.is_file() else b""):
-            digest.update(len(part).to_bytes(8, "big") + part)
-        self.used.add(f"{digest.hexdigest()}.pdf")
-        return digest.hexdigest()
-
-    def get(self, key: str) -> bytes | None:
-        path = self.folder / f"{key}.pdf"
-        if key and self.read and path.is_file():
-            self.hits += 1
-            return path.read_bytes()
-        return None
-
-    def put(self, key: str, pdf: bytes) -> bytes:
-        if key and self.write:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            (self.folder / f"{key}.pdf").write_bytes(pdf)
-        return pdf
-
-    def prune(self) -> None:
-        """Forget PDFs no flyer of this build asked for: the cache holds one directory's worth."""
-        if self.write and self.folder.is_dir():
-            for path in self.folder.glob("*.pdf"):
-                if path.name not in self.used:
-                    path.unlink()

@@ -24,12 +24,12 @@ import json
 import os
 import shutil
 import tempfile
-import unicodedata
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from circles.incremental.pagecache import Rebuild, ToWrite
+from circles.directory.geography import compact, fold
+from circles.incremental.layer import Files
 from circles.settings import directory_settings
 
 #: Bump when the files' layout changes, so that no build reuses an older cache.
@@ -43,11 +43,6 @@ ALIAS_POPULATION = 100_000
 #: The chunk of names that do not start with two letters or digits of the Latin alphabet.
 OTHER = "_"
 ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
-
-#: Letters that NFKD keeps whole, spelt as someone typing without them would.
-#: places.js holds the same table: change both together.
-LETTERS = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
-           "ı": "i", "ħ": "h", "ŧ": "t", "ŋ": "n", "ς": "σ"}
 
 #: First-order divisions worth naming in a label, where GeoNames' codes are numbers a
 #: reader could not decode: (name, the abbreviation people type). US states come from
@@ -69,40 +64,6 @@ REGIONS: dict[str, dict[str, tuple[str, str]]] = {
 COUNTRY_ALIASES = {"uk": "GB", "great britain": "GB", "britain": "GB", "america": "US"}
 
 
-class _Folding(dict):
-    """``str.translate`` table of what each character folds to, filled in on first sight."""
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        category = unicodedata.category(char)
-        if category[0] == "M":
-            folded = ""
-        elif category[0] in "LN" and category != "Lm":
-            folded = LETTERS.get(char, char)
-        else:
-            folded = " "
-        self[code] = folded
-        return folded
-
-
-_FOLDING = _Folding()
-
-
-def fold(text: str) -> str:
-    """Case- and accent-free form, identical to places.js's ``fold``: ``Łódź`` → ``lodz``.
-
-    Marks are dropped after NFKD, a few whole letters spelt out (``ß`` → ``ss``), and
-    anything but a letter or digit becomes a space. Not ``gazetteer.fold``: that one keys
-    the committed geocoding cache, which must not change under contributors' feet.
-    """
-    return " ".join(unicodedata.normalize("NFKD", text).lower().translate(_FOLDING).split())
-
-
-def compact(folded: str) -> str:
-    """What names are matched on: ``sanjose`` for ``San José``, ``San-Jose`` or ``Sanjose``."""
-    return folded.replace(" ", "")
-
-
 def base_key(name: str) -> str:
     """The key a compact name is filed under: its first two characters, or ``_``."""
     head = name[:2]
@@ -114,20 +75,17 @@ def piece_name(key: str, number: int) -> str:
     return f"{key}-{number}" if number else key
 
 
-def write_places(settings: dict[str, Any], output: Path, rebuild: Rebuild | None = None) -> None:
-    """Write ``output/places/``: ``index.json`` and one JSON file of towns per key; with ``rebuild``
-    (pagecache.py), only the files that are missing or were copied from another version's folder."""
+def nearme_files(settings: dict[str, Any]) -> Files:
+    """``places/``: ``index.json`` and one JSON file of towns per key, copied from the cache's folder
+    (:func:`cached_places`), each made from that folder's version and its name."""
     source = cached_places(settings)
-    target = output / "places"
     names = sorted(path.name for path in source.iterdir())
-    files = ToWrite(rebuild, "places", {f"places/{name}": (source.name, name) for name in names})
-    if rebuild is None:
-        shutil.rmtree(target, ignore_errors=True)  # without keys, files of an earlier version could linger
-    target.mkdir(parents=True, exist_ok=True)
-    for name in names:  # copyfile, not copytree: the output takes the umask's modes
-        if f"places/{name}" in files:
-            shutil.copyfile(source / name, target / name)
-    files.finish()
+
+    def make(wanted: list[str]):
+        for name in wanted:
+            yield name, (source / name.removeprefix("places/")).read_bytes()
+
+    return Files("places", {f"places/{name}": (source.name, name) for name in names}, make, folder="places")
 
 
 def places_folder(settings: dict[str, Any]) -> Path:

@@ -18,6 +18,7 @@ from typing import Any
 from circles.directory.models import STATUSES, Circle, Library
 from circles.i18n import WEEKDAY_NAMES
 from circles.records.schema import SCHEMA_PATH
+from circles.settings import site_root, site_url
 
 FOLDER = "data"
 _DERIVED = "Derived at build time, not written in the record: "
@@ -67,16 +68,6 @@ DERIVED_FIELDS: dict[str, list[dict[str, Any]]] = {
 }
 
 
-def absolute(settings: dict[str, Any]) -> bool:
-    """True when SITEURL is the public address, as in publishconf.py."""
-    return (settings.get("SITEURL") or "").startswith(("https://", "http://"))
-
-
-def site_url(settings: dict[str, Any], path: str) -> str:
-    """``path`` (relative to the site root) as a link: absolute when SITEURL is, else unchanged."""
-    return f"{settings['SITEURL']}/{path}" if absolute(settings) else path
-
-
 def published_descriptor(settings: dict[str, Any], build_date: dt.date) -> dict[str, Any]:
     """The Data Package descriptor as published, without file sizes and hashes (datafiles.py adds them)."""
     source = _schema_descriptor()
@@ -92,7 +83,7 @@ def published_descriptor(settings: dict[str, Any], build_date: dt.date) -> dict[
         "created": f"{build_date.isoformat()}T00:00:00Z",
         "licenses": source["licenses"],
     }
-    if absolute(settings):
+    if site_root(settings):
         package["homepage"] = site_url(settings, f"{FOLDER}/")
     package["resources"] = [_published_resource(r) for r in source["resources"]]
     return package

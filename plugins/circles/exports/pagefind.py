@@ -6,20 +6,14 @@ large directory is indexed in *bundles* (``plan_bundles``): the circles of some 
 each, one bundle after another, into ``pagefind/<first month>/``. The search page merges
 them in the browser (search.js). A rebuild indexes again only the bundles whose pages changed.
 
-Pagefind writes each filter's values, and the lists in its metadata, in hash-map order,
-which differs from run to run; ``canonicalize`` sorts them and renames the files by content
-hash, so the same site always gives the same bytes. Pagefind's files are gzip of
-``pagefind_dcd`` + CBOR (written by minicbor); the few CBOR types it uses are decoded and
-re-encoded here.
+Pagefind writes some lists in hash-map order: pagefind_canonical.py makes its bytes the same
+for the same site.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import gzip
-import hashlib
-import json
 import os
 import re
 import shutil
@@ -28,11 +22,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from circles.incremental.store import read_kept, write_kept
+from circles.exports.pagefind_canonical import canonicalize
 from circles.problems import CirclesError
-from circles.processes import Beside
+from circles.processes import Background
+
+if TYPE_CHECKING:  # the layer decides which bundles to index again; this module does not import it
+    from circles.incremental.layer import Incremental
 
 SIGNATURE = b"pagefind_dcd"
 BUNDLES = "pagefind"
@@ -78,30 +75,20 @@ def plan_bundles(pages: Iterable[tuple[str, str]], size: int, current: str = "")
     return bundles
 
 
-@dataclass(frozen=True)
-class Kept:
-    """Where a build keeps each bundle's key for the next one (pagecache.py's ``Rebuild``)."""
-
-    path: Path
-    version: Any
-    load: bool
-    staged: Path  # a folder per bundle: what Pagefind reads of its pages, copied again only where they changed
-
-
 class Indexing:
     """Pagefind at work, one bundle after another, beside the build's other work.
 
     A process forked from the build drives it: so only one Pagefind runs at a time, and the
     copying of pages for it and the rewriting of what it wrote (``canonicalize``) never wait for
-    the build's own Python, busy with pages meanwhile.
+    the build's own Python, busy with pages meanwhile. Only the bundles the incremental layer
+    finds changed are indexed again.
     """
 
-    def __init__(self, site: Path, language: str, bundles: list[Bundle], kept: Kept | None = None,
-                 page_keys: dict[str, bytes] | None = None):
-        self.site, self.bundles, self.kept = site, bundles, kept
-        self.page_keys = page_keys or {}
+    def __init__(self, site: Path, language: str, bundles: list[Bundle], layer: Incremental):
+        self.site, self.bundles = site, bundles
         self.language = language.split("_")[0].split("-")[0]
-        self.worker = Beside(self._index_changed)
+        self.changed, self.staged = layer.search_bundles(bundles, site, BUNDLES, self.language, pagefind_version())
+        self.worker = Background(self._index_changed)
 
     def finish(self) -> list[str]:
         """Wait for Pagefind; return the names of the bundles indexed (the others were unchanged)."""
@@ -115,32 +102,12 @@ class Indexing:
         folder = self.site / BUNDLES
         names = {bundle.name for bundle in self.bundles}
         _keep_only(folder, names)  # an earlier plan's bundles go, and what Pagefind left there
-        kept = self.kept
-        before = read_kept(kept.path, kept.version) if kept and kept.load else {}
-        if kept:  # copies for bundles no longer planned go; all of them when nothing kept can be trusted
-            _keep_only(kept.staged, names if before else set())
-        keys = {bundle.name: self._key(bundle) if kept else b"" for bundle in self.bundles}
-        changed = [bundle for bundle in self.bundles
-                   if not keys[bundle.name] or before.get(bundle.name) != keys[bundle.name]
-                   or not (folder / bundle.name / "pagefind-entry.json").is_file()]
-        if kept:  # forget the bundles about to change first: a build stopped halfway redoes them
-            write_kept(kept.path, kept.version, {b.name: keys[b.name] for b in self.bundles if b not in changed})
-        for bundle in changed:
-            index_bundle(self.site, bundle, folder / bundle.name, self.language, kept.staged / bundle.name if kept else None)
-        if kept:
-            write_kept(kept.path, kept.version, keys)
-        return [bundle.name for bundle in changed]
-
-    def _key(self, bundle: Bundle) -> bytes:
-        """What the bundle is made from: its pages' own keys (pagecache.py), which change whenever their
-        bytes do, or else their bytes (10,000 pages are 200 MB to read)."""
-        keys = [self.page_keys.get(page) for page in bundle.pages]
-        if not all(keys):
-            keys = [b"bytes:" + (self.site / page).read_bytes() for page in bundle.pages]
-        digest = hashlib.sha256(self.language.encode())
-        for page, key in zip(bundle.pages, keys, strict=True):
-            digest.update(page.encode() + b"\0" + key + b"\0")
-        return digest.digest()
+        if self.staged:  # copies for bundles no longer planned go
+            _keep_only(self.staged, names)
+        for bundle in self.changed:
+            index_bundle(self.site, bundle, folder / bundle.name, self.language,
+                         self.staged / bundle.name if self.staged else None)
+        return [bundle.name for bundle in self.changed]
 
 
 def _keep_only(folder: Path, names: set[str]) -> None:
@@ -149,15 +116,6 @@ def _keep_only(folder: Path, names: set[str]) -> None:
     for entry in folder.iterdir():
         if entry.name not in names:
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-
-
-def start_index(site: Path, language: str, bundles: list[Bundle], kept: Kept | None = None,
-                page_keys: dict[str, bytes] | None = None) -> Indexing:
-    """Start indexing the bundles into ``site/pagefind/``; call ``finish()`` on the result to wait.
-
-    ``page_keys``: the key of each page written (by path in the site), when the build has them.
-    """
-    return Indexing(site, language, bundles, kept, page_keys)
 
 
 def index_bundle(site: Path, bundle: Bundle, target: Path, language: str, staged: Path | None = None) -> None:
@@ -275,95 +233,3 @@ def pagefind_program() -> str:
 def pagefind_version() -> str:
     """Pagefind's own version: a new one indexes every bundle again."""
     return version("pagefind")
-
-
-# Canonical bytes
-
-
-def canonicalize(bundle: Path) -> None:
-    """Sort what Pagefind writes in hash-map order and name files by their content."""
-    entry_path = bundle / "pagefind-entry.json"
-    entry = json.loads(entry_path.read_text(encoding="utf-8"))
-    for language in entry["languages"].values():
-        meta_path = bundle / f"pagefind.{language['hash']}.pf_meta"
-        meta = _read(meta_path)
-        renamed = {}
-        for _, old in meta[3]:  # filters: [name, hash]
-            renamed[old] = _rewrite_filter(bundle / "filter" / f"{old}.pf_filter", old.split("_")[0])
-        meta[3] = sorted([name, renamed[old]] for name, old in meta[3])
-        meta[4] = sorted(meta[4], key=lambda sort: sort[0])  # sorts: [name, pages]
-        meta[5] = sorted(meta[5])  # meta field names
-        new_hash = _write_named(meta_path, meta, f"{meta_path.name.split('.')[1].split('_')[0]}_", 10,
-                                lambda h: bundle / f"pagefind.{h}.pf_meta")
-        language["hash"] = new_hash
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-
-
-def _rewrite_filter(path: Path, prefix: str) -> str:
-    name, values = _read(path)
-    return _write_named(path, [name, sorted(values, key=lambda v: v[0])], f"{prefix}_", 7,
-                        lambda h: path.with_name(f"{h}.pf_filter"))
-
-
-def _write_named(old: Path, data: Any, prefix: str, digits: int, new_path) -> str:
-    raw = SIGNATURE + encode(data)
-    name = prefix + hashlib.sha256(raw).hexdigest()[:digits]
-    old.unlink()
-    new_path(name).write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))
-    return name
-
-
-def _read(path: Path) -> Any:
-    raw = gzip.decompress(path.read_bytes())
-    if not raw.startswith(SIGNATURE):
-        raise CirclesError(f"{path} is not a Pagefind file this version understands")
-    value, end = decode(raw, len(SIGNATURE))
-    if end != len(raw):
-        raise CirclesError(f"{path} has bytes after its data; Pagefind's format may have changed")
-    return value
-
-
-# The CBOR that minicbor writes for Pagefind: unsigned integers, text, arrays.
-
-
-def decode(data: bytes, at: int = 0) -> tuple[Any, int]:
-    major, info = data[at] >> 5, data[at] & 0x1F
-    at += 1
-    if info < 24:
-        argument = info
-    elif info <= 27:
-        size = 1 << (info - 24)
-        argument, at = int.from_bytes(data[at:at + size], "big"), at + size
-    else:
-        raise CirclesError(f"unexpected CBOR item {data[at - 1]:#x} in the search index")
-    if major == 0:
-        return argument, at
-    if major == 3:
-        return data[at:at + argument].decode("utf-8"), at + argument
-    if major == 4:
-        items = []
-        for _ in range(argument):
-            item, at = decode(data, at)
-            items.append(item)
-        return items, at
-    raise CirclesError(f"unexpected CBOR type {major} in the search index")
-
-
-def encode(value: Any) -> bytes:
-    if isinstance(value, bool) or not isinstance(value, (int, str, list)):
-        raise TypeError(f"cannot encode {type(value).__name__}")
-    if isinstance(value, int):
-        return _head(0, value)
-    if isinstance(value, str):
-        raw = value.encode("utf-8")
-        return _head(3, len(raw)) + raw
-    return _head(4, len(value)) + b"".join(encode(item) for item in value)
-
-
-def _head(major: int, argument: int) -> bytes:
-    if argument < 24:
-        return bytes([major << 5 | argument])
-    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if argument < 1 << (8 * size):
-            return bytes([major << 5 | info]) + argument.to_bytes(size, "big")
-    raise ValueError("integer too large for CBOR")

@@ -11,21 +11,21 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from circles.settings import site_root, site_url
+
 #: Pages left out of the sitemap, by their path in the output.
 LEFT_OUT = ("embed/", "404.html")
 
 
 def write_sitemap(settings: dict[str, Any], output: Path) -> None:
-    siteurl = (settings.get("SITEURL") or "").rstrip("/")
-    public = siteurl.startswith(("https://", "http://"))
     robots = "User-agent: *\nAllow: /\n"
-    if public:
+    if site_root(settings):
         pages = sorted(page_path(path, output) for path in output.rglob("*.html") if listed(path, output))
-        urls = "".join(f"  <url><loc>{escape(f'{siteurl}/{page}')}</loc></url>\n" for page in pages)
+        urls = "".join(f"  <url><loc>{escape(site_url(settings, page))}</loc></url>\n" for page in pages)
         (output / "sitemap.xml").write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
                                             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
                                             f"{urls}</urlset>\n", encoding="utf-8")
-        robots += f"Sitemap: {siteurl}/sitemap.xml\n"
+        robots += f"Sitemap: {site_url(settings, 'sitemap.xml')}\n"
     (output / "robots.txt").write_text(robots, encoding="utf-8")
 
 

@@ -19,8 +19,9 @@ from typing import Any
 
 from circles.exports.flyers import document_root, local_fetcher, pdf_problem
 from circles.i18n import _
+from circles.incremental.values import WEASYPRINT, KeptFiles
 from circles.pages.toolkit import LICENCE_URL, Guide, Toolkit, convert, document_sections
-from circles.settings import directory_settings
+from circles.settings import directory_settings, site_root, site_url
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +43,15 @@ class Download:
         return len(self.data)
 
 
-def make_downloads(toolkit: Toolkit, settings: dict[str, Any], output: Path, render: Render) -> tuple[list[Download], bytes]:
-    """Every file of the ZIP (in ZIP order), and the ZIP itself."""
+def make_downloads(toolkit: Toolkit, settings: dict[str, Any], output: Path, render: Render,
+                   kept: KeptFiles) -> tuple[list[Download], bytes]:
+    """Every file of the ZIP (in ZIP order), and the ZIP itself; PDFs printed from the same page and
+    stylesheets before are found in ``kept``."""
     started = time.perf_counter()
     problem = pdf_problem(settings, "toolkit_pdfs")
     if problem and directory_settings(settings)["toolkit_pdfs"]:
         log.warning("Toolkit PDFs skipped: %s. The ZIP holds the Markdown and HTML forms only.", problem)
-    printer = None if problem else Printer(settings, output)
+    printer = None if problem else Printer(settings, output, kept)
     files = [Download("README.txt", _("What is in this file"), readme(toolkit, settings).encode()),
              Download("LICENCE.txt", _("The licence"), licence(toolkit).encode())]
     if printer:
@@ -73,14 +76,12 @@ def make_downloads(toolkit: Toolkit, settings: dict[str, Any], output: Path, ren
 
 def standalone_link(guide: Guide, settings: dict[str, Any]):
     """Links in a file read on its own: within it by anchor, to other guides on the public site."""
-    siteurl = (settings.get("SITEURL") or "").rstrip("/")
-
     def link(target: Guide, anchor: str) -> str | None:
         if target is guide:
             return f"#{anchor}" if anchor else "#"
-        if not siteurl.startswith(("https://", "http://")):
+        if not site_root(settings):
             return None  # no public address to point at: the words stay, without a link
-        return f"{siteurl}/{target.url}" + (f"#{anchor}" if anchor else "")
+        return site_url(settings, target.url) + (f"#{anchor}" if anchor else "")
 
     return link
 
@@ -109,8 +110,7 @@ def write_downloads(files: list[Download], archive: bytes, toolkit: Toolkit, out
 
 
 def readme(toolkit: Toolkit, settings: dict[str, Any]) -> str:
-    siteurl = (settings.get("SITEURL") or "").rstrip("/")
-    online = f"\nRead it online: {siteurl}/toolkit/\n" if siteurl.startswith(("https://", "http://")) else ""
+    online = f"\nRead it online: {site_url(settings, 'toolkit/')}\n" if site_root(settings) else ""
     guides = "\n".join(f"  {g.number:>2}. {g.title}" for g in toolkit.guides)
     forms = "\n".join(f"  - {g.title}" for g in toolkit.templates)
     return (f"{toolkit.title}\nVersion {toolkit.version}, {toolkit.date.isoformat()}\n{online}\n"
@@ -139,14 +139,22 @@ def printer_css(settings: dict[str, Any]) -> str:
 class Printer:
     """WeasyPrint with the site's own files only, and one font configuration for all PDFs."""
 
-    def __init__(self, settings: dict[str, Any], output: Path):
+    def __init__(self, settings: dict[str, Any], output: Path, kept: KeptFiles):
         from weasyprint.text.fonts import FontConfiguration
 
         self.fetcher = local_fetcher(output, settings)
         self.base = f"{document_root(settings)}/toolkit/downloads/"
         self.fonts = FontConfiguration()
+        self.kept = kept
+        # What a page's PDF depends on besides its HTML: the stylesheets it may fetch, and WeasyPrint.
+        styles = sorted((Path(settings.get("THEME") or "theme") / "static" / "css").glob("*.css"))
+        self.style = b"".join(path.read_bytes() for path in styles)
 
     def pdf(self, html: str) -> bytes:
+        key = self.kept.key(WEASYPRINT, self.base, self.style, html)
+        return self.kept.get(key) or self.kept.put(key, self._print(html))
+
+    def _print(self, html: str) -> bytes:
         from weasyprint import HTML
 
         try:

@@ -29,7 +29,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from circles.incremental.store import read_kept, write_kept
+from circles.incremental.store import read_state, write_state
 from circles.problems import Problem
 from circles.records.load import Record
 
@@ -131,7 +131,7 @@ class RecordCache:
             if gone or number in self.changed:
                 for key in gone:
                     del shard[key]
-                write_kept(self._file(number), self.version, shard)
+                write_state(self._file(number), self.version, shard)
         self.changed.clear()
 
     def _file(self, number: int) -> Path:
@@ -150,7 +150,7 @@ def _shard(kind: str, shown: str) -> int:
 
 def _read(path: Path, version: str) -> dict:
     """A shard's entries; none when it is missing, of another version, or not a cache at all."""
-    return {key: entry for key, entry in read_kept(path, version).items() if _sound(key, entry)}
+    return {key: entry for key, entry in read_state(path, version).items() if _sound(key, entry)}
 
 
 def _sound(key: Any, entry: Any) -> bool:

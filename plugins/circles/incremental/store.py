@@ -17,7 +17,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
-def read_kept(path: Path, version: Any) -> dict:
+def read_state(path: Path, version: Any) -> dict:
     """The entries kept at ``path`` with ``version``; empty when there are none to trust."""
     try:
         kept, entries = pickle.loads(path.read_bytes())
@@ -29,7 +29,7 @@ def read_kept(path: Path, version: Any) -> dict:
     return entries if kept == version and isinstance(entries, dict) else {}
 
 
-def write_kept(path: Path, version: Any, entries: dict) -> None:
+def write_state(path: Path, version: Any, entries: dict) -> None:
     """Replace ``path`` with ``entries`` at once; a read-only or full disk only costs the next build time."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}")
     try:

@@ -13,6 +13,7 @@ from babel import Locale
 from babel.dates import get_timezone_name
 
 from circles.i18n import Texts
+from circles.settings import site_root
 
 
 def tel_href(phone: str) -> str:
@@ -80,7 +81,7 @@ def configure_environment(env, options: dict, siteurl: str, build_date: dt.date)
         sample=options["sample"],
         build_date=build_date,
         # Canonical links need the public address even when page links are relative.
-        site_root=siteurl if siteurl.startswith("http") else "",
+        site_root=site_root({"SITEURL": siteurl}),
     )
 
 

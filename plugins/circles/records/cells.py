@@ -5,7 +5,7 @@ A reader takes a cell and returns ``(value, notes)`` exactly as frictionless's
 check ("type", "required", "pattern", …) to frictionless's note, in frictionless's
 order. The types the schema uses are read here, at a fraction of the cost; any other
 type, format or option is handed to frictionless itself, imported on first use.
-tests/test_cells.py holds each reader to frictionless's on the same cells.
+tests/records/test_cells.py holds each reader to frictionless's on the same cells.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ written ``[a, b]`` or as ``- item`` lines, quoted text on one line and ``>-`` pa
 :func:`read_plain` reads exactly that to the same data and lines as :func:`circles.records.load.parse`,
 and gives up (returns None) at the first thing outside it: load then reads the file with
 libyaml, which also finds and words every mistake. So this module never reports a problem,
-and when in doubt it gives up. tests/test_plainyaml.py holds it to libyaml on the project's
+and when in doubt it gives up. tests/records/test_plainyaml.py holds it to libyaml on the project's
 records, the adversarial corpus and thousands of mutations of them.
 
 One regular expression splits every line into its parts (indentation, ``- `` or key, value,

@@ -20,7 +20,7 @@ from circles import processes
 from circles.directory.geocoding import GeoCache
 from circles.incremental.recordcache import RecordCache, Result, Signature, digest, signature, version
 from circles.problems import Problem, errors, problem
-from circles.processes import Beside, in_shares
+from circles.processes import Background, in_shares
 from circles.records.crosschecks import check_listings
 from circles.records.load import KINDS, Record, load_file
 from circles.records.placement import check_places
@@ -136,7 +136,7 @@ def validate_tree(root: Path, only: set[Path] | None = None, cache: GeoCache | N
 
 
 def _places_checked(data: Dataset, cache: GeoCache) -> Callable[[], list[Problem]]:
-    """Start checking where the libraries are (georules.py): for many libraries in a process of
+    """Start checking where the libraries are (records/placement.py): for many libraries in a process of
     its own, which loads the offline geography while this one checks the rest. Call the result for
     the problems found."""
     def check() -> list[Problem]:
@@ -144,7 +144,7 @@ def _places_checked(data: Dataset, cache: GeoCache) -> Callable[[], list[Problem
 
     if len(data.rows["libraries"]) < processes.PARALLEL_FROM:
         return check
-    return Beside(check).wait
+    return Background(check).wait
 
 
 @contextmanager
@@ -162,7 +162,7 @@ def collector_paused() -> Iterator[None]:
 
 def records_cache(settings: dict[str, Any]) -> Path | None:
     """Where a build keeps each file's own results for the next build: ``records/`` in Pelican's
-    CACHE_PATH, with Pelican's content cache on (``CACHE_CONTENT``), as the rebuilds of pagecache.py."""
+    CACHE_PATH, with Pelican's content cache on (``CACHE_CONTENT``), as the incremental layer does (incremental/layer.py)."""
     folder = settings.get("CACHE_PATH")
     return Path(folder) / "records" if folder and settings.get("CACHE_CONTENT") else None
 

@@ -1,124 +1,44 @@
 """``circles new``: write a new record by answering questions, one at a time.
 
-Each answer is checked as it is given, by the rules of ``circles validate``: the
-draft is written out as YAML, read back by the loader and checked, and the
-problems the answer caused are shown before the question is asked again. The
-questions, their help and their choices come from schema/datapackage.json.
-Nothing is written until the last answer.
+Each answer is checked as it is given, by the rules of ``circles validate`` (tools/draft.py
+holds the record being written), and the problems it caused are shown before the question
+is asked again. The questions, their help and their choices come from
+schema/datapackage.json. Nothing is written until the last answer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 import sys
-import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-from slugify import slugify
-
 from circles.directory.geocoding import GeoCache
 from circles.i18n import WEEKDAY_NAMES
-from circles.problems import CirclesError, Problem, errors, format_text, problem
-from circles.records.load import LoadError, Record, load_file, parse
-from circles.records.placement import check_places
-from circles.records.schema import Column, Resource, closest, load_schema
-from circles.records.validate import check_record, display_path, validate_tree
+from circles.problems import CirclesError, errors, format_text, problem
+from circles.records.load import load_file, parse
+from circles.records.schema import Column, closest, load_schema
+from circles.records.validate import display_path, validate_tree
 from circles.settings import GEOCODING_DEFAULTS, content_root, geocoding_settings, read_project_settings
+from circles.tools.draft import KINDS, KINDS_SINGULAR, Again, Draft, free_id, nested, render, suggest_id
 
-KINDS = {"circle": "circles", "library": "libraries", "network": "networks"}
-KINDS_SINGULAR = {plural: singular for singular, plural in KINDS.items()}
-ID_LENGTH = 60  # the schema allows 80; a file name people can read in a list stays shorter
 SHOWN = 10  # existing records listed at a time when choosing one
-FIRST_LINE = {
-    "circles": "# A learning circle, listed in the Learning Circles Directory.",
-    "libraries": "# A library where learning circles meet.",
-    "networks": "# A network that runs learning circles.",
-}
-# Fields whose schema description goes into the file as a comment: the ones a reader could misread.
-COMMENTED = {"library", "network", "format", "topics", "language", "schedule.weekdays", "schedule.start_time",
-             "schedule.duration", "timezone", "signup", "listed", "type", "countries", "languages", "contact",
-             "address.country", "latitude"}
 ASK = Callable[[str], str]
 SAY = Callable[[str], None]
 
 
-class Again(Exception):
-    """An answer that cannot be used as it is; the message is shown before asking again."""
-
-
 @dataclass(frozen=True)
 class Question:
+    """One question of ``circles new``: a field of the schema, and how it is asked here."""
+
     path: str  # the field's YAML path, e.g. schedule.start_date
     default: Callable[[Draft], str | None] | None = None
     pick: str = ""  # choose an id among the existing records of this kind
     required: Callable[[Draft], bool] = lambda draft: False  # needed here though optional in the schema
     when: Callable[[Draft], bool] = lambda draft: True
     note: str = ""
-
-
-@dataclass
-class Draft:
-    """The answers so far, and what they are checked against."""
-
-    resource: Resource
-    root: Path
-    cache: GeoCache
-    existing: dict[str, dict[str, dict[str, Any]]]  # kind → id → data of the records already there
-    today: dt.date
-    answers: dict[str, Any] = field(default_factory=dict)
-    asked: set[str] = field(default_factory=set)
-    accepted: set[tuple[str, str, str]] = field(default_factory=set)  # warnings already shown
-    shown: dict[str, list[str]] = field(default_factory=dict)  # ids last listed, per question
-    id: str = "new"
-
-    @property
-    def kind(self) -> str:
-        return self.resource.name
-
-    def get(self, path: str) -> Any:
-        return self.answers.get(path)
-
-    def library(self) -> dict[str, Any]:
-        return self.existing["libraries"].get(self.get("library") or "", {})
-
-    def network(self) -> dict[str, Any]:
-        network = self.get("network") or self.library().get("network") or ""
-        return self.existing["networks"].get(network if isinstance(network, str) else "", {})
-
-    def problems(self, answers: dict[str, Any]) -> list[Problem]:
-        """Every problem of the record these answers would make."""
-        data, lines = parse(render(self.resource, answers, self.id))
-        record = Record(self.kind, self.id, f"{self.kind}/{self.id}.yml", data, lines)
-        row, found = check_record(record, self.resource)
-        if self.kind == "libraries":
-            found.extend(check_places({self.id: record}, {self.id: row}, self.cache))
-        return found
-
-    def answer(self, path: str, value: Any) -> list[Problem]:
-        """Take the answer unless it causes an error; return the problems it causes."""
-        trial = {k: v for k, v in self.answers.items() if k != path}
-        if value:
-            trial[path] = value
-        asked = self.asked | {path}
-        try:
-            found = [p for p in self.problems(trial) if p.field in asked and _key(p) not in self.accepted]
-        except LoadError as exc:  # e.g. an answer over the size limit of a whole record
-            p = problem(exc.code, "", exc.line, **exc.params)
-            raise Again(f"{p.message} — {p.hint}") from None
-        if not errors(found):
-            self.answers, self.asked = trial, asked
-            self.accepted.update(_key(p) for p in found)
-        return found
-
-
-def _key(p: Problem) -> tuple[str, str, str]:
-    return (p.field, p.code, p.message)
 
 
 def _text(value: Any) -> str | None:
@@ -214,7 +134,7 @@ def new_record(kind: str, root: Path, ask: ASK, say: SAY = print, *, cache: GeoC
     draft.id = _ask_id(draft, ask, say)
     path = root / kind / f"{draft.id}.yml"
     text = render(draft.resource, draft.answers, draft.id)
-    if parse(text)[0] != _nested(draft.answers):  # pragma: no cover - would be a bug in render()
+    if parse(text)[0] != nested(draft.answers):  # pragma: no cover - would be a bug in render()
         raise CirclesError("the record could not be written so that it reads back as answered; nothing was written")
     return path, text
 
@@ -335,104 +255,6 @@ def _ask_id(draft: Draft, ask: ASK, say: SAY) -> str:
                 f"choose another id, e.g. {other}")
         else:
             return record_id
-
-
-def suggest_id(draft: Draft) -> str:
-    """``<library>-<title>-<yyyy-mm>`` for a circle, ``<network prefix>-<name>`` for a library, the name for a network."""
-    if draft.kind == "circles":
-        prefix = draft.get("library") or "-".join(filter(None, (_network_prefix(draft, draft.get("network")), "online")))
-        suffix = (draft.get("schedule.start_date") or "")[:7]
-        words = draft.get("title") or ""
-    elif draft.kind == "libraries":
-        prefix, suffix = _network_prefix(draft, draft.get("network")), ""
-        words = slugify(draft.get("name") or "", stopwords=("library", "branch", "the")) or draft.get("name") or ""
-    else:
-        prefix, suffix, words = "", "", draft.get("name") or ""
-    room = max(ID_LENGTH - len(prefix) - len(suffix) - 2, 12)
-    # words the prefix already says are left out: tpl-north-york-central-python, not …-central-python-north-york
-    middle = slugify(words, max_length=room, word_boundary=True, stopwords=prefix.split("-"))
-    parts = [prefix, middle or slugify(words, max_length=room, word_boundary=True), suffix]
-    return "-".join(p for p in parts if p)[:80].strip("-") or KINDS_SINGULAR[draft.kind]
-
-
-def _network_prefix(draft: Draft, network: str | None) -> str:
-    """The first word every library of the network starts with (tpl for toronto-public-library), else initials."""
-    if not network:
-        return ""
-    ids = [i for i, data in draft.existing["libraries"].items() if data.get("network") == network]
-    firsts = {i.split("-")[0] for i in ids}
-    if len(ids) > 1 and len(firsts) == 1:
-        return firsts.pop()
-    words = [w for w in network.split("-") if w not in ("of", "the", "and", "de", "la", "le", "du")]
-    return "".join(w[0] for w in words) if len(words) > 1 else network
-
-
-def free_id(folder: Path, record_id: str) -> str:
-    """``record_id``, or ``record_id-2``, ``-3``… when a file of that name exists."""
-    candidate, n = record_id, 1
-    while (folder / f"{candidate}.yml").exists():
-        n += 1
-        candidate = f"{record_id}-{n}"
-    return candidate
-
-
-# Writing
-
-
-def render(resource: Resource, answers: dict[str, Any], record_id: str) -> str:
-    """The record as commented YAML, fields in the schema's order."""
-    lines = [FIRST_LINE[resource.name] + " Its fields are explained in docs/records.md."]
-    group = ""
-    for path, column in resource.columns.items():
-        if path not in answers:
-            continue
-        parent, _, name = path.rpartition(".")
-        if parent and parent != group:
-            lines.append(f"{parent}:")
-        group = parent
-        indent = "  " if parent else ""
-        if path in COMMENTED:
-            options = column.constraints.get("enum")
-            lines.append(f"{indent}# {column.description}" + (f" One of: {', '.join(options)}." if options else ""))
-        lines.extend(indent + line for line in _field(name, answers[path], column))
-    if resource.name == "libraries" and "latitude" not in answers:
-        lines.append(f"# No coordinates yet: `circles geocode --write {record_id}` looks them up.")
-    return "\n".join(lines) + "\n"
-
-
-def _field(name: str, value: Any, column: Column) -> list[str]:
-    if isinstance(value, list):
-        return [f"{name}: [{', '.join(_scalar(v, column, flow=True) for v in value)}]"]
-    if len(value) > 80 and value == " ".join(value.split()) and value.isprintable():  # long prose reads best folded
-        return [f"{name}: >-", *("  " + line for line in textwrap.wrap(value, 88, break_long_words=False,
-                                                                          break_on_hyphens=False))]
-    return [f"{name}: {_scalar(value, column)}"]
-
-
-def _scalar(text: str, column: Column, flow: bool = False) -> str:
-    """Plain when every YAML reader takes it as meant, else double-quoted: "18:00", "02134", "NO"."""
-    try:
-        read = yaml.safe_load(text)
-    except Exception:  # not only YAMLError: 2027-13-01 fails in the date constructor; any failure means quote
-        read = None
-    typed = (column.item_type if column.is_list else column.type) in ("date", "integer", "number")
-    plain = isinstance(read, (int, float, dt.date)) and not isinstance(read, bool) if typed else read == text
-    if plain and text == text.strip() and text.isprintable() and not (flow and re.search(r"[,\[\]{}]", text)):
-        return text
-    # JSON strings are YAML double-quoted scalars; invisible characters are escaped so that they show
-    return "".join(c if c.isprintable() else _escape(c) for c in json.dumps(text, ensure_ascii=False))
-
-
-def _escape(char: str) -> str:
-    return f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
-
-
-def _nested(answers: dict[str, Any]) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for path, value in answers.items():
-        parent, _, name = path.rpartition(".")
-        (data.setdefault(parent, {}) if parent else data)[name] = value
-    return data
 
 
 # The command

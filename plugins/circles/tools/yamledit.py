@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from circles.directory.geocoding import Location
 from circles.records.load import parse
+from circles.records.yamlwriter import field
 
 COORDINATE_KEYS = ("latitude", "longitude", "coordinates")
 
@@ -19,15 +20,13 @@ def number(value: float) -> str:
     return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
-def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def coordinate_lines(location: Location) -> list[str]:
-    lines = [f"latitude: {number(location.latitude)}", f"longitude: {number(location.longitude)}", "coordinates:",
-             f"  source: {_quote(location.source)}", f"  precision: {location.precision}"]
+    """The ``latitude``, ``longitude`` and ``coordinates:`` lines of a location, written as records are."""
+    lines = [*field("latitude", number(location.latitude), "number"), *field("longitude", number(location.longitude), "number"),
+             "coordinates:", *field("source", location.source, indent="  "),
+             *field("precision", location.precision, indent="  ")]
     if location.date:
-        lines.append(f"  date: {location.date}")
+        lines.extend(field("date", location.date, "date", indent="  "))
     return lines
 
 

@@ -1,9 +1,9 @@
 // "Near me": the browser's own position, or a typed town looked up in the gazetteer the
-// build ships under places/ (written by plugins/circles/places.py, which documents the
+// build ships under places/ (written by plugins/circles/exports/nearme.py, which documents the
 // files). The only requests made are for those files, on the site's own origin: neither
 // the typed town nor the position ever leaves the browser.
 
-// Must match LETTERS in places.py: letters NFKD keeps whole, spelt as people type them.
+// Must match LETTERS in plugins/circles/directory/geography.py: letters NFKD keeps whole, spelt as people type them.
 const LETTERS = { ß: "ss", æ: "ae", œ: "oe", ø: "o", ł: "l", đ: "d", ð: "d", þ: "th", ı: "i", ħ: "h", ŧ: "t", ŋ: "n", ς: "σ" };
 const LETTER_RE = new RegExp(`[${Object.keys(LETTERS).join("")}]`, "gu");
 const KM_PER_MILE = 1.609344;
@@ -13,7 +13,7 @@ const MILE_REGIONS = new Set(["US", "GB", "LR", "MM"]);
 const RADII_KM = [5, 10, 25, 50, 100, 150];
 const RADII_MILES = [3, 5, 10, 25, 50, 90];
 
-/** Case- and accent-free form of a name, the same as places.py's fold: "Łódź" → "lodz". */
+/** Case- and accent-free form of a name, the same as geography.py's fold: "Łódź" → "lodz". */
 export function fold(text) {
   return String(text ?? "")
     .normalize("NFKD")

@@ -1,13 +1,10 @@
-"""Rebuilds: render again only the pages whose inputs changed since the last build.
+"""Fingerprints: a short digest of everything a file is made from, for the incremental layer (layer.py).
 
-A page's *key* is a hash of everything it is made from: the template and the
-partials it pulls in, the code and settings of the build (the *stamp*), and the
-records its context reaches. A record counts by the bytes of its validated row,
-with the rows of the records it shows (a circle page shows its library and
-network; a library page its circles). The last build's keys are kept in
-Pelican's ``CACHE_PATH``; a page whose key and output file are unchanged is not
-rendered again. A template that reads the whole directory (the home page, the
-search page) is always rendered.
+A file's *key* is a hash of the values it is made from: for a page, its template and context. A
+record counts by the bytes of its validated row, with the rows of the records it shows (a circle
+page shows its library and network; a library page its circles). Every key also holds the
+*stamp*: the code, templates and settings of the build, so that a change to any of them changes
+every key.
 """
 
 from __future__ import annotations
@@ -18,20 +15,16 @@ import hashlib
 import io
 import json
 import operator
-import os
 import pickle
 import types
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jinja2 import meta
 from markupsafe import Markup
 
 from circles.directory.models import Circle, Directory, Library, Network, Place
-from circles.incremental.store import read_kept, write_kept
 
 #: Bump when the format of the kept keys changes.
 FORMAT = 1
@@ -170,7 +163,7 @@ class Fingerprints:
         return _hash(b"v", buffer.getvalue())
 
 
-def page_stamp(settings: dict[str, Any], env, extra: Iterable[Path] = ()) -> bytes:
+def build_stamp(settings: dict[str, Any], env, extra: Iterable[Path] = ()) -> bytes:
     """What every page depends on: the plugin's code, the theme's templates, the settings and
     the template globals (build date, locale, ...), and files such as the geocoding cache."""
     code = Path(__file__).parents[1]  # the whole package
@@ -192,130 +185,3 @@ def _plain(value: Any) -> bool:
     if isinstance(value, dict):
         return all(isinstance(k, str) and _plain(v) for k, v in value.items())
     return False
-
-
-class TemplateScope:
-    """Which templates read the build's shared context (``directory``, ``toolkit``), not only their page's."""
-
-    def __init__(self, env, shared: set[str], rebuild: Rebuild | None = None):
-        """With ``rebuild``, the names found are kept for the next build with the same stamp (same templates)."""
-        self.env, self.shared = env, shared
-        self.kept = (rebuild.folder / "templates.pickle", (rebuild.stamp, sorted(shared))) if rebuild else None
-        self.names: dict[str, set[str]] = read_kept(*self.kept) if self.kept and rebuild.load else {}
-        self.known = set(self.names)
-
-    def save(self) -> None:
-        """Keep the names found, with a rebuild, when templates not seen before were read."""
-        if self.kept and set(self.names) != self.known:
-            write_kept(*self.kept, self.names)
-            self.known = set(self.names)
-
-    def names_of(self, name: str) -> set[str]:
-        """Names a template, and every template it extends, includes or imports, may read from its context.
-
-        Jinja's analysis also lists some names set inside macros and blocks: only names in the
-        shared context are looked for among them, so extra names cost nothing.
-        """
-        if name not in self.names:
-            self.names[name] = set()  # a template that includes itself stops here
-            source = self.env.loader.get_source(self.env, name)[0]
-            tree = self.env.parse(source)
-            found = set(meta.find_undeclared_variables(tree))
-            for other in meta.find_referenced_templates(tree):
-                found |= self.names_of(other) if other else self.shared  # a computed name: anything
-            self.names[name] = found
-        return self.names[name]
-
-    def global_template(self, name: str, context: dict) -> bool:
-        """True when the template (named as the generator names it, without ``.html``) reads the shared
-        context, other than names its page's own context gives."""
-        return bool(self.names_of(f"{name}.html") & (self.shared - context.keys()))
-
-
-class Outputs:
-    """The keys of the files one stage wrote in the last build, and of those it writes in this one.
-
-    A file is written again when its key differs from the last build's or the file is missing.
-    """
-
-    def __init__(self, folder: Path, stage: str, stamp: bytes, output: Path, load: bool = True):
-        self.path = folder / f"{stage}.pickle"
-        self.stamp, self.output = stamp, output
-        self.before = read_kept(self.path, self.stamp) if load else {}
-        self.now: dict[str, bytes] = {}
-        self.stale: set[str] = set()  # files to write, of every call of to_write
-
-    def to_write(self, keys: Iterable[tuple[str, bytes | None]]) -> set[str]:
-        """Of these files (name relative to the output, key or None for "always"), the ones to write."""
-        names = set()
-        root = os.fspath(self.output)
-        for name, key in keys:
-            self.now[name] = key or b""  # b"": written every time
-            # os.path, not pathlib: tens of thousands of files, where pathlib took most of the time
-            if not key or self.before.get(name) != key or not os.path.isfile(os.path.join(root, name)):
-                names.add(name)
-        # Forget the keys of the files about to be rewritten first: a build stopped halfway must
-        # not leave a file newer than the key kept for it.
-        self.stale |= names
-        self._keep({name: key for name, key in self.before.items() if name not in self.stale})
-        return names
-
-    def finish(self) -> list[str]:
-        """Remove the files of records that are gone, keep this build's keys; the files removed."""
-        gone = sorted(set(self.before) - set(self.now))
-        for name in gone:
-            (self.output / name).unlink(missing_ok=True)
-        self._keep(self.now)
-        return gone
-
-    def _keep(self, keys: dict[str, bytes]) -> None:
-        write_kept(self.path, self.stamp, keys)
-
-
-class ToWrite:
-    """Which of one stage's files to write: every one without a rebuild; with one, those whose key,
-    made from the values given for each file, changed. Call :meth:`finish` once they are written."""
-
-    def __init__(self, rebuild: Rebuild | None, stage: str, files: dict[str, tuple]):
-        self.outputs = rebuild.outputs(stage) if rebuild else None
-        self.names = (self.outputs.to_write((name, rebuild.key(*parts)) for name, parts in files.items())
-                      if rebuild and self.outputs else set(files))
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.names
-
-    def finish(self) -> None:
-        """Remove the files of records that are gone and keep the keys, with a rebuild."""
-        if self.outputs:
-            self.outputs.finish()
-
-
-@dataclass
-class Rebuild:
-    """What a build keeps for the next one in Pelican's ``CACHE_PATH``, with ``CACHE_CONTENT`` on."""
-
-    folder: Path
-    stamp: bytes
-    output: Path
-    prints: Fingerprints
-    load: bool
-
-    def outputs(self, stage: str) -> Outputs:
-        return Outputs(self.folder, stage, self.stamp, self.output, self.load)
-
-    def key(self, *parts: Any) -> bytes | None:
-        """The key of a file made from these values, or None when one cannot be fingerprinted."""
-        try:
-            return _hash(*map(self.prints.of, parts))
-        except (Uncacheable, ValueError, RecursionError):  # ValueError: a value that holds itself
-            return None
-
-
-def only_changed(rebuild: Rebuild, scope: TemplateScope, pages: list[tuple[str, str, dict]], outputs: Outputs) -> list:
-    """Of the pages (url, template, context), those to render; their keys go to ``outputs``
-    (``rebuild.outputs("pages")``), for :meth:`Outputs.finish` once every page is written."""
-
-    keys = [(f"{url}index.html", None if scope.global_template(template, context) else rebuild.key(template, url, context))
-            for url, template, context in pages]
-    names = outputs.to_write(keys)
-    return [page for page, (name, _) in zip(pages, keys, strict=True) if name in names]

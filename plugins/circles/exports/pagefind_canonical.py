@@ -1,0 +1,108 @@
+"""Pagefind's files in canonical bytes: the same site always gives the same search index.
+
+Pagefind writes each filter's values, and the lists in its metadata, in hash-map order, which
+differs from run to run; ``canonicalize`` sorts them and renames the files by content hash.
+Pagefind's files are gzip of ``pagefind_dcd`` + CBOR (written by minicbor); the few CBOR types
+it uses are decoded and re-encoded here.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from circles.problems import CirclesError
+
+SIGNATURE = b"pagefind_dcd"
+
+
+def canonicalize(bundle: Path) -> None:
+    """Sort what Pagefind writes in hash-map order and name files by their content."""
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language in entry["languages"].values():
+        meta_path = bundle / f"pagefind.{language['hash']}.pf_meta"
+        meta = _read(meta_path)
+        renamed = {}
+        for _, old in meta[3]:  # filters: [name, hash]
+            renamed[old] = _rewrite_filter(bundle / "filter" / f"{old}.pf_filter", old.split("_")[0])
+        meta[3] = sorted([name, renamed[old]] for name, old in meta[3])
+        meta[4] = sorted(meta[4], key=lambda sort: sort[0])  # sorts: [name, pages]
+        meta[5] = sorted(meta[5])  # meta field names
+        new_hash = _write_named(meta_path, meta, f"{meta_path.name.split('.')[1].split('_')[0]}_", 10,
+                                lambda h: bundle / f"pagefind.{h}.pf_meta")
+        language["hash"] = new_hash
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _rewrite_filter(path: Path, prefix: str) -> str:
+    name, values = _read(path)
+    return _write_named(path, [name, sorted(values, key=lambda v: v[0])], f"{prefix}_", 7,
+                        lambda h: path.with_name(f"{h}.pf_filter"))
+
+
+def _write_named(old: Path, data: Any, prefix: str, digits: int, new_path) -> str:
+    raw = SIGNATURE + encode(data)
+    name = prefix + hashlib.sha256(raw).hexdigest()[:digits]
+    old.unlink()
+    new_path(name).write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))
+    return name
+
+
+def _read(path: Path) -> Any:
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(SIGNATURE):
+        raise CirclesError(f"{path} is not a Pagefind file this version understands")
+    value, end = decode(raw, len(SIGNATURE))
+    if end != len(raw):
+        raise CirclesError(f"{path} has bytes after its data; Pagefind's format may have changed")
+    return value
+
+
+# The CBOR that minicbor writes for Pagefind: unsigned integers, text, arrays.
+
+
+def decode(data: bytes, at: int = 0) -> tuple[Any, int]:
+    major, info = data[at] >> 5, data[at] & 0x1F
+    at += 1
+    if info < 24:
+        argument = info
+    elif info <= 27:
+        size = 1 << (info - 24)
+        argument, at = int.from_bytes(data[at:at + size], "big"), at + size
+    else:
+        raise CirclesError(f"unexpected CBOR item {data[at - 1]:#x} in the search index")
+    if major == 0:
+        return argument, at
+    if major == 3:
+        return data[at:at + argument].decode("utf-8"), at + argument
+    if major == 4:
+        items = []
+        for _ in range(argument):
+            item, at = decode(data, at)
+            items.append(item)
+        return items, at
+    raise CirclesError(f"unexpected CBOR type {major} in the search index")
+
+
+def encode(value: Any) -> bytes:
+    if isinstance(value, bool) or not isinstance(value, (int, str, list)):
+        raise TypeError(f"cannot encode {type(value).__name__}")
+    if isinstance(value, int):
+        return _head(0, value)
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return _head(3, len(raw)) + raw
+    return _head(4, len(value)) + b"".join(encode(item) for item in value)
+
+
+def _head(major: int, argument: int) -> bytes:
+    if argument < 24:
+        return bytes([major << 5 | argument])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if argument < 1 << (8 * size):
+            return bytes([major << 5 | info]) + argument.to_bytes(size, "big")
+    raise ValueError("integer too large for CBOR")

@@ -1,0 +1,228 @@
+"""The incremental layer: for every file a build makes, whether to write it again, reuse it or remove it.
+
+Stages say what they produce (:class:`Files`: each file's name and the values it is made from, and
+a maker); they never ask which build this is. With Pelican's ``CACHE_CONTENT`` on (pelicanconf.py),
+the layer keeps each file's key (fingerprints.py) in ``CACHE_PATH/circles/`` and, next build, makes
+again only the files whose key changed or that are missing from the output, and removes the files
+no longer produced. With it off, every file is made and nothing is kept.
+
+Measured at 10,000 circles (benchmarks/RESULTS.md): a rebuild after one changed record takes 14 %
+of a full build.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from circles.directory.models import Directory
+from circles.incremental.fingerprints import Fingerprints, Uncacheable, _hash, build_stamp
+from circles.incremental.store import read_state, write_state
+from circles.incremental.templates import FOLDER, TemplateScope
+from circles.incremental.values import KeptFiles, Memo
+from circles.processes import in_shares
+from circles.settings import cache_path
+
+
+@dataclass
+class Files:
+    """The files one export makes: each name (relative to the output) with the values it is made
+    from, and ``make``, which gives the bytes of the names asked for, in any order."""
+
+    stage: str
+    sources: dict[str, tuple]
+    make: Callable[[list[str]], Iterable[tuple[str, bytes]]]
+    #: Made in one share per core: worth it when each file takes milliseconds (QR codes).
+    on_all_cores: bool = False
+    #: A folder that holds this export's files only: emptied first when nothing is kept.
+    folder: str | None = None
+
+
+class FileKeys:
+    """The keys of one stage's files in the last build, and of those it makes in this one.
+
+    The names of the last build's files are known whatever code, settings or date made them, so that
+    the files no longer made are removed even when every key changed (a new day, a new version)."""
+
+    #: The shape of the state kept; another shape reads as nothing kept.
+    STATE = 2
+
+    def __init__(self, path: Path | None, stamp: bytes, output: Path, load: bool):
+        self.path, self.stamp, self.output = path, stamp, output
+        kept = read_state(path, self.STATE) if path and load else {}
+        keys = kept.get("keys") if isinstance(kept.get("keys"), dict) else {}
+        self.known = set(keys)  # the files the last build made
+        self.before = keys if kept.get("stamp") == stamp else {}
+        self.now: dict[str, bytes] = {}
+        self.stale: set[str] = set()
+
+    def to_make(self, keys: Iterable[tuple[str, bytes | None]]) -> list[str]:
+        """Of these files (name, key or None for "always"), those to make, in the order given."""
+        names = []
+        root = os.fspath(self.output)
+        for name, key in keys:
+            self.now[name] = key or b""  # b"": made every time
+            # os.path, not pathlib: tens of thousands of files, where pathlib took most of the time
+            if not key or self.before.get(name) != key or not os.path.isfile(os.path.join(root, name)):
+                names.append(name)
+        # Forget the keys of the files about to be made first: a build stopped halfway must not
+        # leave a file older than the key kept for it.
+        self.stale.update(names)
+        self._keep({name: self.before.get(name, b"") for name in self.known | set(self.now) if name not in self.stale})
+        return names
+
+    def finish(self) -> list[str]:
+        """Remove the files no longer made, keep this build's keys; the names removed."""
+        gone = sorted(self.known - set(self.now))
+        for name in gone:
+            (self.output / name).unlink(missing_ok=True)
+        self._keep(self.now)
+        return gone
+
+    def _keep(self, keys: dict[str, bytes]) -> None:
+        if self.path:
+            write_state(self.path, self.STATE, {"stamp": self.stamp, "keys": keys})
+
+
+class Incremental:
+    """What a build reuses of the last one: one instance per build (timeline.py)."""
+
+    def __init__(self, folder: Path | None, stamp: bytes, output: Path, prints: Fingerprints, load: bool,
+                 scope: TemplateScope | None = None):
+        self.folder, self.stamp, self.output, self.prints, self.load = folder, stamp, output, prints, load
+        self.scope = scope
+        self.stages: dict[str, FileKeys] = {}
+        self.counts: dict[str, list[int]] = {}  # stage → [made, reused]
+
+    @classmethod
+    def for_build(cls, settings: dict[str, Any], env, directory: Directory, output: Path,
+                  shared: set[str]) -> Incremental:
+        """The layer for this build: keeping state with ``CACHE_CONTENT``, writing everything without.
+        ``shared``: the names of the context every page shares (``directory``, ``toolkit``)."""
+        stamp = build_stamp(settings, env, [cache_path(settings)])
+        prints = Fingerprints(directory)
+        if not settings.get("CACHE_CONTENT"):
+            return cls(None, stamp, output, prints, False)
+        folder = Path(settings["CACHE_PATH"]) / FOLDER
+        load = bool(settings.get("LOAD_CONTENT_CACHE"))
+        layer = cls(folder, stamp, output, prints, load)
+        layer.scope = TemplateScope(env, shared, folder, stamp, load)
+        # Every record's fingerprint now, before processes are forked, so that they all have them.
+        prints.of_records(directory)
+        return layer
+
+    @classmethod
+    def nothing_kept(cls, output: Path) -> Incremental:
+        """A layer that makes every file and keeps nothing, as a build without ``CACHE_CONTENT``."""
+        return cls(None, b"", output, Fingerprints(SimpleNamespace(rows={})), False)
+
+    def key(self, *parts: Any) -> bytes | None:
+        """The key of a file made from these values, or None when one cannot be fingerprinted."""
+        try:
+            return _hash(*map(self.prints.of, parts))
+        except (Uncacheable, ValueError, RecursionError):  # ValueError: a value that holds itself
+            return None
+
+    def keys(self, stage: str) -> FileKeys:
+        if stage not in self.stages:
+            path = self.folder / f"{stage}.pickle" if self.folder else None
+            self.stages[stage] = FileKeys(path, self.stamp, self.output, self.load)
+        return self.stages[stage]
+
+    def memo(self, name: str) -> Memo:
+        return Memo(self.folder / f"{name}.pickle" if self.folder else None, self.stamp, self.load, self.key)
+
+    def kept_files(self, name: str) -> KeptFiles:
+        return KeptFiles(self.folder / name if self.folder else None, self.load)
+
+    def to_make(self, stage: str, sources: dict[str, tuple]) -> list[str]:
+        """The names of ``sources`` to make again; all of them when nothing is kept."""
+        if not self.folder:
+            names = list(sources)
+        else:
+            names = self.keys(stage).to_make((name, self.key(*parts)) for name, parts in sources.items())
+        self.counts.setdefault(stage, [0, 0])
+        self.counts[stage][0] += len(names)
+        self.counts[stage][1] += len(sources) - len(names)
+        return names
+
+    def write(self, files: Files) -> None:
+        """Make and write the files of ``files`` that changed."""
+        if not self.folder and files.folder:  # nothing kept says which files of an earlier build are stale
+            shutil.rmtree(self.output / files.folder, ignore_errors=True)
+        names = self.to_make(files.stage, files.sources)
+        output = self.output
+
+        def write(share: list[str]) -> list:
+            for name, data in files.make(share):
+                target = output / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            return []
+
+        if files.on_all_cores:
+            in_shares(write, sorted(names))
+        else:
+            write(names)
+
+    def pages_to_write(self, pages: list) -> list:
+        """Of the pages (pages/site.py), those to render again: a page whose template reads the shared
+        context (the home page reads every circle) is rendered every time."""
+        if not self.folder:
+            self.counts.setdefault("pages", [0, 0])[0] += len(pages)
+            return pages
+        sources = {}
+        for page in pages:
+            always = self.scope.global_template(page.template, page.context)
+            sources[page.file] = None if always else (page.template, page.url, page.context)
+        keys = self.keys("pages")
+        names = set(keys.to_make((name, parts and self.key(*parts)) for name, parts in sources.items()))
+        counts = self.counts.setdefault("pages", [0, 0])
+        counts[0] += len(names)
+        counts[1] += len(pages) - len(names)
+        return [page for page in pages if page.file in names]
+
+    def page_keys(self) -> dict[str, bytes]:
+        """The key of each page written so far, by its file (Pagefind's bundles are keyed by them)."""
+        return dict(self.stages["pages"].now) if "pages" in self.stages else {}
+
+    def search_bundles(self, bundles: list, site: Path, folder: str, *version: str) -> tuple[list, Path | None]:
+        """The search index's bundles (exports/pagefind.py, in ``folder`` of the site) to index again,
+        and the folder where the copies of their pages for Pagefind are kept (None when nothing is kept).
+        A bundle is made from its pages, by their keys or their bytes when some page has none, and from
+        ``version`` (Pagefind's, the language)."""
+        if not self.folder:
+            return list(bundles), None
+        pages = self.page_keys()
+        sources = {}
+        for bundle in bundles:
+            keys = [pages.get(page) for page in bundle.pages]
+            if not all(keys):  # 10,000 pages are 200 MB to read: only when a key is missing
+                keys = [b"bytes:" + (site / page).read_bytes() for page in bundle.pages]
+            sources[f"{folder}/{bundle.name}/pagefind-entry.json"] = (*version, bundle.pages, keys)
+        changed = set(self.to_make("search", sources))
+        return [b for b in bundles if f"{folder}/{b.name}/pagefind-entry.json" in changed], self.folder / "search"
+
+    def finish(self) -> None:
+        """Remove the files no longer made, and keep this build's keys for the next."""
+        for keys in self.stages.values():
+            keys.finish()
+        if self.scope:
+            self.scope.save()
+
+    def pages_note(self) -> str:
+        made, reused = self.counts.get("pages", [0, 0])
+        return f"{made + reused:,} pages" + (f" ({made:,} changed)" if reused else "")
+
+    def reuse_note(self) -> str:
+        """How much of the last build was reused, for the build's summary line."""
+        made = sum(made for made, _ in self.counts.values())
+        reused = sum(reused for _, reused in self.counts.values())
+        return f"reused {reused:,} of {made + reused:,} files"
+
+

@@ -1,0 +1,154 @@
+"""What each page of the site is: its address, its template and its context, as plain data.
+
+Nothing here renders or writes: the timeline (timeline.py) hands these lists to the incremental
+layer, which keeps the pages that did not change, and to Pelican's writer. Templates only loop
+over lists handed to them; every list is built here, in browsing.py or in enrich in one pass, so
+the build stays linear in the number of circles.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from circles.directory.models import Circle, Directory
+from circles.exports.pagefind import Bundle
+from circles.exports.search import EVERY_CIRCLE, first_view, search_bundles, search_data, search_facets, search_messages
+from circles.i18n import Texts
+from circles.pages.browsing import Crumb, group_topics, paginate, places_by_library, split_current
+from circles.settings import site_url
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: ``url`` is a folder path ending in ``/`` (``""`` for home); the file is ``path``."""
+
+    url: str | None
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    path: str = ""
+    #: Links relative to the page; the 404 page is served at any address, so its links are absolute.
+    relative: bool = True
+
+    @property
+    def file(self) -> str:
+        return self.path or f"{self.url}index.html"
+
+
+@dataclass
+class CirclePages:
+    """The circle pages, and what search learns while making them: each circle's search data and
+    the bundles of the search index, which the search page and Pagefind need next."""
+
+    pages: list[Page]
+    search: dict[str, dict[str, Any]]
+    bundles: list[Bundle]
+    places: dict
+
+
+def circle_pages(directory: Directory, options: dict[str, Any], texts: Texts) -> CirclePages:
+    """A page per circle, with what search knows of it (also in the search page's first view)."""
+    search = {circle.id: search_data(circle, texts) for circle in directory.circles}
+    places = places_by_library(directory.countries)
+    pages = []
+    for circle in directory.circles:
+        place = places.get(circle.library.id) if circle.library else None
+        pages.append(Page(circle.url, "circle", {"circle": circle, "place": place, "search": search[circle.id]}))
+    return CirclePages(pages, search, search_bundles(directory, options["search_bundle_size"], search), places)
+
+
+def other_pages(directory: Directory, options: dict[str, Any], texts: Texts, circles: CirclePages,
+                settings: dict[str, Any], flyer_pdfs: bool) -> list[Page]:
+    """Every page but the circles' and the toolkit's."""
+    pages = [Page("", "index", {"section": "home", "upcoming": directory.upcoming[: options["upcoming_on_home"]]})]
+    pages += embed_and_flyer_pages(directory, settings, flyer_pdfs)
+    for library in directory.libraries:
+        current, past = split_current(library.circles)
+        pages.append(Page(library.url, "library", {"library": library, "place": circles.places.get(library.id),
+                                                   "current": current, "past": past}))
+    pages += network_pages(directory)
+    pages += browse_pages(directory)
+    for kind in ("upcoming", "online", "archive"):
+        pages += listing(kind, getattr(directory, kind))
+    pages += listing("past", directory.past, archived=len(directory.archive))
+    pages += topic_pages(directory, texts, circles)
+    pages.append(Page(None, "404", path="404.html", relative=False))
+    pages.append(data_page(directory, settings))
+    pages.append(contribute_page(directory, options, texts))
+    return pages
+
+
+def embed_and_flyer_pages(directory: Directory, settings: dict[str, Any], pdfs: bool) -> Iterator[Page]:
+    """Embeds for other websites (embeds.py) and printable flyers (flyers.py, which adds QR codes and PDFs)."""
+    from circles.exports.flyers import flyer_circles, flyer_context
+    from circles.pages.embeds import embed_pages
+
+    for embed in embed_pages(directory):
+        yield Page(embed.url, "embed", {"embed": embed})
+    for circle in flyer_circles(directory):
+        yield Page(f"{circle.url}flyer/", "flyer", {"circle": circle, "flyer": flyer_context(circle, settings, pdfs)})
+
+
+def network_pages(directory: Directory) -> Iterator[Page]:
+    yield Page("networks/", "networks", {"section": "networks"})
+    for network in directory.networks:
+        current, past = split_current(network.circles)
+        yield Page(network.url, "network", {"section": "networks", "network": network, "current": current, "past": past})
+
+
+def browse_pages(directory: Directory) -> Iterator[Page]:
+    yield Page("browse/", "browse", {"section": "browse"})
+    for country in directory.countries:
+        yield Page(country.url, "country", {"section": "browse", "country": country})
+        crumb = Crumb(country.name, country.url)  # all a city's page shows of its country
+        for city in country.children:
+            yield Page(city.url, "city", {"section": "browse", "country": crumb, "city": city})
+
+
+def listing(kind: str, circles: Sequence[Circle], base_url: str = "", **context: Any) -> Iterator[Page]:
+    """``upcoming/``, ``past/``, ``online/`` (or a topic's page with ``base_url``), paginated."""
+    context.setdefault("section", kind)
+    for page in paginate(circles, base_url or f"{kind}/"):
+        yield Page(page.url, kind, {"page": page, "total": len(circles), **context})
+
+
+def topic_pages(directory: Directory, texts: Texts, circles: CirclePages) -> Iterator[Page]:
+    """The search page, and the topic and language pages that stand in for it without JavaScript."""
+    topics, languages = group_topics(directory, texts)
+    yield Page("search/", "search", {
+        "section": "search", "topics": topics, "facets": search_facets(texts), "messages": search_messages(texts),
+        "every": EVERY_CIRCLE, "first": first_view(directory, texts, circles.search),
+        "bundles": [bundle.name for bundle in circles.bundles]})
+    yield Page("topics/", "topics", {"section": "topics", "topics": topics, "languages": languages})
+    for topic in (*topics, *languages):
+        # The page's circles are its listing's; the topic itself only names it.
+        named = dataclasses.replace(topic, circles=[])
+        yield from listing("topic", topic.circles, topic.url, section="topics", topic=named)
+
+
+def data_page(directory: Directory, settings: dict[str, Any]) -> Page:
+    """The open data page, describing data/ from the descriptor that is published there."""
+    from circles.exports.opendata import published_descriptor
+
+    package = published_descriptor(settings, directory.build_date)
+    return Page("data/", "data", {"section": "data", "package": package,
+                                  "package_url": site_url(settings, "data/datapackage.json")})
+
+
+def contribute_page(directory: Directory, options: dict[str, Any], texts: Texts) -> Page:
+    """List your circle: a form made from schema/ that writes a record and proposes it on GitHub."""
+    from circles.pages.contribute import URL, contribute_context
+
+    return Page(URL, "contribute", {"section": "contribute", **contribute_context(directory, options, texts)})
+
+
+def toolkit_pages(toolkit, files: SimpleNamespace) -> list[Page]:
+    """The toolkit's overview, a page per guide and form, and the downloads page."""
+    pages = [Page("toolkit/", "toolkit", {"section": "toolkit", "files": files})]
+    pages += [Page(guide.url, "toolkit_page", {"section": "toolkit", "guide": guide, "files": files})
+              for guide in toolkit.pages]
+    pages.append(Page("toolkit/downloads/", "toolkit_downloads", {"section": "toolkit", "files": files}))
+    return pages
