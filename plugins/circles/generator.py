@@ -12,8 +12,8 @@ import gc
 import logging
 import os
 from collections import Counter
-from collections.abc import Sequence
-from contextlib import nullcontext
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from pelican import signals
@@ -33,6 +33,33 @@ def message_only(record: logging.LogRecord) -> bool:
     if record.exc_info and isinstance(record.exc_info[1], CirclesError):
         record.exc_info = None
     return True
+
+
+@contextmanager
+def spinner_paused() -> Iterator[None]:
+    """Stop the thread that draws the spinner of Pelican's command line ("Generating...") while the
+    directory builds, and start it again after.
+
+    The build shares its work between processes forked from this one, and no process is forked while
+    another thread runs (processes.can_fork): a child would inherit the locks that thread holds, and
+    Python 3.12 warns of it. That spinner's thread is the one thread ``pelican`` runs beside a build;
+    left running, it made a 10,000-circle build run on one core, 1.8 times as long
+    (benchmarks/README.md). The spinner's thread belongs to rich (pinned in requirements.txt).
+    """
+    from pelican.log import console
+    from rich.live import _RefreshThread
+
+    drawn = [live for live in getattr(console, "_live_stack", []) if getattr(live, "_refresh_thread", None)]
+    for live in drawn:
+        live._refresh_thread.stop()
+        live._refresh_thread.join()
+        live._refresh_thread = None
+    try:
+        yield
+    finally:
+        for live in drawn:
+            live._refresh_thread = _RefreshThread(live, live.refresh_per_second)
+            live._refresh_thread.start()
 
 
 class DuplicatePages(CirclesError):
@@ -55,10 +82,12 @@ class DirectoryGenerator(Generator):
         # What an earlier build in this process left frozen (timeline.Build.read) can be collected again.
         gc.unfreeze()
         self.build = Build(self.settings, self.context, self.env, Path(self.output_path))
-        self.build.read()
+        with spinner_paused():
+            self.build.read()
 
     def generate_output(self, writer):
-        self.build.write(lambda pages: self.write_pages(writer, pages))
+        with spinner_paused():
+            self.build.write(lambda pages: self.write_pages(writer, pages))
 
     def write_pages(self, writer, pages: list[Page]) -> None:
         """Write the pages through Pelican's writer: in one share per core for a large directory, each

@@ -52,7 +52,7 @@ from circles.settings import content_root, directory_settings, map_settings
 
 log = logging.getLogger(__name__)
 
-#: Writes pages through Pelican's writer (generator.py); returns how many it rendered.
+#: Writes the pages given through Pelican's writer (generator.py).
 WritePages = Callable[[list[Page]], None]
 
 
