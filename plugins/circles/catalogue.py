@@ -136,19 +136,29 @@ REFERENCES = {
 
 PLACES = {
     "outside-country": Kind(_("({latitude}, {longitude}) is not in {country_name}"),
-                            _("check latitude and longitude on a map: the point is in {found}")),
+                            _("the point is in {found}: if the library is there, write 'country: {country_code}'; "
+                              "if not, check latitude and longitude on a map")),
     "outside-country:sea": Kind(_("({latitude}, {longitude}) is not in {country_name}"),
                                 _("check latitude and longitude on a map: the point is at sea")),
     "outside-country:sign": Kind(_("({latitude}, {longitude}) is not in {country_name}"),
                                  _("did you drop or add a minus sign? ({fixed_latitude}, {fixed_longitude}) is in {country_name}")),
-    "cannot-place": Kind(_("the library has no coordinates, and the gazetteer has no town '{city}' in {country}"),
-                         _("run 'circles geocode --write {id}', or copy latitude and longitude from a map")),
+    "cannot-place": Kind(_("no coordinates, and the gazetteer has no town '{city}' in {country}: the library is "
+                           "listed without a map and left out of searches near a place"),
+                         _("run 'circles geocode --write {id}', or copy latitude and longitude from a map"), WARNING),
+    "cannot-place:timezone": Kind(_("no coordinates, and the gazetteer has no town '{city}' in {country}: the library "
+                                    "is listed without a map and left out of searches near a place, and its circles' "
+                                    "times are taken to be in {timezone}"),
+                                  _("add 'timezone:' if that is wrong; run 'circles geocode --write {id}', or copy "
+                                    "latitude and longitude from a map"), WARNING),
     "approximate": Kind(_("no coordinates: maps will show the centre of {city}"),
                         _("run 'circles geocode --write {id}' to place the building, or copy latitude and longitude from a map"),
                         WARNING),
     "timezone-country": Kind(_("'{value}' is not a timezone of {country_name}"), _("use {expected}, the timezone at the library")),
     "same-coordinates": Kind(_("the same coordinates as {other}, which has another address"),
                              _("check which of the two is right"), WARNING),
+    "same-address": Kind(_("the page of {city} would have the same address ({url}) as the page of {other} in {files}"),
+                         _("write the town's name as the other file does if they are one town; if not, add the region "
+                           "to the address"))
 }
 
 LISTINGS = {

@@ -130,5 +130,20 @@ def known_language(tag: str) -> bool:
     return True
 
 
+def language_tag(tag: str) -> str:
+    """A BCP 47 tag in its usual case, with hyphens (RFC 5646, 2.1.1), so that one language has one page
+    whichever way its records write it: ``pt-BR`` for ``pt_br`` or ``PT-br``, ``zh-Hant-TW``."""
+    parts = tag.replace("_", "-").split("-")
+    cased = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            cased.append(part.title())
+        elif (len(part) == 2 and part.isalpha()) or (len(part) == 3 and part.isdigit()):
+            cased.append(part.upper())
+        else:
+            cased.append(part.lower())
+    return "-".join(cased)
+
+
 def known_country(code: str) -> bool:
     return code in Locale("en").territories and code.isalpha() and len(code) == 2

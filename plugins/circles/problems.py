@@ -67,7 +67,7 @@ class InvalidRecords(CirclesError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems)
-        self.report = format_text(self.problems)
+        self.report = format_text(self.problems, "summary")
         super().__init__(f"{summary(self.problems)} Nothing was built; the problems are listed above.")
 
 
@@ -77,16 +77,48 @@ def errors(problems: Iterable[Problem]) -> list[Problem]:
 
 # Output formats
 
+#: How warnings are listed (``circles validate --warnings``): each one, one line per kind when a kind
+#: is repeated more than REPEATED times, or none (they are still counted). JSON always lists each one.
+WARNINGS = ("summary", "all", "none")
+#: A kind of warning found more often than this is summarised: a whole country's libraries gave 618
+#: "uses http://" warnings (issue 20) that hid the errors.
+REPEATED = 5
 
-def format_text(problems: list[Problem]) -> str:
+
+def listed(problems: list[Problem], warnings: str = "all") -> tuple[list[Problem], list[list[Problem]]]:
+    """The problems to list one by one, sorted, and the warnings summarised, each kind's as a list."""
+    problems = sorted(problems)
+    if warnings == "all":
+        return problems, []
+    kinds: dict[str, list[Problem]] = {}
+    for p in problems:
+        if not p.is_error:
+            kinds.setdefault(p.code, []).append(p)
+    folded = {code for code, found in kinds.items() if warnings == "none" or len(found) > REPEATED}
+    one_by_one = [p for p in problems if p.is_error or p.code not in folded]
+    return one_by_one, [] if warnings == "none" else [kinds[code] for code in sorted(folded)]
+
+
+def format_text(problems: list[Problem], warnings: str = "all") -> str:
     """``path:line: field: what is wrong — how to fix it``, one line each, then a summary."""
-    lines = []
-    for p in sorted(problems):
-        where = f"{p.path}:{p.line}: " + (f"{p.field}: " if p.field else "")
-        level = "" if p.is_error else "warning: "
-        lines.append(f"{where}{level}{p.message}" + (f" — {p.hint}" if p.hint else ""))
+    one_by_one, summarised = listed(problems, warnings)
+    lines = [text_line(p) for p in one_by_one]
+    lines += [f"warning: {summary_line(found)}" for found in summarised]
     lines.append(summary(problems))
     return "\n".join(lines)
+
+
+def text_line(p: Problem, level: bool = True) -> str:
+    """One problem as ``path:line: field: [warning: ]what is wrong — how to fix it``."""
+    where = f"{p.path}:{p.line}: " + (f"{p.field}: " if p.field else "")
+    return f"{where}{'warning: ' * (level and not p.is_error)}{p.message}" + (f" — {p.hint}" if p.hint else "")
+
+
+def summary_line(found: list[Problem]) -> str:
+    """One line for many warnings of one kind: how many, in how many files, and the first of them."""
+    files = len({p.path for p in found})
+    return (f"{len(found)} × {found[0].code} in {files} file{'s' * (files != 1)} "
+            f"('circles validate --warnings all' lists each), the first: {text_line(found[0], level=False)}")
 
 
 def summary(problems: list[Problem]) -> str:
@@ -109,20 +141,25 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(problems: list[Problem]) -> str:
-    """GitHub workflow commands, shown as annotations on the pull request's diff."""
+def format_github(problems: list[Problem], warnings: str = "all") -> str:
+    """GitHub workflow commands, shown as annotations on the pull request's diff; a summarised kind of
+    warning is one annotation on the run, with no file."""
+    one_by_one, summarised = listed(problems, warnings)
     lines = []
-    for p in sorted(problems):
+    for p in one_by_one:
         title = f"{p.field or 'file'}: {p.code}"
         text = p.message + (f" — {p.hint}" if p.hint else "")
         lines.append(
             f"::{p.severity} file={_escape_property(p.path)},line={p.line},"
             f"title={_escape_property(title)}::{_escape_data(text)}"
         )
+    for found in summarised:
+        lines.append(f"::warning title={_escape_property(found[0].code)}::{_escape_data(summary_line(found))}")
     return "\n".join(lines)
 
 
-def format_json(problems: list[Problem]) -> str:
+def format_json(problems: list[Problem], warnings: str = "all") -> str:
+    """Every problem, whatever ``warnings`` says: tools count and filter them themselves."""
     return json.dumps([asdict(p) for p in sorted(problems)], indent=2, ensure_ascii=False)
 
 

@@ -1,6 +1,7 @@
 """Every validator rule, each with a failing fixture, asserted as flattened problems."""
 
 import json
+import logging
 
 import pytest
 
@@ -184,3 +185,63 @@ def test_summary_lines():
     assert summary([]) == "No problems found."
     assert summary([warning]) == "1 warning in 1 file."
     assert summary([error, error, warning]) == "2 errors and 1 warning in 2 files."
+
+
+# Many warnings of one kind (issue 20: 618 "uses http://" hid the errors)
+
+
+def many_http_links(tree, count: int = 7):
+    http = LIBRARY.replace("https://www.lib", "http://www.lib")
+    return tree(**{f"libraries__branch{i}": http for i in range(count)},
+                circles__python=CIRCLE.replace("signup: drop-in", "signup: TBD"))
+
+
+def test_repeated_warnings_are_one_line_and_errors_stay(tree, capsys, monkeypatch):
+    monkeypatch.chdir(many_http_links(tree).parent)
+    assert main(["validate"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "content/circles/python.yml:14: signup: looks like a placeholder, not a real value — give the real value, "
+        "or delete the line if it is not known yet",
+        "warning: 7 × insecure-url in 7 files ('circles validate --warnings all' lists each), the first: "
+        "content/libraries/branch0.yml:3: website: the link uses http:// — use https://www.lib.example.net/central "
+        "if the site supports it",
+        "1 error and 7 warnings in 8 files."]
+
+
+@pytest.mark.parametrize("warnings, lines", [("all", 9), ("none", 2)])
+def test_every_warning_or_none(tree, capsys, monkeypatch, warnings, lines):
+    monkeypatch.chdir(many_http_links(tree).parent)
+    assert main(["validate", "--warnings", warnings]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == lines and out[-1] == "1 error and 7 warnings in 8 files."
+
+
+def test_a_few_warnings_of_a_kind_are_each_listed(tree, capsys, monkeypatch):
+    monkeypatch.chdir(many_http_links(tree, count=5).parent)
+    main(["validate"])
+    assert sum(": website: warning: the link uses http://" in line for line in capsys.readouterr().out.splitlines()) == 5
+
+
+def test_github_summarises_and_json_lists_every_warning(tree, capsys, monkeypatch):
+    monkeypatch.chdir(many_http_links(tree).parent)
+    main(["validate", "--format", "github"])
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split("::")[1] for line in out] == [
+        "error file=content/circles/python.yml,line=14,title=signup%3A placeholder", "warning title=insecure-url"]
+    assert out[1].startswith("::warning title=insecure-url::7 × insecure-url in 7 files")
+    main(["validate", "--format", "json", "--warnings", "none"])
+    data = json.loads(capsys.readouterr().out)
+    assert [(d["path"].rsplit("/", 1)[-1], d["code"]) for d in data] == [
+        ("python.yml", "placeholder"), *((f"branch{i}.yml", "insecure-url") for i in range(7))]
+
+
+def test_a_build_logs_repeated_warnings_as_one_line(tree, tmp_path, caplog):
+    from tests.conftest import build
+
+    content = many_http_links(tree)
+    (content / "circles/python.yml").write_text(CIRCLE, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="circles"):
+        build(content, tmp_path / "output")
+    logged = [r.getMessage() for r in caplog.records if r.name == "circles.directory.assemble"]
+    assert len(logged) == 1 and logged[0].startswith("7 × insecure-url in 7 files")
+    assert (tmp_path / "output/libraries/branch6/index.html").is_file()

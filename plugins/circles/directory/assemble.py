@@ -9,7 +9,7 @@ from typing import Any
 from circles.directory.geocoding import GeoCache
 from circles.directory.models import Directory
 from circles.i18n import Texts
-from circles.problems import InvalidRecords, errors
+from circles.problems import InvalidRecords, errors, listed, summary_line, text_line
 from circles.progress import Progress
 from circles.records.validate import collector_paused, records_cache, validate_tree
 from circles.settings import build_date, cache_path, content_root, directory_settings
@@ -31,8 +31,11 @@ def assemble_directory(settings: dict[str, Any], progress: Progress | None = Non
         # Plain lines, not a log record: Pelican's logger would wrap file:line messages.
         print(failure.report, file=sys.stderr)
         raise failure
-    for problem in data.problems:
-        log.warning("%s:%d: %s: %s — %s", problem.path, problem.line, problem.field, problem.message, problem.hint)
+    one_by_one, summarised = listed(data.problems, "summary")  # warnings only: the build goes on
+    for problem in one_by_one:
+        log.warning("%s", text_line(problem, level=False))
+    for found in summarised:
+        log.warning("%s", summary_line(found))
     from circles.directory.enrich import enrich
 
     with progress.stage("enrich"), collector_paused():

@@ -12,11 +12,11 @@ from typing import Any
 
 import markdown
 import nh3
-from slugify import slugify
 
 from circles.directory.geocoding import GeoCache, locate
-from circles.directory.geography import timezone_at
-from circles.directory.models import Address, Circle, Course, Directory, Library, Network, Place, Signup
+from circles.directory.geography import country_timezone, timezone_at
+from circles.directory.models import Address, Circle, Course, Directory, Library, Network, Signup
+from circles.directory.places import browse_tree
 from circles.directory.schedule import meeting_dates, meetings, next_meeting, schedule_text, status, week_count
 from circles.i18n import WEEKDAY_NAMES, Texts
 from circles.records.validate import Dataset
@@ -89,7 +89,7 @@ def enrich(data: Dataset, today: dt.date, texts: Texts, cache: GeoCache, archive
     ended = sorted((c for c in circles if not c.is_current), key=lambda c: (c.last_meeting.start, c.id), reverse=True)
     online = _listing_order([c for c in circles if c.library is None and not c.archived])
     return Directory(today, list(networks.values()), list(libraries.values()), circles,
-                     browse_tree(list(libraries.values()), texts), upcoming, [c for c in ended if not c.archived],
+                     browse_tree(list(libraries.values())), upcoming, [c for c in ended if not c.archived],
                      online, archive=[c for c in ended if c.archived])
 
 
@@ -115,9 +115,10 @@ def _library(row: dict[str, Any], source: str, networks: dict[str, Network], tex
         region=row["address_region"] or "", postal_code=row["address_postal_code"] or "",
         country_name=texts.country_name(row["address_country"]),
     )
-    # Validation has made sure every library can be placed, at worst at its town's centre.
+    # At worst at its town's centre; a town the gazetteer lacks leaves it on no map (validation warned).
     where = locate(row, cache)
-    timezone = row["timezone"] or (where and timezone_at(where.latitude, where.longitude)) or ""
+    timezone = row["timezone"] or (where and timezone_at(where.latitude, where.longitude)) or country_timezone(
+        row["address_country"], row["address_region"] or "")
     return Library(
         id=row["id"], name=row["name"], source=source, address=address, network=networks.get(row["network"]),
         website=row["website"] or "", phone=row["phone"] or "",
@@ -172,36 +173,3 @@ def _signup(value: str) -> Signup:
         return Signup("drop-in", value)
     href = _href(value)
     return Signup("email" if href.startswith("mailto:") else "url", value, href)
-
-
-def browse_tree(libraries: list[Library], texts: Texts) -> list[Place]:
-    """Countries, then cities, each with its libraries; sorted by name."""
-    countries: dict[str, Place] = {}
-    cities: dict[tuple[str, str, str], Place] = {}
-    ambiguous = _ambiguous_cities(libraries)
-    for library in libraries:
-        code = library.address.country
-        country = countries.setdefault(code, Place(code.lower(), library.address.country_name, f"browse/{code.lower()}/"))
-        key = (code, library.address.region, library.address.city)
-        if key not in cities:
-            slug = slugify(library.address.city if key[::2] not in ambiguous else f"{key[2]} {key[1]}") or "city"
-            name = library.address.city + (f", {key[1]}" if key[::2] in ambiguous else "")
-            cities[key] = Place(slug, name, f"{country.url}{slug}/")
-            country.children.append(cities[key])
-        cities[key].libraries.append(library)
-        current = sum(c.is_current for c in library.circles)
-        cities[key].circle_count += current
-        country.circle_count += current
-    for country in countries.values():
-        country.children.sort(key=lambda p: (p.name.casefold(), p.slug))
-        for city in country.children:
-            city.libraries.sort(key=lambda lib: (lib.name.casefold(), lib.id))
-    return sorted(countries.values(), key=lambda p: (p.name.casefold(), p.slug))
-
-
-def _ambiguous_cities(libraries: list[Library]) -> set[tuple[str, str]]:
-    """(country, city) pairs that name towns in more than one region, like Portland."""
-    regions: dict[tuple[str, str], set[str]] = {}
-    for lib in libraries:
-        regions.setdefault((lib.address.country, lib.address.city), set()).add(lib.address.region)
-    return {key for key, found in regions.items() if len(found) > 1}

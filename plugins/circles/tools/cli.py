@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from circles.problems import FORMATS, CirclesError, errors, summary
+from circles.problems import FORMATS, REPEATED, WARNINGS, CirclesError, errors, summary
 from circles.settings import read_project_settings
 
 
@@ -21,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("validate", help="check records and report every problem")
     check.add_argument("paths", nargs="*", type=Path, help="record files or folders (default: the content folder)")
     check.add_argument("--format", choices=sorted(FORMATS), default="text", help="text for people, github for pull requests, json for tools")
+    check.add_argument("--warnings", choices=WARNINGS, default="summary",
+                       help=f"summary: one line for a kind of warning found more than {REPEATED} times (the default); "
+                            "all: each one; none: only counted. json lists each one")
 
     geocode = commands.add_parser("geocode", help="look up coordinates of libraries that have none")
     geocode.add_argument("ids", nargs="*", help="library ids to look up (default: every library without coordinates)")
@@ -37,6 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("--content", type=Path, help="the content folder (default: from pelicanconf.py)")
     new.add_argument("--dry-run", action="store_true", help="print the record instead of writing it")
 
+    bring = commands.add_parser("import", help="add or update records from a list (CSV or GeoJSON) with a mapping file")
+    bring.add_argument("kind", choices=["libraries"], help="what the list holds")
+    bring.add_argument("file", type=Path, help="the list: a .csv file (any encoding and delimiter) or a .geojson file")
+    bring.add_argument("--mapping", type=Path, required=True, help="the mapping file (YAML): which column fills which field")
+    bring.add_argument("--content", type=Path, help="the content folder (default: from pelicanconf.py)")
+    bring.add_argument("--dry-run", action="store_true", help="report what would change and write nothing")
+
     docs = commands.add_parser("docs", help="write docs/records.md from schema/ and docs/errors.md from the problem catalogue")
     docs.add_argument("--check", action="store_true", help="exit 1 if either file is out of date")
     docs.add_argument("--dir", type=Path, default=Path("docs"), help="the folder to write them in (default: docs)")
@@ -44,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "validate":
-            return validate(args.paths, args.format)
+            return validate(args.paths, args.format, args.warnings)
         if args.command == "new":
             from circles.tools.new import new_command
 
@@ -57,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
             from circles.tools.linkcheck import linkcheck_command
 
             return linkcheck_command(read_project_settings(), args.paths, args.format, args.timeout, args.delay)
+        if args.command == "import":
+            from circles.tools.importing.report import import_command
+
+            return import_command(read_project_settings(), args.file, args.mapping, args.dry_run, args.content)
         return write_docs(args.dir, args.check)
     except CirclesError as exc:
         print(f"circles: {exc}", file=sys.stderr)
@@ -71,11 +85,11 @@ def main(argv: list[str] | None = None) -> int:
         return 70
 
 
-def validate(paths: list[Path], fmt: str) -> int:
+def validate(paths: list[Path], fmt: str, warnings: str = "summary") -> int:
     from circles.records.validate import validate_paths
 
     problems = [p for data in validate_paths(paths, read_project_settings()) for p in data.problems]
-    report = FORMATS[fmt](problems)
+    report = FORMATS[fmt](problems, warnings)
     if report:
         print(report)
     if fmt == "github" and problems:

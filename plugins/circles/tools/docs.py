@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from circles.catalogue import DID_YOU_MEAN, SECTIONS
-from circles.problems import format_text, problem
+from circles.problems import REPEATED, format_text, problem
 from circles.records.schema import load_schema
 
 
@@ -53,6 +53,10 @@ def error_reference() -> str:
         "out when the problem is with the whole file), what is wrong and, after the dash, how to fix it.",
         "Errors stop the site from being built until they are fixed; warnings say `warning:` before the",
         "message and do not.",
+        "",
+        f"A kind of warning found more than {REPEATED} times is shown on one line, with how many there are and",
+        "the first of them; `circles validate --warnings all` lists each one, `--warnings none` only counts",
+        "them, and `--format json` always lists each one.",
         "",
         "Each kind of problem has a short code, shown in pull-request annotations and by",
         "`circles validate --format json`. The tables list every code with its message and its fix; words",

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from circles.directory.geocoding import AREA_TYPES, GeoCache, GeocodingError, Location, from_gazetteer, from_record
+from circles.directory.geography import territories
 
 
 def make_geocoder(options: dict[str, Any], report: Callable[[str], None]) -> Callable[[dict[str, Any]], Location | None]:
@@ -64,8 +65,10 @@ def make_geocoder(options: dict[str, Any], report: Callable[[str], None]) -> Cal
 def _query(row: dict[str, Any], provider: str) -> tuple[Any, dict[str, Any]]:
     parts = {"street": row.get("address_street"), "city": row.get("address_city"), "state": row.get("address_region"),
              "postalcode": row.get("address_postal_code")}
-    if provider == "nominatim":  # a structured query, limited to the stated country
-        return {k: v for k, v in parts.items() if v}, {"country_codes": [row["address_country"].lower()]}
+    if provider == "nominatim":  # a structured query, limited to the stated country and its overseas parts
+        country = row["address_country"]
+        codes = [country, *sorted(territories(country) - {country})]
+        return {k: v for k, v in parts.items() if v}, {"country_codes": [code.lower() for code in codes]}
     text = ", ".join(v for v in (*parts.values(), row.get("address_country")) if v)
     return text, {}
 
