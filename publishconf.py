@@ -17,8 +17,11 @@ def _github_pages_url() -> str:
 
 # The public address, without a trailing slash. Set SITEURL for a custom domain.
 SITEURL = (os.environ.get("SITEURL") or _github_pages_url()).rstrip("/")
-# Absolute links, so canonical links and shared pages point at the public site.
-RELATIVE_URLS = False
+# Links between pages stay relative, as in a local build: a browser makes them absolute, and the
+# public address written into each of them made the site of 10,000 circles 5 % larger (issue 20:
+# a site within GitHub Pages' 1 GB). Where the address must be written out, it is, from SITEURL:
+# canonical links, the embed code, "add to calendar", calendars, feeds, QR codes and the sitemap.
+RELATIVE_URLS = True
 # "List your circle" proposes new listings to the repository GitHub Actions builds.
 DIRECTORY = {**DIRECTORY, "repository": os.environ.get("GITHUB_REPOSITORY") or DIRECTORY.get("repository", "")}  # noqa: F405
 

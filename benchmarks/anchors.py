@@ -68,6 +68,10 @@ def articles(count: int, seed: int = 1) -> Iterator[Article]:
                       dt.date(2026, 11, 22) - dt.timedelta(days=rng.randint(0, 700)), provider, list(topics), paragraphs)
 
 
+#: The folder, under each anchor's own, that its site is written to.
+OUTPUTS = {"pelican": "output", "hugo": "public"}
+
+
 def pelican_site(folder: Path, count: int) -> list[list[str]]:
     """Write ``count`` articles and a settings file under ``folder``; the command that builds them."""
     content = folder / "content"

@@ -49,6 +49,10 @@ Pelican(settings).run()
 #: The targets of issue #8: ratios to Hugo + Pagefind and to vanilla Pelican, 50,000 over 10,000 circles,
 #: rebuild over full build, seconds of `circles validate`, bytes of peak memory.
 HUGO_RATIO, PELICAN_RATIO, LINEAR, REBUILD, VALIDATE_S, MEMORY = 0.7, 0.25, 5.5, 0.15, 2.0, 1_000 * MB
+#: Issue #20: the site of 50,000 circles within what GitHub Pages publishes (1 GB, counted here as 1,000 MB).
+OUTPUT = 1_000 * MB
+#: Files the site writes under many folders: the report sums each over its top folder (``circles/**/qr.png``).
+REPEATED_NAMES = ("index.html", "circle.ics", "circles.ics", "qr.png", "flyer-a4.pdf", "flyer-letter.pdf")
 #: Rebuilds measured, each after another change to the same circle: the report gives their median, as
 #: one rebuild's few seconds move by a tenth from run to run.
 REBUILDS = 3
@@ -80,6 +84,10 @@ class Size:
     index_bytes: int
     anchors: dict[str, Run | str] = field(default_factory=dict)  # name → its run, or why there is none
     anchor_pages: dict[str, int] = field(default_factory=dict)
+    output_files: int = 0
+    #: Where the output's bytes go: a kind of file (``circles/**/index.html``, ``data/``) → (bytes, files).
+    output_kinds: dict[str, tuple[int, int]] = field(default_factory=dict)
+    anchor_output: dict[str, tuple[int, int]] = field(default_factory=dict)  # name → (bytes, files) of its site
     rebuild_seconds: list[float] = field(default_factory=list)  # each rebuild's; ``rebuild`` is their median
 
     @property
@@ -253,6 +261,24 @@ def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 0
 
 
+def folder_files(folder: Path) -> int:
+    return sum(1 for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 0
+
+
+def output_kinds(folder: Path) -> dict[str, tuple[int, int]]:
+    """Bytes and files of the output by kind: each name of ``REPEATED_NAMES`` under each top folder
+    (``circles/**/index.html``), the rest of a top folder together (``data/``), and the files at the top."""
+    kinds: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for path in folder.rglob("*"):
+        if path.is_file():
+            parts = path.relative_to(folder).parts
+            kind = ("(top)" if len(parts) == 1 else
+                    f"{parts[0]}/**/{parts[-1]}" if parts[-1] in REPEATED_NAMES else f"{parts[0]}/")
+            kinds[kind][0] += path.stat().st_size
+            kinds[kind][1] += 1
+    return {kind: (size, files) for kind, (size, files) in kinds.items()}
+
+
 def html_pages(folder: Path) -> int:
     return sum(1 for _ in folder.rglob("*.html"))
 
@@ -281,6 +307,7 @@ def measure_size(work: Path, circles: int, libraries: int, args: argparse.Namesp
                        logs / "full.log")
     (work / "build.json").write_text(json.dumps({"seconds": full.seconds, "code": code()}), encoding="utf-8")
     pages, output_bytes, index_bytes = html_pages(output), folder_bytes(output), folder_bytes(output / "pagefind")
+    kinds = output_kinds(output)
     note(f"  built in {full.seconds:.1f} s, {pages:,} pages")
     rebuilds = []
     for number in range(1, REBUILDS + 1):
@@ -290,7 +317,8 @@ def measure_size(work: Path, circles: int, libraries: int, args: argparse.Namesp
         note(f"  rebuilt in {rebuilds[-1].seconds:.1f} s after changing {changed.name}")
     rebuild = sorted(rebuilds, key=lambda run: run.seconds)[len(rebuilds) // 2]
     size = Size(circles, libraries, validate, full, rebuild, pages, output_bytes, index_bytes,
-                rebuild_seconds=[run.seconds for run in rebuilds])
+                rebuild_seconds=[run.seconds for run in rebuilds], output_files=sum(files for _, files in kinds.values()),
+                output_kinds=kinds)
     if not args.no_anchors:
         measure_anchors(work / "anchors", size)
     return size
@@ -320,6 +348,8 @@ def measure_anchors(work: Path, size: Size) -> None:
         else:
             size.anchors[name] = combined(runs)
             size.anchor_pages[name] = html_pages(folder)
+            site = folder / anchors.OUTPUTS[name]
+            size.anchor_output[name] = (folder_bytes(site), folder_files(site))
             note(f"  {name}: {size.anchors[name].seconds:.1f} s")
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -382,7 +412,7 @@ def targets(sizes: list[Size]) -> list[str]:
     fifty = next((s for s in sizes if s.circles == 50_000), None)
     lines = [row("target", "measured", "verdict"), row("---", "---:", "---")]
     if ten is None:
-        return [*lines, row("the targets are for 10,000 circles", "not measured", "n/a")]
+        return [*lines, row("the targets are for 10,000 circles", "not measured", "n/a"), output_target(fifty)]
     for name, label, limit in (("hugo", "Hugo + Pagefind", HUGO_RATIO), ("pelican", "vanilla Pelican", PELICAN_RATIO)):
         ratio = anchor_ratio(ten, name)
         target = f"Full build of 10,000 circles: at most {limit} × {label} on as many pages ({ten.pages:,})"
@@ -409,16 +439,25 @@ def targets(sizes: list[Size]) -> list[str]:
     for size in sizes:
         lines.append(row(f"Peak memory under 1 GB: full build of {size.circles:,} circles", mb(size.full.peak),
                          verdict(size.full.peak, MEMORY, mb)))
-    return lines
+    return [*lines, output_target(fifty)]
+
+
+def output_target(fifty: Size | None) -> str:
+    """Issue #20's target: the output of 50,000 circles within GitHub Pages' 1 GB."""
+    target = "Output under 1 GB (GitHub Pages' limit) at 50,000 circles"
+    if fifty is None:
+        return row(target, "not measured (no 50,000 size)", "n/a")
+    return row(target, f"{mb(fifty.output_bytes)} ({fifty.output_files:,} files)", verdict(fifty.output_bytes, OUTPUT, mb))
 
 
 def builds(sizes: list[Size]) -> list[str]:
-    lines = [row("directory", "full build", "CPU time", "HTML pages", "pages/s", "peak memory", "output", "search index",
-                 "rebuild after one change", "rebuild / full", "`circles validate`", "validate peak"),
-             row("---", *["---:"] * 11)]
+    lines = [row("directory", "full build", "CPU time", "HTML pages", "pages/s", "peak memory", "output", "files",
+                 "search index", "rebuild after one change", "rebuild / full", "`circles validate`", "validate peak"),
+             row("---", *["---:"] * 12)]
     for s in sizes:
         lines.append(row(s.label, secs(s.full.seconds), secs(s.full.cpu), f"{s.pages:,}", f"{s.pages / s.full.seconds:,.0f}",
-                         mb(s.full.peak), mb(s.output_bytes), mb(s.index_bytes), f"{secs(s.rebuild.seconds)} ({secs(s.rebuild.cpu)} CPU)",
+                         mb(s.full.peak), mb(s.output_bytes), f"{s.output_files:,}", mb(s.index_bytes),
+                         f"{secs(s.rebuild.seconds)} ({secs(s.rebuild.cpu)} CPU)",
                          f"{s.rebuild.seconds / s.full.seconds:.1%}", secs(s.validate.seconds), mb(s.validate.peak)))
     return lines
 
@@ -444,7 +483,7 @@ def reasons(sizes: list[Size], cores: int) -> list[str]:
     ten = next((s for s in sizes if s.circles == 10_000), None)
     lines = []
     if ten is None:
-        return lines
+        return output_reason(sizes)
     full, pagefind = ten.full, program_cpu(ten.full, "pagefind")
     for name, label, limit in (("hugo", "Hugo + Pagefind", HUGO_RATIO), ("pelican", "vanilla Pelican", PELICAN_RATIO)):
         anchor = ten.anchors.get(name)
@@ -476,7 +515,17 @@ def reasons(sizes: list[Size], cores: int) -> list[str]:
                 "them until it touches them.")
     if ten.validate.seconds > VALIDATE_S:
         lines.append(f"- **`circles validate`.** {secs(ten.validate.seconds)}.")
-    return lines
+    return lines + output_reason(sizes)
+
+
+def output_reason(sizes: list[Size]) -> list[str]:
+    """Why the output of 50,000 circles is too large, when it is: its largest kinds of file."""
+    fifty = next((s for s in sizes if s.circles == 50_000), None)
+    if fifty is None or fifty.output_bytes <= OUTPUT:
+        return []
+    kinds = ", ".join(f"`{kind}` {mb(size)} ({files:,} files)" for kind, (size, files) in largest_kinds(fifty, 4))
+    return [f"- **Output, 50,000 circles.** {mb(fifty.output_bytes)} in {fifty.output_files:,} files, "
+            f"{mb(fifty.output_bytes - OUTPUT)} too many; the largest kinds: {kinds}."]
 
 
 def programs(sizes: list[Size]) -> list[str]:
@@ -512,6 +561,45 @@ def side_by_side(sizes: list[Size]) -> list[str]:
     return lines
 
 
+def output_cell(size: int, files: int) -> str:
+    return f"{mb(size)} ({files:,} files)"
+
+
+def anchor_output_cell(size: Size, name: str) -> str:
+    if name in size.anchor_output:
+        return output_cell(*size.anchor_output[name])
+    run = size.anchors.get(name, "not measured")
+    return run if isinstance(run, str) else "not measured"
+
+
+def outputs(sizes: list[Size]) -> list[str]:
+    """Each size's output beside the sites the anchors wrote for as many pages."""
+    lines = [row("directory", "HTML pages", "this project", "vanilla Pelican", "Hugo + Pagefind"), row("---", *["---:"] * 4)]
+    for s in sizes:
+        lines.append(row(s.label, f"{s.pages:,}", output_cell(s.output_bytes, s.output_files),
+                         anchor_output_cell(s, "pelican"), anchor_output_cell(s, "hugo")))
+    return lines
+
+
+def largest_kinds(size: Size, top: int) -> list[tuple[str, tuple[int, int]]]:
+    return sorted(size.output_kinds.items(), key=lambda item: (-item[1][0], item[0]))[:top]
+
+
+def output_kinds_table(sizes: list[Size], top: int = 12) -> list[str]:
+    """The largest kinds of file in each size's output, and the others together."""
+    lines = [row("directory", "kind of file", "bytes", "share", "files"), row("---", "---", "---:", "---:", "---:")]
+    for s in sizes:
+        shown = largest_kinds(s, top)
+        for kind, (size, files) in shown:
+            lines.append(row(s.label, f"`{kind}`", mb(size), f"{size / s.output_bytes:.0%}", f"{files:,}"))
+        rest = [value for kind, value in s.output_kinds.items() if kind not in dict(shown)]
+        if rest:
+            size = sum(b for b, _ in rest)
+            lines.append(row(s.label, f"{len(rest)} other kind{'s' if len(rest) > 1 else ''}", mb(size), f"{size / s.output_bytes:.0%}",
+                             f"{sum(f for _, f in rest):,}"))
+    return lines
+
+
 def markdown(sizes: list[Size], machine: dict[str, str], args: argparse.Namespace) -> str:
     pdfs = ("with flyer and toolkit PDFs (`--pdfs`)" if args.pdfs
             else "without flyer and toolkit PDFs (`DIRECTORY` `flyer_pdfs` and `toolkit_pdfs` off; `--pdfs` measures them)")
@@ -540,6 +628,12 @@ def markdown(sizes: list[Size], machine: dict[str, str], args: argparse.Namespac
         "the pages in brackets are the HTML files each wrote, tag and list pages included. A ratio under 1 means "
         "this project is faster.",
         "\n".join(side_by_side(sizes)),
+        "## Output: bytes and files",
+        "Every file each build wrote, as GitHub Pages counts a site (1 MB is 1,000,000 bytes), beside the sites the "
+        "anchors wrote for as many pages; then the largest kinds of file (`circles/**/index.html`: every file of that "
+        "name under `circles/`; `data/`: the whole folder).",
+        "\n".join(outputs(sizes)),
+        "\n".join(output_kinds_table(sizes)),
         *busy(sizes),
         "## Machine", "\n".join([row("", ""), row("---", "---"), *(row(k, v) for k, v in machine.items())]),
     ]

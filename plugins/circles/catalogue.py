@@ -170,6 +170,18 @@ LISTINGS = {
                   _("check the listing is still right and set last_verified to today's date"), WARNING),
 }
 
+# A draft is reported once, with all that is left to do: a missing required field of a draft is part
+# of this warning, not an error of its own (rules.as_draft).
+DRAFTS = {
+    "draft": Kind(_("a draft imported from {source}, not published until a librarian checks it; still to fill in: "
+                    "{fill}"),
+                  _("fill these in, check the title, schedule, room, language and description against the "
+                    "calendar, then delete the line 'draft: true'"), WARNING),
+    "draft:filled": Kind(_("a draft imported from {source}, not published until a librarian checks it"),
+                         _("check the title, schedule, room, language and description against the calendar, then "
+                           "delete the line 'draft: true'"), WARNING),
+}
+
 SECTIONS: dict[str, dict[str, Kind]] = {
     "The file and its YAML": FILES,
     "Fields and their values": FIELDS,
@@ -177,6 +189,7 @@ SECTIONS: dict[str, dict[str, Kind]] = {
     "Where libraries are": PLACES,
     "References between records": REFERENCES,
     "Duplicates and freshness": LISTINGS,
+    "Drafts": DRAFTS,
 }
 
 CATALOGUE: dict[str, Kind] = {key: kind for section in SECTIONS.values() for key, kind in section.items()}

@@ -22,6 +22,7 @@ from pelican.utils import sanitised_join
 
 from circles.incremental.templates import template_cache
 from circles.pages.site import Page
+from circles.pages.templating import Unindented
 from circles.problems import CirclesError
 from circles.processes import in_shares
 from circles.timeline import Build
@@ -95,8 +96,8 @@ class DirectoryGenerator(Generator):
         clashes = [file for file, count in Counter(page.file for page in pages).items() if count > 1]
         if clashes:  # what Pelican's writer refuses, found before any process writes
             raise DuplicatePages(f"two pages would be written to {', '.join(sorted(clashes)[:5])}")
-        for template in sorted({page.template for page in pages}):
-            self.get_template(template)  # compiled once, here, rather than in each process
+        # Compiled once, here, rather than in each process; written without their indentation.
+        templates = {name: Unindented(self.get_template(name)) for name in sorted({page.template for page in pages})}
         here = os.getpid()
 
         def write(share: Sequence[Page]) -> list[int]:
@@ -105,7 +106,7 @@ class DirectoryGenerator(Generator):
             # pages from this process instead, once the child is done.
             with signals.content_written.muted() if forked else nullcontext():
                 for page in share:
-                    writer.write_file(page.file, self.get_template(page.template), self.context,
+                    writer.write_file(page.file, templates[page.template], self.context,
                                       relative_urls=page.relative and self.settings["RELATIVE_URLS"],
                                       page_url=page.url, **page.context)
             return [len(share)] if forked else []

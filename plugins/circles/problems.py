@@ -83,6 +83,9 @@ WARNINGS = ("summary", "all", "none")
 #: A kind of warning found more often than this is summarised: a whole country's libraries gave 618
 #: "uses http://" warnings (issue 20) that hid the errors.
 REPEATED = 5
+#: Warnings that are each a task on one file, listed one by one however many there are: a draft says
+#: what is left to fill in (issue 20).
+TASKS = frozenset({"draft"})
 
 
 def listed(problems: list[Problem], warnings: str = "all") -> tuple[list[Problem], list[list[Problem]]]:
@@ -94,7 +97,8 @@ def listed(problems: list[Problem], warnings: str = "all") -> tuple[list[Problem
     for p in problems:
         if not p.is_error:
             kinds.setdefault(p.code, []).append(p)
-    folded = {code for code, found in kinds.items() if warnings == "none" or len(found) > REPEATED}
+    folded = {code for code, found in kinds.items()
+              if warnings == "none" or (len(found) > REPEATED and code not in TASKS)}
     one_by_one = [p for p in problems if p.is_error or p.code not in folded]
     return one_by_one, [] if warnings == "none" else [kinds[code] for code in sorted(folded)]
 

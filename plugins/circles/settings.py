@@ -19,6 +19,7 @@ DIRECTORY_DEFAULTS: dict[str, tuple[Any, str]] = {
     "content": ("content", "Folder holding networks/, libraries/ and circles/, relative to the project."),
     "upcoming_on_home": (12, "How many upcoming circles the home page lists."),
     "archive_after_months": (12, "Months after its last meeting when a circle leaves search, the past list and its library's and network's pages for the archive (archive/); its own page stays."),
+    "library_pages": ("with_circles", "Which libraries get a page, an embed page and a calendar of their own: with_circles, those with a circle (current, past or archived); all, every library. A library without a page is listed by name, address and website on its town's and its network's pages."),
     "toolkit": ("toolkit", "Folder of the open toolkit's guides and forms, relative to the content folder; the toolkit section is left out when it does not exist."),
     "toolkit_pdfs": (True, "Print the toolkit's guides and forms to PDF, one file each and one for the whole toolkit; False leaves the PDFs out of the downloads."),
     "flyer_pdfs": (True, "Print each circle's flyer to PDF (A4 and Letter) with WeasyPrint; False skips the PDFs, which take most of the build time of a large directory."),
@@ -26,6 +27,10 @@ DIRECTORY_DEFAULTS: dict[str, tuple[Any, str]] = {
     "repository": ("", "The directory's GitHub repository as owner/name: List your circle opens GitHub's new-file page there, pre-filled. Empty hides that button; the page then asks to copy or download the file."),
     "branch": ("main", "The branch of that repository that new listings are proposed to."),
 }
+
+
+#: The values of DIRECTORY's ``library_pages``.
+LIBRARY_PAGES = ("with_circles", "all")
 
 
 #: Every GEOCODING setting: where `circles geocode` looks addresses up (docs/settings.md).
@@ -71,7 +76,11 @@ def namespaced(settings: dict[str, Any], name: str, defaults: dict[str, tuple[An
 
 def directory_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """The ``DIRECTORY`` setting merged over the defaults."""
-    return namespaced(settings, "DIRECTORY", DIRECTORY_DEFAULTS)
+    options = namespaced(settings, "DIRECTORY", DIRECTORY_DEFAULTS)
+    if options["library_pages"] not in LIBRARY_PAGES:
+        raise SettingsError(f"DIRECTORY library_pages must be one of {', '.join(LIBRARY_PAGES)}, "
+                            f"not {options['library_pages']!r}")
+    return options
 
 
 def map_settings(settings: dict[str, Any]) -> dict[str, Any]:

@@ -55,7 +55,8 @@ SEARCHES = {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     content = accepted_tree(tmp_path_factory.mktemp("canary") / "content")
-    output = build(content, content.parent / "output")
+    # Every library with a page of its own: the hostile ones have no circle, and their pages are opened.
+    output = build(content, content.parent / "output", DIRECTORY={"sample": True, "library_pages": "all"})
     with serve(output) as base:
         yield base, output
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from circles.pages.contribute import LATER, TODAY, URL
+from circles.pages.contribute import IMPORTED, LATER, TODAY, URL
 from circles.problems import errors
 from circles.records.load import parse
 from circles.records.schema import load_schema
@@ -45,7 +45,8 @@ def soup(output, url=URL):
 
 
 def asked_columns():
-    return [c for c in load_schema()["circles"].columns.values() if c.name not in LATER + TODAY]
+    return [c for c in load_schema()["circles"].columns.values()
+            if c.name not in LATER + TODAY and not c.name.startswith(IMPORTED)]
 
 
 # The page as built
@@ -76,7 +77,8 @@ def test_the_form_has_a_field_for_every_asked_schema_field(site):
                 assert first[key[:3]] == str(column.constraints[key]), column.yaml
     assert page.find(attrs={"name": "course.title"}).find_parent("fieldset").legend.get_text(strip=True) == "Course"
     assert page.find(attrs={"name": "schedule.start_time"})["type"] == "time"
-    for name in LATER + TODAY:
+    imported = [c.yaml for c in load_schema()["circles"].columns.values() if c.name.startswith(IMPORTED)]
+    for name in [*LATER, *TODAY, *imported]:
         assert not form.select(f'[name="{name}"]'), f"{name} is not for the librarian to fill in"
 
 

@@ -38,6 +38,8 @@ OTHER_LIBRARY = LIBRARY.replace("name: Central Branch", f"name: '{EVIL}'")
 CONTENT = {"networks/net.yml": NETWORK, "libraries/central.yml": LIBRARY, "libraries/other.yml": OTHER_LIBRARY,
            "circles/python.yml": CIRCLE, "circles/past.yml": PAST, "circles/started.yml": STARTED,
            "circles/online.yml": ONLINE}
+#: "other" has no circle: with every library given its pages, it shows an embed with none listed.
+EVERY_LIBRARY = {"flyer_pdfs": False, "library_pages": "all"}
 EMBEDS = ["embed/networks/net/", "embed/networks/net/upcoming/", "embed/libraries/central/",
           "embed/libraries/central/upcoming/", "embed/libraries/other/", "embed/libraries/other/upcoming/"]
 
@@ -45,7 +47,7 @@ EMBEDS = ["embed/networks/net/", "embed/networks/net/upcoming/", "embed/librarie
 def build_site(tmp_path_factory, **overrides) -> Path:
     content = write_tree(tmp_path_factory.mktemp("content"), CONTENT)
     # No PDFs: they are tests/exports/test_flyers.py's business and the slow part of a build.
-    return build(content, tmp_path_factory.mktemp("site") / "output", DIRECTORY={"flyer_pdfs": False}, **overrides)
+    return build(content, tmp_path_factory.mktemp("site") / "output", DIRECTORY=EVERY_LIBRARY, **overrides)
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +63,7 @@ def published(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def directory(tmp_path_factory):
     content = write_tree(tmp_path_factory.mktemp("records"), CONTENT)
-    return assemble_directory({"PATH": str(content), "BUILD_DATE": BUILD_DATE})
+    return assemble_directory({"PATH": str(content), "BUILD_DATE": BUILD_DATE, "DIRECTORY": EVERY_LIBRARY})
 
 
 def soup(site: Path, path: str) -> BeautifulSoup:
@@ -125,7 +127,7 @@ def test_past_circles_are_capped(tmp_path_factory):
     tuesdays = [dt.date(2026, 3, 3) + dt.timedelta(weeks=n) for n in range(PAST_IN_EMBED + 2)]
     many = {f"circles/past{n:02d}.yml": PAST.replace("2026-03-03", day.isoformat()) for n, day in enumerate(tuesdays)}
     content = write_tree(tmp_path_factory.mktemp("many"), {**CONTENT, **many})
-    out = build(content, tmp_path_factory.mktemp("many-site") / "output", DIRECTORY={"flyer_pdfs": False})
+    out = build(content, tmp_path_factory.mktemp("many-site") / "output", DIRECTORY=EVERY_LIBRARY)
     page = soup(out, "embed/libraries/central/")
     assert len(page.select(".embed__past li")) == PAST_IN_EMBED
     more = page.select(".embed__past + p a")[0]

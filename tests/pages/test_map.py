@@ -48,7 +48,8 @@ TILES = "https://tile.openstreetmap.org/"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     content = write_tree(tmp_path_factory.mktemp("content"), CONTENT)
-    return build(content, tmp_path_factory.mktemp("site") / "output")
+    # Every library with a page of its own: "evil" and "town" have no circle, and their pages' maps are tested.
+    return build(content, tmp_path_factory.mktemp("site") / "output", DIRECTORY={"sample": True, "library_pages": "all"})
 
 
 def soup(site: Path, path: str) -> BeautifulSoup:

@@ -24,7 +24,8 @@ CELLS = [
     "43.768238", "-79.41", "NaN", "Infinity", "-inf", "90.0000001", "-180.5", "in_person", "online", "Online", "cancelled",
     "x", "xy", "abc", "a" * 80, "a" * 81, "a" * 201, "a" * 5001, "tpl-north", "Tpl", "a--b", "ab\n", "CA", "ca", "CAN",
     "https://x.example/", "http://x", "library_system", "address", "city", "True", "None", "٣", "0x10", "1,5", "one",
-    5, 5.0, 5.5, True, Decimal("5"), dt.date(2027, 1, 4), dt.datetime(2027, 1, 4), dt.datetime(2027, 1, 4, 1),
+    "true", "false", "FALSE", "yes", "no", "on", "t", " true",
+    5, 5.0, 5.5, True, False, 1, 0, Decimal("5"), dt.date(2027, 1, 4), dt.datetime(2027, 1, 4), dt.datetime(2027, 1, 4, 1),
     dt.time(18, 0), [], ["a"], {},
 ]
 

@@ -42,7 +42,8 @@ TRICKY = [
 TYPED = [("6", "integer"), ("06", "integer"), ("-1", "integer"), ("1e3", "integer"), ("0", "integer"),
          ("43.65", "number"), ("-79.4", "number"), ("-0", "number"), ("1.", "number"), (".5", "number"),
          ("2027-01-12", "date"), ("2027-02-30", "date"), ("0000-01-01", "date"), ("2027-1-2", "date"),
-         ("20270112", "date"), ("18:00", "time"), ("1" * 90, "integer"), ("NO", "string")]
+         ("20270112", "date"), ("18:00", "time"), ("1" * 90, "integer"), ("NO", "string"), ("true", "boolean"),
+         ("false", "boolean"), ("True", "boolean"), ("yes", "boolean"), ("1", "boolean")]
 INDENTS = ("", "  ")
 
 
@@ -90,9 +91,10 @@ def test_lists_quote_what_would_split_an_item():
 
 
 @pytest.mark.parametrize("value, type_", TYPED)
-def test_canonical_numbers_and_dates_are_plain(value, type_):
+def test_canonical_numbers_booleans_and_dates_are_plain(value, type_):
     written = scalar(value, type_)
-    plain = value in ("6", "0", "43.65", "-79.4", "-0", "2027-01-12") or value == "1" * 90
+    plain = value in ("6", "0", "43.65", "-79.4", "-0", "2027-01-12") or value == "1" * 90 or (
+        type_ == "boolean" and value in ("true", "false"))
     assert (written == value) == plain, written
     assert parse(f"k: {written}\n")[0] == {"k": value}  # the project's loader keeps it as text either way
 

@@ -18,25 +18,35 @@ def test_a_tiny_run_reports_every_table_with_numbers(tmp_path, monkeypatch):
     assert build_bench.main(["--sizes", "30:10", "--work", "work", "--report", str(report)]) == 0
     text = report.read_text(encoding="utf-8")
     for heading in ("# Build benchmark", "## Targets (issue #8)", "## The directory's builds",
-                    "## Side by side: as many pages built by others", "## Machine"):
+                    "## Side by side: as many pages built by others", "## Output: bytes and files", "## Machine"):
         assert heading in text
     line = next(line for line in text.splitlines() if line.startswith("| 30 circles, 10 libraries | "))
     cells = [cell.strip() for cell in line.strip("|").split("|")]
     assert all(re.fullmatch(r"[\d.]+ s", cell) for cell in cells[1:3]) and int(cells[3].replace(",", "")) > 30
-    assert all(re.fullmatch(r"[\d.,]+ MB", cell) for cell in cells[5:8])
-    assert re.fullmatch(r"\d+\.\d%", cells[9])
+    assert all(re.fullmatch(r"[\d.,]+ MB", cell) for cell in (cells[5], cells[6], cells[8]))
+    assert int(cells[7].replace(",", "")) > int(cells[3].replace(",", ""))  # files: the pages and more
+    assert re.fullmatch(r"\d+\.\d%", cells[10])
     side = next(line for line in text.splitlines()[text.splitlines().index("## Side by side: as many pages built by others"):]
                 if line.startswith("| 30 circles"))
     assert re.search(r"\d+\.\d\d ×|not installed", side)
     assert "the targets are for 10,000 circles | not measured | n/a" in text
+    assert "| Output under 1 GB (GitHub Pages' limit) at 50,000 circles | not measured (no 50,000 size) | n/a |" in text
+    output = text.split("## Output: bytes and files")[1]
+    beside = next(line for line in output.splitlines() if line.startswith("| 30 circles"))
+    assert re.fullmatch(r"\| 30 circles, 10 libraries \| [\d,]+ \| [\d.,]+ MB \([\d,]+ files\)"
+                        r"( \| ([\d.,]+ MB \([\d,]+ files\)|not installed)){2} \|", beside)
+    assert re.search(r"\| 30 circles, 10 libraries \| `circles/\*\*/index\.html` \| [\d.,]+ MB \| \d+% \| \d+ \|", output)
     stages = next(line for line in text.splitlines() if line.startswith("| 30 circles, 10 libraries | full | "))
     assert re.fullmatch(r"\| 30 circles, 10 libraries \| full( \| \d+\.\d)+ \|", stages)  # from the build's own summary
     assert (tmp_path / "work" / "30-10" / "output" / "pagefind").is_dir()
 
 
-def size(circles: int, full: float, rebuild: float, validate: float, peak_mb: int, **anchors: float) -> Size:
+def size(circles: int, full: float, rebuild: float, validate: float, peak_mb: int, output_mb: int = 0,
+         **anchors: float) -> Size:
     made = Size(circles, 2_000, Run(validate, 90_000_000), Run(full, peak_mb * 1_000_000), Run(rebuild, 0),
-                pages=3 * circles, output_bytes=0, index_bytes=0)
+                pages=3 * circles, output_bytes=output_mb * 1_000_000, index_bytes=0, output_files=5 * circles,
+                output_kinds={"circles/**/index.html": (output_mb * 400_000, circles), "data/": (output_mb * 100_000, 7),
+                              "pagefind/": (output_mb * 500_000, circles)})
     made.anchors = {name: Run(seconds, 0) for name, seconds in anchors.items()}
     made.anchor_pages = {name: 3 * circles for name in anchors}
     return made
@@ -44,7 +54,7 @@ def size(circles: int, full: float, rebuild: float, validate: float, peak_mb: in
 
 def test_each_target_says_pass_or_miss_by_how_much():
     ten = size(10_000, full=20.0, rebuild=2.0, validate=2.5, peak_mb=900, hugo=40.0, pelican=60.0)
-    fifty = size(50_000, full=120.0, rebuild=10.0, validate=12.0, peak_mb=1_200)
+    fifty = size(50_000, full=120.0, rebuild=10.0, validate=12.0, peak_mb=1_200, output_mb=1_385)
     rows = {line.split(" | ")[0].lstrip("| "): line for line in build_bench.targets([ten, fifty])[2:]}
     assert rows["Full build of 10,000 circles: at most 0.7 × Hugo + Pagefind on as many pages (30,000)"].endswith(
         "| 0.50 × (20.0 s against 40.0 s) | PASS |")
@@ -55,7 +65,21 @@ def test_each_target_says_pass_or_miss_by_how_much():
     assert rows["`circles validate` on 10,000 circles under 2 s"].endswith("| 2.50 s | **MISS** by 0.50 s |")
     assert rows["Peak memory under 1 GB: full build of 10,000 circles"].endswith("| 900 MB | PASS |")
     assert rows["Peak memory under 1 GB: full build of 50,000 circles"].endswith("| 1,200 MB | **MISS** by 200 MB |")
+    assert rows["Output under 1 GB (GitHub Pages' limit) at 50,000 circles"].endswith(
+        "| 1,385 MB (250,000 files) | **MISS** by 385 MB |")
+    fifty.output_bytes = 990_000_000
+    assert build_bench.targets([ten, fifty])[-1].endswith("| 990 MB (250,000 files) | PASS |")
 
+
+def test_a_too_large_output_says_which_files_are_largest():
+    fifty = size(50_000, full=120.0, rebuild=10.0, validate=1.0, peak_mb=900, output_mb=1_385)
+    assert build_bench.reasons([fifty], cores=2) == [
+        "- **Output, 50,000 circles.** 1,385 MB in 250,000 files, 385 MB too many; the largest kinds: "
+        "`pagefind/` 692 MB (50,000 files), `circles/**/index.html` 554 MB (50,000 files), `data/` 138 MB (7 files)."]
+    table = build_bench.output_kinds_table([fifty], top=2)
+    assert table[2:] == ["| 50,000 circles, 2,000 libraries | `pagefind/` | 692 MB | 50% | 50,000 |",
+                         "| 50,000 circles, 2,000 libraries | `circles/**/index.html` | 554 MB | 40% | 50,000 |",
+                         "| 50,000 circles, 2,000 libraries | 1 other kind | 138 MB | 10% | 7 |"]
 
 def test_a_missing_anchor_is_no_ratio():
     ten = size(10_000, full=20.0, rebuild=2.0, validate=1.0, peak_mb=500)

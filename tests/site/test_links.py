@@ -27,14 +27,16 @@ URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "data", "cite
 CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""")
 
 
-@pytest.fixture(scope="module", params=["relative", "published"])
+@pytest.fixture(scope="module", params=["relative", "published", "absolute"])
 def site(request, tmp_path_factory) -> tuple[Path, str]:
-    """The sample directory as `make html` builds it (relative links, flyer PDFs included),
-    and as `make publish` does (absolute links under a sub-path; the flyers' PDFs are left out)."""
+    """The sample directory as `make html` builds it (relative links, flyer PDFs included), as
+    `make publish` does (a public address under a sub-path, relative links between pages; the flyers'
+    PDFs are left out), and with every link absolute (``RELATIVE_URLS`` off)."""
     output = tmp_path_factory.mktemp(request.param) / "output"
     if request.param == "relative":
         return build(ROOT / "content", output), LOCAL
-    return build(ROOT / "content", output, SITEURL=PUBLISHED, RELATIVE_URLS=False, DIRECTORY=NO_FLYER_PDFS), PUBLISHED
+    relative = request.param == "published"
+    return build(ROOT / "content", output, SITEURL=PUBLISHED, RELATIVE_URLS=relative, DIRECTORY=NO_FLYER_PDFS), PUBLISHED
 
 
 def css_urls(text: str) -> Iterator[str]:

@@ -11,7 +11,7 @@ from tests.conftest import ROOT, build
 def test_defaults_are_merged():
     assert directory_settings({"DIRECTORY": {"sample": True}}) == {
         "locale": "en", "sample": True, "content": "content", "upcoming_on_home": 12, "archive_after_months": 12,
-        "toolkit": "toolkit", "toolkit_pdfs": True, "flyer_pdfs": True, "search_bundle_size": 2500,
+        "library_pages": "with_circles", "toolkit": "toolkit", "toolkit_pdfs": True, "flyer_pdfs": True, "search_bundle_size": 2500,
         "repository": "", "branch": "main"}
 
 

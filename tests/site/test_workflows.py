@@ -81,8 +81,8 @@ def uses(doc: dict, action: str) -> list[dict]:
 # actionlint
 
 
-def test_the_three_workflows_exist():
-    assert [p.name for p in WORKFLOWS] == ["deploy.yml", "linkcheck.yml", "validate.yml"]
+def test_the_four_workflows_exist():
+    assert [p.name for p in WORKFLOWS] == ["deploy.yml", "import.yml", "linkcheck.yml", "validate.yml"]
 
 
 def test_every_workflow_passes_actionlint(actionlint):
@@ -182,8 +182,79 @@ def test_linkcheck_runs_weekly_and_keeps_one_issue():
     assert "--label" in script and "gh issue close" in script and "gh issue edit" in script
 
 
+def test_import_runs_weekly_and_on_demand_only():
+    doc = workflow("import.yml")
+    assert set(triggers(doc)) == {"schedule", "workflow_dispatch"}
+    [schedule] = triggers(doc)["schedule"]
+    minute, hour, day_of_month, month, weekday = schedule["cron"].split()
+    assert (day_of_month, month) == ("*", "*") and weekday.isdigit() and minute.isdigit() and hour.isdigit()
+    assert doc["concurrency"] == {"group": "import", "cancel-in-progress": False}
+
+
+def test_import_may_push_its_branch_and_open_a_pull_request_and_nothing_else():
+    doc = workflow("import.yml")
+    assert doc["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert all("permissions" not in job for job in doc["jobs"].values())
+    [checkout] = uses(doc, "actions/checkout")
+    assert checkout["with"]["persist-credentials"] is False  # the imports run without the token
+    [python] = uses(doc, "actions/setup-python")
+    assert python["with"] == {"python-version": "3.11", "cache": "pip", "cache-dependency-path": "requirements.txt"}
+    [push] = [s for s in steps(doc) if "git push" in s.get("run", "")]
+    assert "GH_TOKEN" in push["env"] and "GH_TOKEN" not in str([s.get("env") for s in steps(doc) if s is not push])
+
+
+def test_import_imports_then_validates_then_proposes_the_changes():
+    doc = workflow("import.yml")
+    script = runs(doc)
+    order = ["make .venv/.installed", ".venv/bin/circles import all --config imports.yml", ".venv/bin/circles validate",
+             "git status --porcelain -- content", "git push --force", "gh pr list --head \"$BRANCH\""]
+    assert [script.index(part) for part in order] == sorted(script.index(part) for part in order)
+    assert "gh pr edit" in script and "gh pr create --head \"$BRANCH\"" in script
+    [job] = doc["jobs"].values()
+    assert job["env"]["BRANCH"] == "imports/scheduled"  # one branch, one pull request, updated at every run
+    [fail] = [s for s in steps(doc) if "exit 1" in s.get("run", "")]
+    assert fail["if"] == "steps.import.outputs.status != '0' || steps.validate.outputs.status != '0'"
+    assert steps(doc)[-1] is fail
+
+
+def test_import_opens_a_pull_request_only_when_the_records_changed(tmp_path):
+    """The step that looks for changes, run in a repository of its own: only a change under content/ counts."""
+    doc = workflow("import.yml")
+    [look] = [s for s in steps(doc) if s.get("id") == "changes"]
+    [propose] = [s for s in steps(doc) if "gh pr create" in s.get("run", "")]
+    assert propose["if"] == "steps.changes.outputs.changed == 'true'"
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "repo"
+    (repo / "content" / "circles").mkdir(parents=True)
+    (repo / "content" / "circles" / "a.yml").write_text("title: A\n", encoding="utf-8")
+    (repo / "README.md").write_text("x\n", encoding="utf-8")
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_CONFIG_GLOBAL": os.devnull}
+    for command in (["init", "--quiet"], ["add", "."], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "-m", "x"]):
+        subprocess.run([git, *command], cwd=repo, env=env, check=True, capture_output=True)
+
+    def changed() -> str:
+        output = tmp_path / "output"
+        output.write_text("", encoding="utf-8")
+        subprocess.run(["bash", "-e", "-c", look["run"]], cwd=repo, env={**env, "GITHUB_OUTPUT": str(output)}, check=True)
+        return output.read_text(encoding="utf-8")
+
+    assert changed() == "changed=false\n"
+    (repo / "README.md").write_text("y\n", encoding="utf-8")
+    (repo / "import.txt").write_text("report\n", encoding="utf-8")
+    assert changed() == "changed=false\n"  # the reports and other files are not records
+    (repo / "content" / "circles" / "b.yml").write_text("title: B\n", encoding="utf-8")
+    assert changed() == "changed=true\n"
+    (repo / "content" / "circles" / "b.yml").unlink()
+    (repo / "content" / "circles" / "a.yml").write_text("title: A2\n", encoding="utf-8")
+    assert changed() == "changed=true\n"
+
+
 def test_no_other_write_permission_anywhere():
-    allowed = {("deploy.yml", "pages"), ("deploy.yml", "id-token"), ("linkcheck.yml", "issues")}
+    allowed = {("deploy.yml", "pages"), ("deploy.yml", "id-token"), ("linkcheck.yml", "issues"),
+               ("import.yml", "contents"), ("import.yml", "pull-requests")}
     for path in WORKFLOWS:
         doc = load(path)
         blocks = [doc.get("permissions") or {}, *(job.get("permissions") or {} for job in doc["jobs"].values())]

@@ -11,7 +11,7 @@ from circles.directory.models import Directory
 from circles.i18n import Texts
 from circles.problems import InvalidRecords, errors, listed, summary_line, text_line
 from circles.progress import Progress
-from circles.records.validate import collector_paused, records_cache, validate_tree
+from circles.records.validate import Dataset, collector_paused, records_cache, validate_tree
 from circles.settings import build_date, cache_path, content_root, directory_settings
 
 log = logging.getLogger(__name__)
@@ -36,9 +36,18 @@ def assemble_directory(settings: dict[str, Any], progress: Progress | None = Non
         log.warning("%s", text_line(problem, level=False))
     for found in summarised:
         log.warning("%s", summary_line(found))
+    leave_out_drafts(data)
     from circles.directory.enrich import enrich
 
     with progress.stage("enrich"), collector_paused():
-        directory = enrich(data, build_date(settings), Texts(options["locale"]), cache, options["archive_after_months"])
+        directory = enrich(data, build_date(settings), Texts(options["locale"]), cache, options["archive_after_months"],
+                           options["library_pages"])
     directory.rows = data.rows  # kept for the open data, which publishes the records as written
     return directory
+
+
+def leave_out_drafts(data: Dataset) -> None:
+    """Circles marked ``provenance.draft`` are not published: validation warns of each with what is left to
+    do, and a librarian deletes the mark once it is done (issue 20, docs/importing.md)."""
+    for circle_id in [i for i, row in data.rows["circles"].items() if row.get("provenance_draft")]:
+        del data.rows["circles"][circle_id], data.records["circles"][circle_id]

@@ -15,7 +15,7 @@ import nh3
 
 from circles.directory.geocoding import GeoCache, locate
 from circles.directory.geography import country_timezone, timezone_at
-from circles.directory.models import Address, Circle, Course, Directory, Library, Network, Signup
+from circles.directory.models import Address, Circle, Course, Directory, Library, Network, Provenance, Signup
 from circles.directory.places import browse_tree
 from circles.directory.schedule import meeting_dates, meetings, next_meeting, schedule_text, status, week_count
 from circles.i18n import WEEKDAY_NAMES, Texts
@@ -63,7 +63,8 @@ def archive_cutoff(today: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(today.day, 28))
 
 
-def enrich(data: Dataset, today: dt.date, texts: Texts, cache: GeoCache, archive_after_months: int = 12) -> Directory:
+def enrich(data: Dataset, today: dt.date, texts: Texts, cache: GeoCache, archive_after_months: int = 12,
+           library_pages: str = "with_circles") -> Directory:
     rows = data.rows
     sources = {kind: {i: r.path for i, r in recs.items()} for kind, recs in data.records.items()}
     networks = {i: _network(r, sources["networks"][i]) for i, r in sorted(rows["networks"].items())}
@@ -81,6 +82,9 @@ def enrich(data: Dataset, today: dt.date, texts: Texts, cache: GeoCache, archive
             circle.network.circles.append(circle)
     for owner in (*libraries.values(), *networks.values()):
         owner.circles = _listing_order(owner.circles)
+    for library in libraries.values():
+        # Archived circles count: their pages stay and link to their library (issue 20).
+        library.has_page = library_pages == "all" or bool(library.circles)
 
     cutoff = archive_cutoff(today, archive_after_months)
     for circle in circles:
@@ -155,8 +159,16 @@ def _circle(row: dict[str, Any], source: str, libraries: dict[str, Library], net
         next_meeting=next_meeting(all_meetings, state, today), room=row["room"] or "",
         facilitators=row["facilitators"], capacity=row["capacity"], cost=row["cost"] or texts.gettext("Free"),
         description_html=render_markdown(row["description"]), accessibility=row["accessibility"] or "",
-        listed=row["listed"], last_verified=row["last_verified"],
+        listed=row["listed"], last_verified=row["last_verified"], provenance=_provenance(row),
     )
+
+
+def _provenance(row: dict[str, Any]) -> Provenance | None:
+    """Where an imported circle comes from; its link only when a web address (validated: http or https)."""
+    source, url = row.get("provenance_source"), row.get("provenance_url") or ""
+    if not source:
+        return None
+    return Provenance(source, url if url.startswith(("https://", "http://")) else "")
 
 
 def _href(contact: str) -> str:

@@ -70,6 +70,9 @@ class Library:
     accessibility: str = ""
     description_html: str = ""
     circles: list[Circle] = field(default_factory=list)
+    #: Whether it has a page, an embed and a calendar of its own (DIRECTORY ``library_pages``); without
+    #: them it is listed by name, address and website, and nothing may link to ``url``.
+    has_page: bool = True
 
     @property
     def url(self) -> str:
@@ -111,6 +114,14 @@ class Signup:
 
 
 @dataclass
+class Provenance:
+    """Where an imported record comes from: a directory's name, and the record's page there."""
+
+    source: str
+    url: str = ""  # http(s), or empty
+
+
+@dataclass
 class Circle:
     id: str
     title: str
@@ -140,6 +151,7 @@ class Circle:
     listed: dt.date | None = None
     last_verified: dt.date | None = None
     archived: bool = False  # ended long enough ago to leave the listings and search for the archive
+    provenance: Provenance | None = None  # listed by another directory (circles import directory)
 
     @property
     def url(self) -> str:

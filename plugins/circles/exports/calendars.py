@@ -5,7 +5,8 @@ Files, beside the page each one belongs to (paths relative to the site root):
 - ``circles/<id>/circle.ics``: one circle, whatever its status; a cancelled circle
   keeps its events with ``STATUS:CANCELLED`` so that a calendar which has it shows why.
 - ``libraries/<id>/circles.ics`` and ``networks/<id>/circles.ics``: every circle of the
-  library or network, past and cancelled ones too, as on their pages.
+  library or network, past and cancelled ones too, as on their pages (a library without a
+  page of its own has none).
 - ``upcoming/circles.ics``: the current circles (open, full, in progress) only.
 
 How a schedule becomes events, so that a calendar expands to exactly the dates the page
@@ -234,7 +235,9 @@ def calendar_files(directory: Directory, settings: dict[str, Any], events: Memo)
     upcoming circle's change makes the upcoming calendar again, which holds thousands of them."""
     site = Site.from_settings(settings, directory.build_date)
     calendars = {circle_path(circle): (circle.title, [circle], circle.url) for circle in directory.circles}
-    for records, label in ((directory.libraries, _("Learning circles at %(name)s")),
+    # A library without a page of its own (DIRECTORY library_pages) has no circles to put in a calendar.
+    libraries = [library for library in directory.libraries if library.has_page]
+    for records, label in ((libraries, _("Learning circles at %(name)s")),
                            (directory.networks, _("Learning circles of %(name)s"))):
         for record in records:
             calendars[list_path(record.url)] = (site.texts.gettext(label) % {"name": record.name}, record.circles, record.url)

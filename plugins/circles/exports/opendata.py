@@ -48,7 +48,8 @@ DERIVED_FIELDS: dict[str, list[dict[str, Any]]] = {
         *_coordinates(),
         _derived("coordinates_source", "string", "Coordinates used from", "where the coordinates used come from."),
         _derived("timezone", "string", "Timezone used", "the record's timezone, else the one at its coordinates."),
-        _derived("url", "string", "Page", "the library's page on this site."),
+        _derived("url", "string", "Page", "the library's page on this site; empty for a library without circles, "
+                 "which has none unless the directory gives every library a page."),
     ],
     "circles": [
         _derived("status", "string", "Status on the build date",
@@ -114,7 +115,8 @@ def _place(library: Library | None) -> dict[str, Any]:
 
 def library_values(library: Library, settings: dict[str, Any]) -> dict[str, Any]:
     return {**_place(library), "derived_coordinates_source": library.coordinates_source or None,
-            "derived_timezone": library.timezone or None, "derived_url": site_url(settings, library.url)}
+            "derived_timezone": library.timezone or None,
+            "derived_url": site_url(settings, library.url) if library.has_page else None}
 
 
 def circle_values(circle: Circle, settings: dict[str, Any]) -> dict[str, Any]:

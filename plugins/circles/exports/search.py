@@ -85,8 +85,10 @@ def write_search(directory: Directory, output: Path, indexing: Indexing) -> None
     """Wait for Pagefind (``indexing``, started once the pages were written) and write the
     libraries' coordinates."""
     indexing.finish()
-    points = {lib.id: [round(lib.latitude, 5), round(lib.longitude, 5)]
-              for lib in directory.libraries if lib.latitude is not None}
+    # Only where a circle search lists meets: a country's whole list of branches is tens of
+    # thousands of libraries, most without a circle (issue 20).
+    points = {lib.id: [round(lib.latitude, 5), round(lib.longitude, 5)] for lib in directory.libraries
+              if lib.latitude is not None and any(not circle.archived for circle in lib.circles)}
     folder = output / "search"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "libraries.json").write_text(json.dumps(points, sort_keys=True, separators=(",", ":")), encoding="utf-8")

@@ -24,6 +24,8 @@ URL = "list-your-circle/"
 FILE_NAME = "id"
 #: Not asked: a status override changes a listing after it is listed.
 LATER = ("status",)
+#: Not asked: written by `circles import` (the start of their column names).
+IMPORTED = "provenance_"
 #: Filled in by the page with the day the listing is made.
 TODAY = ("listed", "last_verified")
 #: Lists whose items come from a fixed set: checkboxes rather than a text box.
@@ -122,7 +124,7 @@ def form_sections(resource: Resource, texts: Texts) -> list[Section]:
     pickers = dict(resource.foreign_keys)
     sections: list[Section] = []
     for path, column in resource.columns.items():
-        if column.name == FILE_NAME or column.name in LATER or column.name in TODAY:
+        if column.name == FILE_NAME or column.name in LATER or column.name in TODAY or column.name.startswith(IMPORTED):
             continue
         group = path.partition(".")[0] if "." in path else ""
         if not sections or sections[-1].group != group:
@@ -136,7 +138,7 @@ def field_specs(resource: Resource, texts: Texts) -> list[dict[str, Any]]:
     """Every field the record is written from, in schema order: the asked ones, the id and today's."""
     pickers = dict(resource.foreign_keys)
     return [form_field(column, texts, pickers).spec() for column in resource.columns.values()
-            if column.name not in LATER]
+            if column.name not in LATER and not column.name.startswith(IMPORTED)]
 
 
 def library_choices(directory: Directory) -> list[dict[str, str]]:

@@ -1,6 +1,7 @@
 """Render stage: the listings a network or a library puts in an iframe on its own website.
 
-Each network and library gets two pages (templates/embed.html):
+Each network, and each library with a page of its own (DIRECTORY ``library_pages``), gets two
+pages (templates/embed.html):
 
 - ``embed/networks/<id>/`` (or ``embed/libraries/<id>/``): its current circles, soonest
   first, then its most recent past ones;
@@ -59,4 +60,5 @@ def embed_pages(directory: Directory) -> Iterator[Embed]:
     for network in directory.networks:
         yield from embeds_of("networks", network)
     for library in directory.libraries:
-        yield from embeds_of("libraries", library)
+        if library.has_page:
+            yield from embeds_of("libraries", library)

@@ -65,7 +65,7 @@ def other_pages(directory: Directory, options: dict[str, Any], texts: Texts, cir
     """Every page but the circles' and the toolkit's."""
     pages = [Page("", "index", {"section": "home", "upcoming": directory.upcoming[: options["upcoming_on_home"]]})]
     pages += embed_and_flyer_pages(directory, settings, flyer_pdfs)
-    for library in directory.libraries:
+    for library in (lib for lib in directory.libraries if lib.has_page):
         current, past = split_current(library.circles)
         pages.append(Page(library.url, "library", {"library": library, "place": circles.places.get(library.id),
                                                    "current": current, "past": past}))

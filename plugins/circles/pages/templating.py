@@ -85,3 +85,31 @@ def configure_environment(env, options: dict, siteurl: str, build_date: dt.date)
     )
 
 
+#: What is shown as written: the text of <pre> and <textarea> (the embed code, the open data's example).
+_AS_WRITTEN = re.compile(r"(<(?:pre|textarea)\b.*?</(?:pre|textarea)>)", re.S)
+
+
+def unindented(html: str) -> str:
+    """A page without the templates' indentation: spaces and tabs at either end of a line go, the line
+    breaks stay, so every run of white space that a browser shows as one space still has one, and the
+    page shows the same. Issue 20 (a site within GitHub Pages' 1 GB): at 10,000 circles, 5 % of the
+    HTML and 3.4 % of the whole output (10 MB), for about 0.07 ms a page."""
+    if "<pre" not in html and "<textarea" not in html:
+        return _strip_lines(html)
+    parts = _AS_WRITTEN.split(html)
+    return "".join(part if i % 2 else _strip_lines(part) for i, part in enumerate(parts))
+
+
+def _strip_lines(text: str) -> str:
+    # split/strip/join rather than a regular expression: a third of the time on 20,000 pages.
+    return "\n".join([line.strip(" \t") for line in text.split("\n")])
+
+
+class Unindented:
+    """A template whose pages are :func:`unindented`; all Pelican's writer asks of it is ``render``."""
+
+    def __init__(self, template):
+        self.template = template
+
+    def render(self, *args, **kwargs) -> str:
+        return unindented(self.template.render(*args, **kwargs))

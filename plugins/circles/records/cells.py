@@ -23,9 +23,13 @@ Reader = Callable[[Any], tuple[Any, dict | None]]
 #: The constraints frictionless checks for each type, in its order (``supported_constraints``).
 _BOUNDS = ["required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"]
 CONSTRAINTS = {"string": ["required", "minLength", "maxLength", "pattern", "enum"],
-               "date": _BOUNDS, "time": _BOUNDS, "integer": _BOUNDS, "number": _BOUNDS}
+               "date": _BOUNDS, "time": _BOUNDS, "integer": _BOUNDS, "number": _BOUNDS,
+               "boolean": ["required", "enum"]}
 #: Field options that change how frictionless reads a cell: such a field is read by frictionless.
-_OPTIONS = {"missingValues", "bareNumber", "floatNumber", "groupChar", "decimalChar"}
+_OPTIONS = {"missingValues", "bareNumber", "floatNumber", "groupChar", "decimalChar", "trueValues", "falseValues"}
+#: frictionless's default true and false values (``settings.DEFAULT_TRUE_VALUES``, ``DEFAULT_FALSE_VALUES``).
+_BOOLEANS = {"true": True, "True": True, "TRUE": True, "1": True, "false": False, "False": False, "FALSE": False,
+             "0": False}
 # Plain ASCII dates and times, the common case: strptime accepts the same strings and more
 # (one-digit months, other digits), so anything else goes to strptime.
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
@@ -102,6 +106,8 @@ def _value_reader(type_: str, format_: str) -> Callable[[Any], Any] | None:
         return _integer
     if type_ == "number" and format_ == "default":
         return _number
+    if type_ == "boolean" and format_ == "default":
+        return _boolean
     return None
 
 
@@ -159,6 +165,12 @@ def _integer(cell: Any) -> int | None:
     if isinstance(cell, Decimal) and cell % 1 == 0:
         return int(cell)
     return None
+
+
+def _boolean(cell: Any) -> bool | None:
+    if cell is True or cell is False:
+        return cell
+    return _BOOLEANS.get(cell) if isinstance(cell, str) else None
 
 
 def _number(cell: Any) -> Decimal | int | None:

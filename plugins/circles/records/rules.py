@@ -33,6 +33,11 @@ _known_country = lru_cache(maxsize=4096)(known_country)
 _known_language = lru_cache(maxsize=4096)(known_language)
 
 
+#: What a draft (``provenance.draft: true``) is asked for besides the fields the schema requires: no calendar
+#: says them (issue 20).
+DRAFT_FILL = ("topics", "facilitators")
+
+
 @cache
 def timezones() -> frozenset[str]:
     return frozenset(available_timezones())
@@ -204,3 +209,15 @@ class Checker:
             if skipped < start or (skipped.weekday() not in weekdays and skipped not in dates) or (dates and skipped not in dates):
                 yield self.problem("schedule.skip", "skip-not-meeting", line_path=f"schedule.skip[{i}]",
                                    date=skipped.isoformat())
+
+
+def as_draft(record: Record, resource: Resource, row: dict[str, Any], problems: list[Problem]) -> list[Problem]:
+    """The problems of a draft: a required field it lacks is no error of its own but one of the fields its
+    warning lists as still to fill in. The site leaves drafts out (directory/assemble.py)."""
+    missing = {p.field for p in problems if p.code == "missing"}
+    fill = [path for path, column in resource.columns.items()
+            if path in missing or (path in DRAFT_FILL and not row.get(column.name))]
+    source = row.get("provenance_source")
+    return [*(p for p in problems if p.code != "missing"),
+            problem("draft" if fill else "draft:filled", record.path, record.line("provenance.draft"), "provenance.draft",
+                    source=f"'{source}'" if source else "an unnamed source", fill=", ".join(fill))]

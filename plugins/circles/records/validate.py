@@ -25,7 +25,7 @@ from circles.records.crosschecks import check_listings, same_address
 from circles.records.load import KINDS, Record, load_file
 from circles.records.placement import check_places
 from circles.records.placement import prepare as prepare_places
-from circles.records.rules import Checker
+from circles.records.rules import Checker, as_draft
 from circles.records.schema import Resource, closest, load_schema
 from circles.settings import GEOCODING_DEFAULTS
 
@@ -237,6 +237,8 @@ def check_record(record: Record, resource: Resource) -> tuple[dict[str, Any], li
 
     row, problems = read_record(record, resource)
     problems.extend(Checker(record, resource, row).run())
+    if row.get("provenance_draft"):
+        problems = as_draft(record, resource, row, problems)
     return row, problems
 
 

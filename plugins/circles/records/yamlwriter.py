@@ -29,7 +29,7 @@ KEYWORDS = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null
 NUMBER_LIKE = re.compile(r"[0-9][0-9a-fA-F_:.,+\- TtZzXxOo]*")
 #: Characters that end or split a plain scalar inside ``[a, b]`` (PyYAML stops at ``?`` too).
 FLOW_INDICATORS = re.compile(r"[,?\[\]{}:#]")
-#: Canonical numbers and dates of typed fields, written plain (``schedule.weeks: 6``).
+#: Canonical numbers and dates of typed fields, written plain (``schedule.weeks: 6``); booleans are true or false.
 INTEGER = re.compile(r"0|[1-9][0-9]*")
 NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -54,7 +54,7 @@ def literal(text: str) -> bool:
 def scalar(text: str, type_: str = "string", *, flow: bool = False, indent: str = "") -> str:
     """``text`` as a YAML scalar for a field of the schema's ``type_``.
 
-    A canonical integer, number or date is plain; a string is plain when safe, a literal
+    A canonical integer, number, boolean or date is plain; a string is plain when safe, a literal
     block (``|-``, its lines indented under ``indent``) for lines of text, else double-quoted.
     """
     if canonical(text, type_) or plain(text, flow):
@@ -74,11 +74,13 @@ def _escape(char: str) -> str:
 
 
 def canonical(text: str, type_: str) -> bool:
-    """A value of an integer, number or date field that every reader takes as one."""
+    """A value of an integer, number, boolean or date field that every reader takes as one."""
     if type_ == "integer":
         return bool(INTEGER.fullmatch(text))
     if type_ == "number":
         return bool(NUMBER.fullmatch(text))
+    if type_ == "boolean":
+        return text in ("true", "false")
     if type_ == "date" and DATE.fullmatch(text):
         try:
             dt.date.fromisoformat(text)

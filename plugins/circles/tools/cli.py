@@ -40,12 +40,32 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("--content", type=Path, help="the content folder (default: from pelicanconf.py)")
     new.add_argument("--dry-run", action="store_true", help="print the record instead of writing it")
 
-    bring = commands.add_parser("import", help="add or update records from a list (CSV or GeoJSON) with a mapping file")
-    bring.add_argument("kind", choices=["libraries"], help="what the list holds")
-    bring.add_argument("file", type=Path, help="the list: a .csv file (any encoding and delimiter) or a .geojson file")
-    bring.add_argument("--mapping", type=Path, required=True, help="the mapping file (YAML): which column fills which field")
-    bring.add_argument("--content", type=Path, help="the content folder (default: from pelicanconf.py)")
-    bring.add_argument("--dry-run", action="store_true", help="report what would change and write nothing")
+    bring = commands.add_parser("import", help="add or update records from a list of libraries, another directory or a "
+                                                "library's calendar")
+    into = argparse.ArgumentParser(add_help=False)
+    into.add_argument("--content", type=Path, help="the content folder (default: from pelicanconf.py)")
+    into.add_argument("--dry-run", action="store_true", help="report what would change and write nothing")
+    kinds = bring.add_subparsers(dest="kind", required=True)
+    listed = kinds.add_parser("libraries", parents=[into], help="a list (CSV or GeoJSON) of libraries, with a mapping file")
+    listed.add_argument("file", type=Path, help="the list: a .csv file (any encoding and delimiter) or a .geojson file")
+    listed.add_argument("--mapping", type=Path, required=True, help="the mapping file (YAML): which column fills which field")
+    federate = kinds.add_parser("directory", parents=[into], help="another directory's networks, libraries and current circles")
+    federate.add_argument("source", help="its data/datapackage.json, or its site: an https:// address or a local path")
+    federate.add_argument("--prefix", default="", help="the start of new ids (default: from its host name, or its name)")
+    federate.add_argument("--name", default="", help="its name in provenance.source, the same at every import (default: its package's title)")
+    federate.add_argument("--max-size", type=float, default=64.0, help="megabytes a file may have (default: 64)")
+    federate.add_argument("--timeout", type=float, default=60.0, help="seconds a file may take to arrive (default: 60)")
+    feed = kinds.add_parser("calendar", parents=[into], help="a library's iCalendar feed: its weekly series as draft circles")
+    feed.add_argument("source", help="the feed (.ics): an https:// address or a local path")
+    feed.add_argument("--library", required=True, help="the id of the library the circles meet at (a file in content/libraries/)")
+    feed.add_argument("--name", default="", help="the calendar's name in provenance.source, the same at every import (default: its X-WR-CALNAME)")
+    feed.add_argument("--language", default="", help="the circles' language, a BCP 47 tag (default: the first of the library's network)")
+    feed.add_argument("--max-size", type=float, default=16.0, help="megabytes the feed may have (default: 16)")
+    feed.add_argument("--timeout", type=float, default=60.0, help="seconds the feed may take to arrive (default: 60)")
+    every = kinds.add_parser("all", help="every import listed in the configuration file, one after the other")
+    every.add_argument("--config", type=Path, default=Path("imports.yml"), help="the list of imports (default: imports.yml)")
+    every.add_argument("--content", type=Path, help="the content folder (default: from pelicanconf.py)")
+    every.add_argument("--dry-run", action="store_true", help="report what would change and write nothing")
 
     docs = commands.add_parser("docs", help="write docs/records.md from schema/ and docs/errors.md from the problem catalogue")
     docs.add_argument("--check", action="store_true", help="exit 1 if either file is out of date")
@@ -67,6 +87,22 @@ def main(argv: list[str] | None = None) -> int:
             from circles.tools.linkcheck import linkcheck_command
 
             return linkcheck_command(read_project_settings(), args.paths, args.format, args.timeout, args.delay)
+        if args.command == "import" and args.kind == "directory":
+            from circles.tools.importing.report import directory_command
+
+            return directory_command(read_project_settings(), args.source, prefix=args.prefix, name=args.name,
+                                     dry_run=args.dry_run, content=args.content, max_size=args.max_size,
+                                     timeout=args.timeout)
+        if args.command == "import" and args.kind == "calendar":
+            from circles.tools.importing.report import calendar_command
+
+            return calendar_command(read_project_settings(), args.source, args.library, name=args.name,
+                                    language=args.language, dry_run=args.dry_run, content=args.content,
+                                    max_size=args.max_size, timeout=args.timeout)
+        if args.command == "import" and args.kind == "all":
+            from circles.tools.importing.scheduled import all_command
+
+            return all_command(read_project_settings(), args.config, dry_run=args.dry_run, content=args.content)
         if args.command == "import":
             from circles.tools.importing.report import import_command
 

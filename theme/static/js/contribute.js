@@ -54,7 +54,7 @@ export function yamlString(text, { flow = false, indent = "" } = {}) {
 /** A value of an integer, number or date field that every reader takes as one. */
 function canonical(value, type) {
   return (type === "integer" && INTEGER.test(value)) || (type === "number" && NUMBER.test(value))
-    || (type === "date" && isDate(value));
+    || (type === "boolean" && (value === "true" || value === "false")) || (type === "date" && isDate(value));
 }
 
 /** A value as a YAML scalar for a field of the schema's type: canonical numbers and dates plain. */

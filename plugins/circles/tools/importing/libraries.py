@@ -52,10 +52,11 @@ class Report:
 
 
 def import_libraries(file: Path, mapping_path: Path, content: Path, *, dry_run: bool = False,
-                     today: dt.date | None = None, cache: GeoCache | None = None) -> Report:
-    """Import the list in ``file`` with the mapping in ``mapping_path`` into the content folder ``content``."""
+                     today: dt.date | None = None, cache: GeoCache | None = None, shown: str = "") -> Report:
+    """Import the list in ``file`` with the mapping in ``mapping_path`` into the content folder ``content``;
+    ``shown`` names the list in the report (default: its path)."""
     mapping = read_mapping(mapping_path, display_path(mapping_path))
-    shown = display_path(file)
+    shown = shown or display_path(file)
     table = read_table(file, mapping.format, mapping.encoding, mapping.delimiter)
     mapping.check_columns(table.columns, shown)
     run = _Run(mapping, content, today or dt.date.today(), cache or GeoCache(content / "geocache.json"),
