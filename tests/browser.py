@@ -56,9 +56,10 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(folder: Path) -> Iterator[str]:
+def serve(folder: Path, handler: type[SimpleHTTPRequestHandler] = QuietHandler) -> Iterator[str]:
     """Serve ``folder`` on a free port of 127.0.0.1 from a thread; yield its base URL (ending in /)."""
-    server = ThreadingHTTPServer((LOOPBACK, 0), partial(QuietHandler, directory=str(folder)))
+    server = ThreadingHTTPServer((LOOPBACK, 0), partial(handler, directory=str(folder)))
+    server.daemon_threads = True  # a request still being answered does not hold up the shutdown
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -10,13 +10,9 @@ import hashlib
 import io
 import json
 import shutil
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import replace
-from functools import partial
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -30,6 +26,7 @@ from circles.tools.importing.federation import default_prefix, digest, import_di
 from circles.tools.importing.fetch import FetchError, Limits
 from circles.tools.importing.package import Package, PackageError
 from tests.browser import QuietHandler
+from tests.browser import serve as served
 from tests.conftest import BUILD_DATE, ROOT, build
 
 FIXTURE = ROOT / "tests" / "fixtures" / "site"
@@ -70,19 +67,9 @@ class _Handler(QuietHandler):
             pass
 
 
-@contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """``folder`` over HTTP on 127.0.0.1; yields its base address, ending in /."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Handler, directory=str(folder)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+def serve(folder: Path):
+    """``folder`` over HTTP on 127.0.0.1, with the untrusted paths of :class:`_Handler`."""
+    return served(folder, _Handler)
 
 
 @pytest.fixture(scope="module")

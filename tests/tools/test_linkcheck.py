@@ -12,19 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from circles.tools.cli import main
-from circles.tools.linkcheck import (
-    BROKEN,
-    OK,
-    REDIRECTED,
-    Pacer,
-    Result,
-    Use,
-    _network_reason,
-    check_url,
-    format_markdown,
-    in_turns,
-    linkcheck_command,
-)
+from circles.tools.linkcheck import format_markdown, linkcheck_command
+from circles.tools.weblinks import BROKEN, OK, REDIRECTED, Pacer, Result, Use, _network_reason, check_url, in_turns
 from tests.conftest import CIRCLE, LIBRARY, NETWORK, ROOT
 
 UA = "learning-circles-tests/1.0 (tests@lib.example.net)"

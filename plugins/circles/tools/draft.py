@@ -16,10 +16,10 @@ from slugify import slugify
 
 from circles.directory.geocoding import GeoCache
 from circles.problems import Problem, errors, problem
-from circles.records.load import LoadError, Record, parse
+from circles.records.load import LoadError, Record, load_file, parse
 from circles.records.placement import check_places
 from circles.records.schema import Resource
-from circles.records.validate import check_record
+from circles.records.validate import check_record, display_path
 from circles.records.yamlwriter import field as yaml_field
 
 KINDS = {"circle": "circles", "library": "libraries", "network": "networks"}
@@ -172,3 +172,28 @@ def nested(answers: dict[str, Any]) -> dict[str, Any]:
         parent, _, name = path.rpartition(".")
         (data.setdefault(parent, {}) if parent else data)[name] = value
     return data
+
+
+# Records already listed, to choose from
+
+
+def record_label(data: dict[str, Any]) -> str:
+    """A listed record as people know it: its name, and its town when it has an address."""
+    address = data.get("address")
+    city = address.get("city") if isinstance(address, dict) else None
+    return f"{data.get('name') or '?'}" + (f", {city}" if city else "")
+
+
+def search_text(record_id: str, data: dict[str, Any]) -> str:
+    """What a word typed to find a listed record is looked for in."""
+    return f"{record_id} {record_label(data)}".lower()
+
+
+def existing_records(root: Path, kind: str) -> dict[str, dict[str, Any]]:
+    """The data of every readable record of a kind, by id; unreadable ones are validate's business."""
+    found = {}
+    for path in sorted((root / kind).glob("*.yml")):
+        record, _ = load_file(path, display_path(path), kind)
+        if record is not None:
+            found[record.id] = record.data
+    return found

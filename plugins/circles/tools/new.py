@@ -18,11 +18,23 @@ from typing import Any
 from circles.directory.geocoding import GeoCache
 from circles.i18n import WEEKDAY_NAMES
 from circles.problems import CirclesError, errors, format_text, problem
-from circles.records.load import load_file, parse
+from circles.records.load import parse
 from circles.records.schema import Column, closest, load_schema
 from circles.records.validate import display_path, validate_tree
 from circles.settings import GEOCODING_DEFAULTS, content_root, geocoding_settings, read_project_settings
-from circles.tools.draft import KINDS, KINDS_SINGULAR, Again, Draft, free_id, nested, render, suggest_id
+from circles.tools.draft import (
+    KINDS,
+    KINDS_SINGULAR,
+    Again,
+    Draft,
+    existing_records,
+    free_id,
+    nested,
+    record_label,
+    render,
+    search_text,
+    suggest_id,
+)
 
 SHOWN = 10  # existing records listed at a time when choosing one
 ASK = Callable[[str], str]
@@ -123,7 +135,7 @@ def new_record(kind: str, root: Path, ask: ASK, say: SAY = print, *, cache: GeoC
     KeyboardInterrupt to stop, and then nothing is returned.
     """
     draft = Draft(load_schema()[kind], root, cache or GeoCache(root / GEOCODING_DEFAULTS["cache"][0]),
-                  {k: _existing(root, k) for k in KINDS.values()}, today or dt.date.today())
+                  {k: existing_records(root, k) for k in KINDS.values()}, today or dt.date.today())
     if kind == "circles":
         draft.answers.update({"listed": draft.today.isoformat(), "last_verified": draft.today.isoformat()})
     say(f"New {KINDS_SINGULAR[kind]}: answer each question; Enter takes the value in [brackets], "
@@ -194,9 +206,9 @@ def _pick(question: Question, raw: str, draft: Draft, say: SAY) -> str:
         say(f"  → {choice}")
         return choice
     words = raw.lower().split()
-    found = [i for i, data in sorted(options.items()) if all(w in _search_text(i, data) for w in words)]
+    found = [i for i, data in sorted(options.items()) if all(w in search_text(i, data) for w in words)]
     if len(found) == 1:
-        say(f"  → {found[0]}: {_label(options[found[0]])}")
+        say(f"  → {found[0]}: {record_label(options[found[0]])}")
         return found[0]
     if found:
         raise Again(_listing(question, draft, found))
@@ -209,30 +221,10 @@ def _listing(question: Question, draft: Draft, ids: list[str]) -> str:
     draft.shown[question.path] = ids[:SHOWN]
     if not ids:
         return f"There are no {question.pick} yet; `circles new {KINDS_SINGULAR[question.pick]}` adds one."
-    lines = [f"  {n}. {i}: {_label(draft.existing[question.pick][i])}" for n, i in enumerate(ids[:SHOWN], 1)]
+    lines = [f"  {n}. {i}: {record_label(draft.existing[question.pick][i])}" for n, i in enumerate(ids[:SHOWN], 1)]
     more = len(ids) - SHOWN
     tail = f"…and {more} more. " if more > 0 else ""
     return "\n".join([*lines, f"{tail}Type a number, an id, or a word of the name or town to search."])
-
-
-def _label(data: dict[str, Any]) -> str:
-    address = data.get("address")
-    city = address.get("city") if isinstance(address, dict) else None
-    return f"{data.get('name') or '?'}" + (f", {city}" if city else "")
-
-
-def _search_text(record_id: str, data: dict[str, Any]) -> str:
-    return f"{record_id} {_label(data)}".lower()
-
-
-def _existing(root: Path, kind: str) -> dict[str, dict[str, Any]]:
-    """The data of every readable record of a kind, by id; unreadable ones are validate's business."""
-    found = {}
-    for path in sorted((root / kind).glob("*.yml")):
-        record, _ = load_file(path, display_path(path), kind)
-        if record is not None:
-            found[record.id] = record.data
-    return found
 
 
 # The id

@@ -34,7 +34,7 @@ from circles.tools.importing.federation import Entry, changed_fields, digest
 from circles.tools.importing.fetch import Limits, fetch
 from circles.tools.importing.icalfeed import TITLE, LeftOut, Series, one_line, read_feed
 from circles.tools.importing.rows import ID_LENGTH, slug
-from circles.tools.importing.staging import Local, Staged, check_staged, read_local
+from circles.tools.importing.staging import Local, Staged, check_staged, read_local, write_staged
 from circles.tools.importing.yamltext import new_text
 
 #: The header of every draft: whoever opens it learns what is left to do, and how imports treat it.
@@ -98,10 +98,7 @@ def import_calendar(location: str, content: Path, library: str, *, name: str = "
     report.notes += [f"{path}: cannot be read, so it was not compared — run `circles validate {path}`"
                      for path in local.unreadable]
     if not dry_run:
-        for item in run.staged.values():
-            item.path.parent.mkdir(parents=True, exist_ok=True)
-            with item.path.open("x" if item.new else "w", encoding="utf-8", newline="") as out:
-                out.write(item.text)
+        write_staged(run.staged)
     return report
 
 

@@ -31,7 +31,7 @@ from circles.records.validate import check_record, display_path
 from circles.tools.importing.fetch import Limits
 from circles.tools.importing.package import KINDS, Package, read_package
 from circles.tools.importing.rows import ID_LENGTH, slug
-from circles.tools.importing.staging import Local, Staged, check_staged, read_local
+from circles.tools.importing.staging import Local, Staged, check_staged, read_local, write_staged
 from circles.tools.importing.yamltext import flat, new_text
 
 #: Written by each import, not compared: when it last changed the record, and the file's fingerprint.
@@ -97,10 +97,7 @@ def import_directory(location: str, content: Path, *, prefix: str = "", name: st
     if run.unknown:
         report.notes.append(f"left out, as records here have no such field: {', '.join(sorted(run.unknown))}")
     if not dry_run:
-        for item in run.staged.values():
-            item.path.parent.mkdir(parents=True, exist_ok=True)
-            with item.path.open("x" if item.new else "w", encoding="utf-8", newline="") as out:
-                out.write(item.text)
+        write_staged(run.staged)
     return report
 
 

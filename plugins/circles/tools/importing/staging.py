@@ -124,3 +124,12 @@ def check_staged(local: Local, staged: dict[Path, Staged], today: dt.date, cache
             del staged[path]
             refused.append((path, "; ".join(f"{p.field or 'file'}: {p.message}" for p in problems)))
     return refused
+
+
+def write_staged(staged: dict[Path, Staged]) -> None:
+    """Write the records that passed every check: a new one only where no file is (a file that
+    appeared meanwhile is an error, not overwritten); line endings as staged."""
+    for item in staged.values():
+        item.path.parent.mkdir(parents=True, exist_ok=True)
+        with item.path.open("x" if item.new else "w", encoding="utf-8", newline="") as out:
+            out.write(item.text)
