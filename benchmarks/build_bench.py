@@ -51,6 +51,8 @@ Pelican(settings).run()
 HUGO_RATIO, PELICAN_RATIO, LINEAR, REBUILD, VALIDATE_S, MEMORY = 0.7, 0.25, 5.5, 0.15, 2.0, 1_000 * MB
 #: Issue #20: the site of 50,000 circles within what GitHub Pages publishes (1 GB, counted here as 1,000 MB).
 OUTPUT = 1_000 * MB
+#: The public address the benchmark's builds are given, as the deploy workflow gives publishconf.py one.
+PUBLISHED = "https://example.github.io/learning-circles"
 #: Files the site writes under many folders: the report sums each over its top folder (``circles/**/qr.png``).
 REPEATED_NAMES = ("index.html", "circle.ics", "circles.ics", "qr.png", "flyer-a4.pdf", "flyer-letter.pdf")
 #: Rebuilds measured, each after another change to the same circle: the report gives their median, as
@@ -225,8 +227,10 @@ def checked(run: Run, what: str, log: Path) -> Run:
 
 
 def build_command(content: Path, output: Path, cache: Path, pdfs: bool) -> list[str]:
-    """A build as search_bench.build_site makes it, with Pelican's content cache in ``cache``."""
+    """A build as search_bench.build_site makes it, with Pelican's content cache in ``cache``, and with a
+    public address as publishconf.py gives it: the published pages carry the calendar links that need one."""
     override = {"PATH": str(content), "OUTPUT_PATH": str(output), "BUILD_DATE": synth.BUILD_DATE.isoformat(),
+                "SITEURL": PUBLISHED,
                 "THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")], "CACHE_PATH": str(cache),
                 "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "DELETE_OUTPUT_DIRECTORY": False}
     directory = {"sample": False, "flyer_pdfs": pdfs, "toolkit_pdfs": pdfs}

@@ -34,9 +34,9 @@ from circles.exports.calendars import calendar_files
 from circles.exports.datafiles import write_opendata
 from circles.exports.feeds import feed_files
 from circles.exports.flyers import flyer_circles, pdfs_possible, qr_files, write_flyer_pdfs
-from circles.exports.nearme import cached_places, nearme_files, places_folder
+from circles.exports.nearme import cached_places, directory_towns, nearme_files, places_folder
 from circles.exports.pagefind import Indexing
-from circles.exports.search import write_search
+from circles.exports.search import RECORD_FORMAT, write_search
 from circles.exports.sitemap import write_sitemap
 from circles.exports.toolkit_files import make_downloads, write_downloads
 from circles.i18n import Texts
@@ -130,7 +130,7 @@ class Build:
             with progress.stage("pages") as note:
                 circles = circle_pages(directory, self.options, self.texts)
                 self.write_pages(write_pages, layer, circles.pages)
-                indexing = Indexing(output, self.options["locale"], circles.bundles, layer)
+                indexing = Indexing(output, self.options["locale"], circles.bundles, layer, circles.record, RECORD_FORMAT)
                 self.running.callback(indexing.stop)
                 rest = other_pages(directory, self.options, self.texts, circles, settings, self.env.globals["flyer_pdfs"])
                 self.write_pages(write_pages, layer, rest)
@@ -168,6 +168,7 @@ class Build:
         if self.gazetteer:
             self.gazetteer.wait()
         layer.write(nearme_files(self.settings))
+        layer.write(directory_towns(self.directory))
 
     def write_pages(self, write_pages: WritePages, layer: Incremental, pages: list[Page]) -> None:
         self.pages += len(pages)

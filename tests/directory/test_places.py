@@ -144,7 +144,7 @@ def test_a_library_nobody_can_place_is_listed_without_a_map(site):
 
 def test_a_language_written_two_ways_has_one_page(site):
     assert sorted(p.name for p in (site / "languages").iterdir()) == ["en", "fr"]
-    assert len(soup(site, "languages/fr").select("main .card")) == 2
+    assert len(soup(site, "languages/fr").select("main .card, main .circle-rows li")) == 2
 
 
 def test_french_towns_that_slugify_alike_all_build(tmp_path):

@@ -6,16 +6,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from circles.exports.pagefind import Bundle, index_bundle, plan_bundles, searched_part, stage_pages
-from circles.exports.pagefind_canonical import canonicalize
+from circles.directory.assemble import assemble_directory
+from circles.exports.pagefind import Bundle, index_bundle, plan_bundles, stage_records
+from circles.exports.search import search_data, search_record
+from circles.i18n import Texts
 from tests.browser import serve
-from tests.conftest import ROOT, build
+from tests.conftest import BUILD_DATE, ROOT, build
 from tests.incremental.test_rebuild import NO_PDFS, edit
 from tests.pages.test_map import serve_tiles
 from tests.pages.test_search import results, wait_for_results
@@ -127,47 +127,53 @@ def test_bundles_search_as_one_index_does(two_sites, tab, query):
     tab.goto("about:blank")
 
 
-def test_pagefind_is_given_the_main_part_of_each_page_and_indexes_it_as_the_whole_page(tmp_path):
+def sample_directory():
+    return assemble_directory({"PATH": str(ROOT / "content"), "BUILD_DATE": BUILD_DATE})
+
+
+def test_search_reads_records_made_for_it_and_the_published_pages_carry_none_of_them(tmp_path):
     site = build(ROOT / "content", tmp_path / "site", DIRECTORY=NO_PDFS)
-    pages = tuple(sorted(p.relative_to(site).as_posix() for p in site.glob("circles/*/index.html")))
-    page = (site / pages[0]).read_bytes()
-    part = searched_part(page)
-    assert len(part) < len(page) * 0.6
-    for read in (b"data-pagefind-body", b"data-pagefind-meta=", b"data-pagefind-filter=", b"data-pagefind-sort="):
-        assert part.count(read) == page.count(read) > 0, read
-    assert b'class="meetings"' in page and b'class="meetings"' not in part  # ignored, and holds nothing for it
-    assert searched_part(b"<html><body><p>no main</p></body></html>") == b"<html><body><p>no main</p></body></html>"
-    kept = b'<main data-pagefind-body><pre>  a\n  b</pre>\n  <div data-pagefind-ignore><br data-pagefind-ignore><span data-pagefind-filter="x">y</span></div></main>'
-    assert searched_part(kept).endswith(kept + b"</body></html>")  # spaces in <pre>; a filter; no end to <br>
+    pages = sorted(site.glob("circles/*/index.html"))
+    assert pages and not any(b"data-pagefind" in page.read_bytes() for page in pages)
+    texts = Texts("en")
+    circle = next(c for c in sample_directory().circles if c.id == "tpl-toronto-reference-library-javascript-2027-02")
+    record = search_record(circle, search_data(circle, texts), texts)
+    for read in (b"data-pagefind-body", b'data-pagefind-meta="title">Programmer avec JavaScript<',
+                 b'data-pagefind-filter="topic">javascript<', b'data-pagefind-sort="start">2027-02-06T13:30:00-05:00<'):
+        assert read in record, read
+    assert b"Toronto Reference Library" in record and b"Saturdays" in record and b'<h1 lang="fr">' in record
+    # The labels every circle page has are not in it, so that they do not find every circle.
+    assert b"Download the dates" not in record and b"Facilitators" not in record and len(record) < 4000
+    # Pagefind indexes the records into a bundle that a search of one of their words finds.
+    directory = sample_directory()
+    by_path = {f"{c.url}index.html": c for c in directory.circles}
+    bundle = Bundle("all", tuple(sorted(by_path)))
+    index_bundle(lambda path: search_record(by_path[path], search_data(by_path[path], texts), texts), bundle,
+                 tmp_path / "index", "en")
+    assert (tmp_path / "index" / "pagefind-entry.json").is_file()
+    assert not (tmp_path / ".all.pages").exists()  # the records' folder was for this run only
 
-    whole = tmp_path / "whole"
-    for name in pages:  # the pages as they are, indexed by Pagefind itself
-        (whole / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(site / name, whole / name)
-    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(whole), "--output-path", str(tmp_path / "from-whole"),
-                    "--force-language", "en", "--silent"], check=True)
-    canonicalize(tmp_path / "from-whole")
-    index_bundle(site, Bundle("all", pages), tmp_path / "from-parts", "en")
-    assert tree(tmp_path / "from-parts") == tree(tmp_path / "from-whole")
+
+def test_a_record_escapes_what_contributors_wrote(tmp_path):
+    texts = Texts("en")
+    circle = sample_directory().circles[0]
+    circle.title, circle.room = '<img src=x onerror="alert(1)">', "Room </p><script>x()</script>"
+    record = search_record(circle, search_data(circle, texts), texts)
+    assert b"<img" not in record and b"<script" not in record
+    assert b"&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in record
 
 
-def test_kept_copies_for_pagefind_are_made_again_only_for_pages_written_since(tmp_path):
-    site, folder = tmp_path / "site", tmp_path / "staged"
-    for name in ("a", "b", "c"):
-        (site / name).mkdir(parents=True)
-        (site / name / "index.html").write_text(f"<html><main data-pagefind-body>{name}</main></html>")
-    stage_pages(site, ["a/index.html", "b/index.html", "c/index.html"], folder)
-    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html")) == [
-        "a/index.html", "b/index.html", "c/index.html"]
+def test_records_are_written_again_only_when_they_change(tmp_path):
+    folder = tmp_path / "staged"
+    records = {name: f"<html><main data-pagefind-body>{name}</main></html>".encode() for name in ("a", "b", "c")}
+    paths = [f"{name}/index.html" for name in records]
+    stage_records(lambda path: records[path.split("/")[0]], paths, folder)
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html")) == paths
     copy = folder / "a/index.html"
-    when = copy.stat().st_mtime_ns
-    copy.write_bytes(copy.read_bytes() + b"<!-- kept -->")  # marked, with its page's time still
-    os.utime(copy, ns=(when, when))
-
-    (site / "b/index.html").write_text("<html><main data-pagefind-body>b, again</main></html>")
-    os.utime(site / "b/index.html", ns=(1, 1))  # written again, whatever the clock's resolution
-    stage_pages(site, ["a/index.html", "b/index.html"], folder)  # c left the bundle
+    os.utime(copy, ns=(1, 1))
+    records["b"] = b"<html><main data-pagefind-body>b, again</main></html>"
+    stage_records(lambda path: records[path.split("/")[0]], paths[:2], folder)  # c left the bundle
     now = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*.html")}
     assert sorted(now) == ["a/index.html", "b/index.html"]
-    assert now["a/index.html"].read_bytes().endswith(b"<!-- kept -->")  # not copied again
+    assert now["a/index.html"].stat().st_mtime_ns == 1  # the same record: not written again
     assert b"b, again" in now["b/index.html"].read_bytes()

@@ -89,11 +89,20 @@ def test_each_network_has_a_feed_of_its_circles(site):
         assert page.select_one(f'a[type="application/atom+xml"][href="../../feeds/networks/{network}.atom"]')
 
 
-def test_every_page_announces_the_feed(site):
-    for path in ("index.html", "networks/p2pu/index.html", "data/index.html"):
-        soup = BeautifulSoup((site / path).read_text(encoding="utf-8"), "lxml")
-        link = soup.select_one('head link[rel="alternate"][type="application/atom+xml"]')
-        assert (site / path).parent.joinpath(link["href"]).resolve() == (site / "feeds" / "circles.atom").resolve()
+def feed_links(site, path: str) -> list[Path]:
+    soup = BeautifulSoup((site / path).read_text(encoding="utf-8"), "lxml")
+    return [(site / path).parent.joinpath(link["href"]).resolve()
+            for link in soup.select('head link[rel="alternate"][type="application/atom+xml"]')]
+
+
+def test_the_pages_of_feeds_announce_them_and_other_pages_do_not_repeat_it(site):
+    newly = (site / "feeds" / "circles.atom").resolve()
+    for path in ("index.html", "upcoming/index.html", "data/index.html"):
+        assert feed_links(site, path) == [newly], path
+    assert feed_links(site, "networks/p2pu/index.html") == [(site / "feeds" / "networks" / "p2pu.atom").resolve()]
+    # A hundred thousand circle pages need not each point to the directory's feed (issue 20).
+    circle = next(site.glob("circles/*/index.html")).relative_to(site).as_posix()
+    assert feed_links(site, circle) == []
 
 
 def test_published_feeds_use_absolute_links_and_the_sites_address(tmp_path):

@@ -15,18 +15,28 @@ from urllib.parse import urlparse
 
 import pytest
 
+from circles.directory.assemble import assemble_directory
 from circles.exports.nearme import (
     MAX_ROWS,
     base_key,
     compact,
     countries,
+    directory_towns,
     fold,
     nearme_files,
     piece_name,
     places_version,
 )
 from circles.incremental.layer import Incremental
-from tests.conftest import ROOT
+from tests.conftest import BUILD_DATE, CIRCLE, LIBRARY, NETWORK, ROOT, write_tree
+
+# Cantwell Community Library, 1 School Road, Cantwell AK 99729: IMLS Public Libraries Survey FY2019
+# outlets (../shared/data). GeoNames' towns of 500 people or more have no Cantwell in Alaska.
+CANTWELL = (LIBRARY.replace("name: Central Branch", "name: Cantwell Community Library")
+            .replace("789 Yonge Street", "1 School Road").replace("city: Toronto", "city: Cantwell")
+            .replace("region: ON", "region: AK").replace("M4W 2G8", "'99729'").replace("country: CA", "country: US")
+            .replace("latitude: 43.671737", "latitude: 63.3897").replace("longitude: -79.386763", "longitude: -148.902")
+            .replace("America/Toronto", "America/Anchorage"))
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -172,6 +182,13 @@ def site(built, tmp_path_factory):
     """A served folder: places/, js/places.js, and a test page two folders down (so data-root matters)."""
     folder = tmp_path_factory.mktemp("site")
     shutil.copytree(built[1], folder / "places")
+    # The directory's own towns that the gazetteer lacks: Cantwell's library, beside Toronto's.
+    content = write_tree(tmp_path_factory.mktemp("content"), {
+        "networks/net.yml": NETWORK.replace("countries: [CA]", "countries: [CA, US]"),
+        "libraries/central.yml": LIBRARY, "libraries/cantwell.yml": CANTWELL,
+        "circles/python.yml": CIRCLE, "circles/cantwell.yml": CIRCLE.replace("library: central", "library: cantwell")})
+    directory = assemble_directory({"PATH": str(content), "BUILD_DATE": BUILD_DATE})
+    (folder / "places" / "towns.json").write_bytes(next(iter(directory_towns(directory).make(["places/towns.json"])))[1])
     (folder / "js").mkdir()
     shutil.copy(ROOT / "theme" / "static" / "js" / "places.js", folder / "js" / "places.js")
     (folder / "js" / "expose.js").write_text('import * as places from "./places.js";\nwindow.places = places;\n')
@@ -271,7 +288,13 @@ def test_only_the_needed_chunks_are_fetched_from_the_site_itself(run, site):
     origin = urlparse(site).netloc
     assert {urlparse(u).netloc for u in requests} == {origin}
     fetched = sorted(urlparse(u).path for u in requests if "/places/" in u)
-    assert fetched == ["/places/index.json", "/places/lo.json"]
+    assert fetched == ["/places/index.json", "/places/lo.json", "/places/towns.json"]
+
+
+def test_a_town_of_the_directory_that_the_gazetteer_lacks_is_found_too(run, site):
+    found, _ = find(run, site, "Cantwell")
+    assert [(p["label"], p["lat"], p["lon"]) for p in found] == [("Cantwell, Alaska, United States", 63.3897, -148.902)]
+    assert find(run, site, "cantw")[0][0]["name"] == "Cantwell"  # as a prefix, like any town
 
 
 def test_fold_matches_python_on_every_name(run, site, chunks):

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from circles.directory.assemble import assemble_directory
-from circles.pages.embeds import PAST_IN_EMBED, embed_pages
+from circles.pages.embeds import CURRENT_IN_EMBED, PAST_IN_EMBED, embed_pages
 from tests.conftest import BUILD_DATE, CIRCLE, LIBRARY, NETWORK, ROOT, build, write_tree
 
 SITEURL = "https://circles.example.org/dir"
@@ -40,8 +40,7 @@ CONTENT = {"networks/net.yml": NETWORK, "libraries/central.yml": LIBRARY, "libra
            "circles/online.yml": ONLINE}
 #: "other" has no circle: with every library given its pages, it shows an embed with none listed.
 EVERY_LIBRARY = {"flyer_pdfs": False, "library_pages": "all"}
-EMBEDS = ["embed/networks/net/", "embed/networks/net/upcoming/", "embed/libraries/central/",
-          "embed/libraries/central/upcoming/", "embed/libraries/other/", "embed/libraries/other/upcoming/"]
+EMBEDS = ["embed/networks/net/", "embed/libraries/central/", "embed/libraries/other/"]
 
 
 def build_site(tmp_path_factory, **overrides) -> Path:
@@ -75,7 +74,7 @@ def listed(page: BeautifulSoup) -> list[str]:
     return [a["href"].rstrip("/").rsplit("/", 1)[1] for a in page.select("main a") if "/circles/" in a["href"]]
 
 
-def test_every_network_and_library_has_both_embeds(site, directory):
+def test_every_network_and_library_has_one_embed(site, directory):
     written = sorted(p.parent.relative_to(site).as_posix() + "/" for p in (site / "embed").rglob("index.html"))
     assert written == sorted(EMBEDS)
     assert sorted(embed.url for embed in embed_pages(directory)) == sorted(EMBEDS)
@@ -107,15 +106,6 @@ def test_the_policy_allows_framing_and_forbids_inline_code(site, path):
     assert "style-src 'self'" in csp and "default-src 'self'" in csp
 
 
-def test_upcoming_only_lists_current_circles(site, directory):
-    status = {c.id: c.status for c in directory.circles}
-    for path in ("embed/networks/net/upcoming/", "embed/libraries/central/upcoming/"):
-        shown = listed(soup(site, path))
-        assert shown and all(status[i] in ("open", "full", "in_progress") for i in shown), (path, shown)
-    network = directory.networks[0]
-    assert listed(soup(site, "embed/networks/net/upcoming/")) == [c.id for c in network.circles if c.is_current]
-
-
 def test_the_full_embed_adds_past_circles_after_current_ones(site, directory):
     network = directory.networks[0]
     shown = listed(soup(site, "embed/networks/net/"))
@@ -123,15 +113,27 @@ def test_the_full_embed_adds_past_circles_after_current_ones(site, directory):
     assert "past" in shown and shown.index("past") > shown.index("python")
 
 
-def test_past_circles_are_capped(tmp_path_factory):
+def test_current_and_past_circles_are_capped_to_fit_the_frame(tmp_path_factory):
     tuesdays = [dt.date(2026, 3, 3) + dt.timedelta(weeks=n) for n in range(PAST_IN_EMBED + 2)]
     many = {f"circles/past{n:02d}.yml": PAST.replace("2026-03-03", day.isoformat()) for n, day in enumerate(tuesdays)}
+    # Conftest's circle starts on 2026-12-01; these start a week apart after it.
+    later = [dt.date(2026, 12, 8) + dt.timedelta(weeks=n) for n in range(CURRENT_IN_EMBED + 1)]
+    many |= {f"circles/soon{n:02d}.yml": CIRCLE.replace("2026-12-01", day.isoformat()) for n, day in enumerate(later)}
     content = write_tree(tmp_path_factory.mktemp("many"), {**CONTENT, **many})
     out = build(content, tmp_path_factory.mktemp("many-site") / "output", DIRECTORY=EVERY_LIBRARY)
     page = soup(out, "embed/libraries/central/")
     assert len(page.select(".embed__past li")) == PAST_IN_EMBED
     more = page.select(".embed__past + p a")[0]
     assert more.get_text(strip=True) == "3 earlier circles" and more["href"].endswith("libraries/central/#past")
+    for path in ("embed/libraries/central/",):
+        page = soup(out, path)
+        # The soonest first: the one already meeting, conftest's, then the first of the later ones.
+        assert listed(page) [:CURRENT_IN_EMBED] == ["started", "python", "soon00", "soon01", "soon02"][:CURRENT_IN_EMBED]
+        assert len(page.select(".embed__item")) == CURRENT_IN_EMBED
+        rest = page.select(".embed__list + p a")[0]
+        # started, python and six later ones: eight current circles, five shown.
+        assert rest.get_text(strip=True) == "3 more upcoming or current circles"
+        assert rest["href"].endswith("libraries/central/") and rest["target"] == "_blank"
 
 
 def test_record_text_is_escaped(site):
@@ -150,9 +152,8 @@ def test_the_snippet_is_the_iframe_html_with_the_public_address(published, path,
     assert iframe["src"] == f"{SITEURL}/embed/{name}/"
     assert iframe["title"] == title
     assert iframe["width"] == "100%" and iframe.get("loading") == "lazy"
-    assert f"{SITEURL}/embed/{name}/upcoming/" in [c.get_text() for c in section.select("p code")]
     previews = [a["href"] for a in section.select("a")]
-    assert previews == [f"{SITEURL}/embed/{name}/", f"{SITEURL}/embed/{name}/upcoming/"]
+    assert previews == [f"{SITEURL}/embed/{name}/"]
     assert "SITEURL" not in section.get_text()
 
 
@@ -184,7 +185,7 @@ def test_an_embed_in_an_iframe_on_another_origin(site, page, served_site):
     host.mkdir(exist_ok=True)
     # Served from another port: another origin, as a library's website would be.
     (host / "index.html").write_text(f'<!doctype html><title>Host</title><iframe title="Circles" '
-                                     f'src="{base}embed/libraries/central/upcoming/" width="100%" height="500"></iframe>',
+                                     f'src="{base}embed/libraries/central/" width="100%" height="500"></iframe>',
                                      encoding="utf-8")
     page.goto(served_site(host))
     frame = page.frame_locator("iframe")
@@ -204,7 +205,7 @@ def test_no_accessibility_violations_in_an_embed(site, browser, served_site):
     context = browser.new_context(bypass_csp=True, viewport={"width": 320, "height": 700})
     tab = context.new_page()
     violations = {}
-    for path in ("embed/networks/net/", "embed/libraries/other/upcoming/"):
+    for path in ("embed/networks/net/", "embed/libraries/other/"):
         tab.goto(f"{base}{path}")
         tab.add_script_tag(path=str(axe))
         report = tab.evaluate("""async () => await axe.run(document, {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import struct
 import zlib
@@ -50,6 +51,13 @@ def site(tmp_path_factory) -> Path:
     content = write_tree(tmp_path_factory.mktemp("content"), CONTENT)
     # Every library with a page of its own: "evil" and "town" have no circle, and their pages' maps are tested.
     return build(content, tmp_path_factory.mktemp("site") / "output", DIRECTORY={"sample": True, "library_pages": "all"})
+
+
+@pytest.fixture(scope="module")
+def site_with_past_circle(tmp_path_factory) -> Path:
+    """The same records a year later, when every circle is over."""
+    content = write_tree(tmp_path_factory.mktemp("content"), CONTENT)
+    return build(content, tmp_path_factory.mktemp("site") / "output", BUILD_DATE=dt.date(2027, 11, 22))
 
 
 def soup(site: Path, path: str) -> BeautifulSoup:
@@ -106,9 +114,16 @@ def test_a_venue_page_has_a_hidden_map_of_the_venue_after_its_address(site, path
     assert container.has_attr("hidden") and not container.has_attr("data-approximate")
     assert container.find_previous("p", class_="address"), "the map comes after the address"
     assert page.select_one("a[href^='https://www.openstreetmap.org/']"), "the link to a map without JavaScript stays"
-    assert [s["src"].rsplit("/", 1)[1] for s in page.select("script")] == [
-        "leaflet.js", "leaflet.markercluster.js", "map.js"]
+    # One script: map.js loads Leaflet and the maps' styles itself (a browser test below draws the map).
+    assert [s["src"].rsplit("/", 1)[1] for s in page.select("script")] == ["map.js"]
     assert page.select_one("script[src$='map.js']")["type"] == "module"
+    assert not page.select("link[href*='leaflet'], link[href*='MarkerCluster'], link[href$='map.css']")
+
+
+def test_a_past_circle_page_keeps_the_address_and_its_map_link_but_loads_no_map(site_with_past_circle):
+    page = soup(site_with_past_circle, "circles/python")
+    assert page.select_one("p.address") and page.select_one("a[href^='https://www.openstreetmap.org/']")
+    assert not place_map(page) and not page.select("script")
 
 
 def test_an_approximate_place_says_so(site):

@@ -100,6 +100,11 @@ class Course:
     licence: str = ""
 
 
+#: How long after its last meeting a circle keeps its calendar file and its place in its library's
+#: and network's calendars (Circle.in_calendars).
+CALENDAR_DAYS = 90
+
+
 @dataclass
 class Meeting:
     start: dt.datetime  # timezone-aware, in the circle's timezone
@@ -168,6 +173,13 @@ class Circle:
     @property
     def is_current(self) -> bool:
         return self.status in CURRENT
+
+    def in_calendars(self, today: dt.date) -> bool:
+        """Whether the circle has a calendar file and is in its library's and network's: while it is
+        current, and for CALENDAR_DAYS after its last meeting (a cancelled one's file says so meanwhile).
+        Older circles stay on the pages; a subscription brings what is coming, and every past
+        circle's file would make the site grow without end (issue 20)."""
+        return self.is_current or self.last_meeting.start.date() >= today - dt.timedelta(days=CALENDAR_DAYS)
 
     @property
     def sort_key(self) -> tuple:

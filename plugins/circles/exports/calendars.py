@@ -2,11 +2,12 @@
 
 Files, beside the page each one belongs to (paths relative to the site root):
 
-- ``circles/<id>/circle.ics``: one circle, whatever its status; a cancelled circle
-  keeps its events with ``STATUS:CANCELLED`` so that a calendar which has it shows why.
-- ``libraries/<id>/circles.ics`` and ``networks/<id>/circles.ics``: every circle of the
-  library or network, past and cancelled ones too, as on their pages (a library without a
-  page of its own has none).
+- ``circles/<id>/circle.ics``: one circle, while it is current and for 90 days after its last
+  meeting (``Circle.in_calendars``); a cancelled circle keeps its events with
+  ``STATUS:CANCELLED`` so that a calendar which has it shows why.
+- ``libraries/<id>/circles.ics`` and ``networks/<id>/circles.ics``: the circles of the
+  library or network that have a calendar of their own, cancelled ones too (a library without
+  a page of its own has none). Older ones stay on the pages only.
 - ``upcoming/circles.ics``: the current circles (open, full, in progress) only.
 
 How a schedule becomes events, so that a calendar expands to exactly the dates the page
@@ -197,21 +198,25 @@ def _head() -> bytes:
 def _timezones(entries: list[Entry]) -> list[bytes]:
     """A VTIMEZONE for every TZID the events use, before them as RFC 5545 asks.
 
-    Each covers whole years around the meetings, so it depends only on the records.
+    Each covers the whole months from the first meeting to the last, so it depends only on the
+    records and holds only the offsets those months use: one circle's calendar rarely needs more
+    than one or two of them, and fifty thousand calendars would repeat a year's three.
     """
     zones = sorted({entry.tzid for entry in entries if entry.tzid})
     if not zones:
         return []
-    first = min(entry.circle.first_meeting.start.year for entry in entries)
-    last = max(entry.circle.last_meeting.end.year for entry in entries)
-    return [_timezone(tzid, first, last) for tzid in zones]
+    first = min(entry.circle.first_meeting.start.date() for entry in entries).replace(day=1)
+    last = max(entry.circle.last_meeting.end.date() for entry in entries)
+    after = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1)  # the first day of the next month
+    return [_timezone(tzid, first, after) for tzid in zones]
 
 
-@lru_cache(maxsize=1024)
-def _timezone(tzid: str, first_year: int, last_year: int) -> bytes:
-    # Computing transitions takes a millisecond; thousands of circles share a few zones.
-    zone = Timezone.from_tzinfo(ZoneInfo(tzid), tzid, dt.date(first_year, 1, 1), dt.date(last_year + 1, 1, 1))
-    return zone.to_ical()
+@lru_cache(maxsize=4096)
+def _timezone(tzid: str, first: dt.date, after: dt.date) -> bytes:
+    # Computing transitions takes a millisecond; thousands of circles share a few zones and months.
+    zone = Timezone.from_tzinfo(ZoneInfo(tzid), tzid, first, after)
+    # icalendar notes the span it covered in a COMMENT, for people: calendars do not read it.
+    return b"".join(line for line in zone.to_ical().splitlines(keepends=True) if not line.startswith(b"COMMENT:"))
 
 
 def circle_calendar(circle: Circle, settings: dict[str, Any], build_date: dt.date) -> bytes:
@@ -234,13 +239,16 @@ def calendar_files(directory: Directory, settings: dict[str, Any], events: Memo)
     its name and circles. ``events`` holds each circle's events by what they are made from: an
     upcoming circle's change makes the upcoming calendar again, which holds thousands of them."""
     site = Site.from_settings(settings, directory.build_date)
-    calendars = {circle_path(circle): (circle.title, [circle], circle.url) for circle in directory.circles}
+    today = directory.build_date
+    calendars = {circle_path(circle): (circle.title, [circle], circle.url)
+                 for circle in directory.circles if circle.in_calendars(today)}
     # A library without a page of its own (DIRECTORY library_pages) has no circles to put in a calendar.
     libraries = [library for library in directory.libraries if library.has_page]
     for records, label in ((libraries, _("Learning circles at %(name)s")),
                            (directory.networks, _("Learning circles of %(name)s"))):
         for record in records:
-            calendars[list_path(record.url)] = (site.texts.gettext(label) % {"name": record.name}, record.circles, record.url)
+            calendars[list_path(record.url)] = (site.texts.gettext(label) % {"name": record.name},
+                                                 [c for c in record.circles if c.in_calendars(today)], record.url)
     calendars[list_path("upcoming/")] = (site.texts.gettext("Upcoming learning circles"), directory.upcoming, "upcoming/")
     keys = {circle.id: events.key(circle) for circle in directory.circles}
     known = {cid: kept for cid, key in keys.items() if (kept := events.get(key)) is not None}

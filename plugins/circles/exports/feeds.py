@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 FOLDER = "feeds"
 #: Entries per feed outside Pelican; in a build, Pelican's FEED_MAX_ITEMS (default 100, None for all) rules.
 FEED_ENTRIES = 100
+#: A network's feed holds its newest circles only: a reader has seen the older ones, and five hundred
+#: networks' feeds of a hundred circles each are 40 MB to publish (issue 20).
+NETWORK_FEED_ENTRIES = 25
 #: The date in every tag: URI; fixed, so that ids never change (RFC 4151 allows a year).
 TAG_DATE = "2026"
 # Characters XML 1.0 cannot carry; validation rejects them in records, this keeps the feed well-formed regardless.
@@ -112,7 +115,7 @@ def feed_files(directory: Directory, settings: dict[str, Any]) -> Files:
     feeds = {"circles.atom": (texts.gettext(_("%(site)s: newly listed circles")) % {"site": sitename}, "", newest[:limit])}
     for network in directory.networks:
         title = texts.gettext(_("%(network)s: newly listed circles")) % {"network": network.name}
-        feeds[f"networks/{network.id}.atom"] = (title, network.url, [c for c in newest if c.network is network][:limit])
+        feeds[f"networks/{network.id}.atom"] = (title, network.url, [c for c in newest if c.network is network][:min(limit, NETWORK_FEED_ENTRIES)])
     sources = {f"{FOLDER}/{name}": (title, page, circles, [dates[c.id] for c in circles])
                for name, (title, page, circles) in feeds.items()}
 

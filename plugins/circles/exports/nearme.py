@@ -15,6 +15,9 @@ The files (JSON, UTF-8, sorted, no spaces):
 - ``<key>.json``, ``<key>-1.json``, ...: rows ``[name, region code or "", country, lat,
   lon, population]`` (plus an alias, matched whole), sorted by compact folded name.
   The key is the first two characters of that name, or ``_`` when they are not a-z/0-9.
+- ``towns.json``: the directory's own towns that those rows lack (a commune merged last year, a
+  village under 1,000 people), as rows of the same shape with population 0, at the middle of
+  their libraries; made from the records on every build, so near me finds every town listed.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from circles.directory.geography import compact, fold
+from circles.directory.geography import compact, find_town, fold
+from circles.directory.models import Directory
 from circles.incremental.layer import Files
 from circles.settings import directory_settings
 
@@ -86,6 +90,28 @@ def nearme_files(settings: dict[str, Any]) -> Files:
             yield name, (source / name.removeprefix("places/")).read_bytes()
 
     return Files("places", {f"places/{name}": (source.name, name) for name in names}, make, folder="places")
+
+
+def directory_towns(directory: Directory) -> Files:
+    """``places/towns.json``: the towns of libraries with coordinates that the gazetteer's files lack."""
+    places: dict[tuple[str, str], list] = {}
+    for library in directory.libraries:
+        if library.latitude is None or not library.circles:
+            continue
+        address = library.address
+        town = find_town(address.city, address.country, address.region)
+        if town is not None and town.population >= MIN_POPULATION:
+            continue  # in the chunks already
+        key = (address.country, compact(fold(address.city)))
+        # The region as written: places.js names it where index.json knows the code (US states).
+        entry = places.setdefault(key, [address.city, (address.region or "").upper(), [], []])
+        entry[2].append(float(library.latitude))
+        entry[3].append(float(library.longitude))
+    rows = sorted(([name, region, country, round(sum(lats) / len(lats), 4), round(sum(lons) / len(lons), 4), 0]
+                   for (country, _), (name, region, lats, lons) in places.items()),
+                  key=lambda row: (compact(fold(row[0])).encode("utf-16-be"), row[2], row[3], row[4]))
+    data = _json(rows)
+    return Files("towns", {"places/towns.json": (data,)}, lambda wanted: ((name, data) for name in wanted))
 
 
 def places_folder(settings: dict[str, Any]) -> Path:

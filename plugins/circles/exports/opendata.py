@@ -176,8 +176,9 @@ def circle_json(circle: Circle, row: dict[str, Any], settings: dict[str, Any]) -
         "schedule": _schedule(circle, row),
         "signup": {"kind": circle.signup.kind, "value": circle.signup.value, "href": circle.signup.href or None},
         "capacity": circle.capacity, "cost": row.get("cost"), "facilitators": circle.facilitators,
-        # As written (Markdown) and as this site shows it (sanitized HTML); both are contributors' text.
-        "description": row.get("description"), "description_html": circle.description_html or None,
+        # As written (Markdown): contributors' text, to escape or sanitize before showing as HTML. (The
+        # sanitized HTML is the circle page's; fifty thousand copies of it here were 12 MB, issue 20.)
+        "description": row.get("description"),
         "accessibility": circle.accessibility or None,
         "listed": _iso(circle.listed), "last_verified": _iso(circle.last_verified),
     }
@@ -198,7 +199,8 @@ def _schedule(circle: Circle, row: dict[str, Any]) -> dict[str, Any]:
         "text": circle.schedule_text, "timezone": circle.timezone,
         "weekdays": [WEEKDAY_NAMES[d] for d in circle.weekdays], "start_time": start_time.strftime("%H:%M") if start_time else None,
         "duration": circle.duration, "skipped": [d.isoformat() for d in circle.skipped],
-        "meetings": [{"start": m.start.isoformat(), "end": m.end.isoformat()} for m in circle.meetings],
+        # Each meeting's start; every meeting lasts ``duration`` minutes (directory/schedule.py).
+        "meetings": [m.start.isoformat() for m in circle.meetings],
         "next_meeting": circle.next_meeting.start.isoformat() if circle.next_meeting else None,
     }
 

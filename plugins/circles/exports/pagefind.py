@@ -1,6 +1,7 @@
 """Export stage: the Pagefind search bundles, built offline and made byte-reproducible.
 
-Pagefind (PyPI ``pagefind[bin]``) indexes the circle pages through their
+Pagefind (PyPI ``pagefind[bin]``) indexes each circle's search record (search.py), a small
+page made for it at the circle page's path in a folder of its own, through its
 ``data-pagefind-*`` attributes. It holds a whole index in memory, about 120 kB a page, so a
 large directory is indexed in *bundles* (``plan_bundles``): the circles of some whole months
 each, one bundle after another, into ``pagefind/<first month>/``. The search page merges
@@ -15,10 +16,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import re
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -84,10 +84,12 @@ class Indexing:
     finds changed are indexed again.
     """
 
-    def __init__(self, site: Path, language: str, bundles: list[Bundle], layer: Incremental):
-        self.site, self.bundles = site, bundles
+    def __init__(self, site: Path, language: str, bundles: list[Bundle], layer: Incremental,
+                 records: Callable[[str], bytes], record_format: str):
+        self.site, self.bundles, self.records = site, bundles, records
         self.language = language.split("_")[0].split("-")[0]
-        self.changed, self.staged = layer.search_bundles(bundles, site, BUNDLES, self.language, pagefind_version())
+        self.changed, self.staged = layer.search_bundles(bundles, site, BUNDLES, self.language, pagefind_version(),
+                                                         record_format)
         self.worker = Background(self._index_changed)
 
     def finish(self) -> list[str]:
@@ -105,7 +107,7 @@ class Indexing:
         if self.staged:  # copies for bundles no longer planned go
             _keep_only(self.staged, names)
         for bundle in self.changed:
-            index_bundle(self.site, bundle, folder / bundle.name, self.language,
+            index_bundle(self.records, bundle, folder / bundle.name, self.language,
                          self.staged / bundle.name if self.staged else None)
         return [bundle.name for bundle in self.changed]
 
@@ -118,16 +120,17 @@ def _keep_only(folder: Path, names: set[str]) -> None:
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
 
-def index_bundle(site: Path, bundle: Bundle, target: Path, language: str, staged: Path | None = None) -> None:
-    """Index one bundle's pages into ``target``, from copies of what Pagefind reads of them: in ``staged``,
-    kept for the next build, or else in a folder made for this run only."""
+def index_bundle(records: Callable[[str], bytes], bundle: Bundle, target: Path, language: str,
+                 staged: Path | None = None) -> None:
+    """Index one bundle's search records (``records``: a record's bytes by its path) into ``target``,
+    from files in ``staged``, kept for the next build, or else in a folder made for this run only."""
     temporary = staged is None
     staged = staged or target.with_name(f".{bundle.name}.pages")
     if temporary:
         shutil.rmtree(staged, ignore_errors=True)
     shutil.rmtree(target, ignore_errors=True)  # Pagefind never removes a file it wrote before
     try:
-        stage_pages(site, bundle.pages, staged)
+        stage_records(records, bundle.pages, staged)
         command = [pagefind_program(), "--site", str(staged), "--output-path", str(target),
                    "--force-language", language, "--silent"]
         done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PAGEFIND_SITE": str(staged)})
@@ -139,83 +142,22 @@ def index_bundle(site: Path, bundle: Bundle, target: Path, language: str, staged
     canonicalize(target)
 
 
-def stage_pages(site: Path, pages: Iterable[str], folder: Path) -> None:
-    """Make ``folder`` hold each page's :func:`searched_part`, at the page's path and with its modification
-    time, and nothing else. A copy with its page's time is kept: a rebuild copies only the pages it wrote."""
-    pages = list(pages)
-    wanted = {os.path.normpath(folder / page) for page in pages}
+def stage_records(records: Callable[[str], bytes], paths: Iterable[str], folder: Path) -> None:
+    """Make ``folder`` hold each record at its path, and nothing else. A record that has not changed
+    since the last build is left as it is."""
+    paths = list(paths)
+    wanted = {os.path.normpath(folder / path) for path in paths}
     for root, _, files in os.walk(folder):
         for name in files:
             if os.path.join(root, name) not in wanted:
                 os.unlink(os.path.join(root, name))
-    for page in pages:
-        source, copy = site / page, folder / page
-        when = source.stat().st_mtime_ns
+    for path in paths:
+        record, copy = records(path), folder / path
         with contextlib.suppress(FileNotFoundError):
-            if copy.stat().st_mtime_ns == when:
+            if copy.read_bytes() == record:
                 continue
         copy.parent.mkdir(parents=True, exist_ok=True)
-        copy.write_bytes(searched_part(source.read_bytes()))
-        os.utime(copy, ns=(when, when))
-
-
-def searched_part(page: bytes) -> bytes:
-    """The page's ``<main>``, where every ``data-pagefind-*`` attribute is, in an otherwise empty page,
-    without what Pagefind would skip anyway: the elements it is told to ignore that hold no metadata
-    or filter for it (the list of meeting dates, the breadcrumbs), and the indentation of lines.
-
-    Pagefind then takes about a quarter less time for the same index (the language is given to it):
-    the header, the footer and the head's metadata are the same on every page and it ignores them.
-    A page without one ``<main>`` is given whole.
-    """
-    start, end = page.find(b"<main"), page.rfind(b"</main>")
-    if start < 0 or end < start or page.find(b"data-pagefind", 0, start) >= 0 or page.find(b"data-pagefind", end) >= 0:
-        return page
-    part = _without_ignored(page[start:end + 7])
-    if b"<pre" not in part and b"<textarea" not in part:  # where spaces are the text's own
-        part = _INDENT.sub(b"\n", part)
-    return b'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>' + part + b"</body></html>"
-
-
-_ATTRIBUTE = rb'\s+[^\s"\'=<>/]+(?:="[^"]*")?'  # the theme's attributes are double-quoted, their values escaped
-_IGNORED = re.compile(rb"<([a-z][a-z0-9]*)(?:%s)*?\s+data-pagefind-ignore(?:=\"[^\"]*\")?(?:%s)*\s*>" % (_ATTRIBUTE, _ATTRIBUTE))
-_VOID = {b"area", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source", b"track", b"wbr"}
-_INDENT = re.compile(rb"\n\s+")
-
-
-def _without_ignored(part: bytes) -> bytes:
-    """``part`` without the elements marked ``data-pagefind-ignore`` that hold no other ``data-pagefind``
-    attribute (those may be metadata or filters, which Pagefind reads inside ignored elements)."""
-    pieces, at = [], 0
-    while found := _IGNORED.search(part, at):
-        end = _end_of(part, found.group(1), found.end())
-        if end is None or part.find(b"data-pagefind", found.end(), end) >= 0:  # kept, and looked into
-            pieces.append(part[at:found.end()])
-            at = found.end()
-        else:
-            pieces.append(part[at:found.start()])
-            at = end
-    pieces.append(part[at:])
-    return b"".join(pieces)
-
-
-def _end_of(part: bytes, tag: bytes, after: int) -> int | None:
-    """Where the element ``tag`` opened just before ``after`` ends (after its closing tag); None for an
-    element without one."""
-    if tag in _VOID:
-        return None
-    depth = 1
-    for found in _tags(tag).finditer(part, after):
-        depth += -1 if found.group(1) else 1
-        if depth == 0:
-            return found.end()
-    return None
-
-
-@functools.cache
-def _tags(tag: bytes) -> re.Pattern[bytes]:
-    """The opening and closing tags of elements ``tag``: group 1 is ``/`` in a closing one."""
-    return re.compile(rb"<(/?)%s(?=[\s>])[^>]*>" % re.escape(tag))
+        copy.write_bytes(record)
 
 
 @functools.cache

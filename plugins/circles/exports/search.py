@@ -1,15 +1,19 @@
 """Export stage: what search knows of each circle, and the files search needs.
 
-Each circle page carries its facets and result-card fields as ``data-pagefind-*``
-attributes (``search_data`` feeds the template); after the pages are written,
-Pagefind indexes them in bundles (``search_bundles``, pagefind.py) and
-``search/libraries.json`` gives the browser the coordinates it needs to sort by
-distance without asking anyone where it is.
+What Pagefind indexes of a circle is a *search record* (``search_record``): a small page made
+for it alone, at the circle page's path in the folder Pagefind reads, with the words a search
+should find and the facets and result-card fields as ``data-pagefind-*`` attributes. The
+published circle page carries none of it: at 50,000 circles that is 85 MB less to publish
+(issue 20). Pagefind indexes the records in bundles (``search_bundles``, pagefind.py), and
+``search/libraries.json`` gives the browser the coordinates it needs to sort by distance
+without asking anyone where it is.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -74,11 +78,44 @@ def search_data(circle: Circle, texts: Texts) -> dict[str, Any]:
     return {"meta": meta, "filters": filters, "sort": {"start": start}, "every": EVERY_CIRCLE}
 
 
+def search_record(circle: Circle, data: dict[str, Any], texts: Texts) -> bytes:
+    """What Pagefind reads of one circle (``data``: its :func:`search_data`): the words of its page
+    that a search should find (title, status, format and language, schedule, place, description,
+    course, topics, facilitators, network), not the labels and instructions every circle page has,
+    so that "download" or "facilitators" do not find every circle."""
+    library, course, lang = circle.library, circle.course, escape(circle.language)
+    hidden = "".join([
+        *(f'<span data-pagefind-meta="{key}">{escape(value)}</span>' for key, value in data["meta"].items()),
+        *(f'<span data-pagefind-filter="{key}">{escape(value)}</span>' for key, values in data["filters"].items() for value in values),
+        *(f'<span data-pagefind-sort="{key}">{escape(value)}</span>' for key, value in data["sort"].items()),
+    ])
+    words = [texts.status(circle.status), texts.format_label(circle.format), circle.language_name or circle.language,
+             circle.schedule_text]
+    if library:
+        words += [library.name, circle.room, *library.address.lines]
+    words += [course.title, course.provider, *circle.topics, *circle.facilitators, circle.network.name if circle.network else ""]
+    body = "".join(f"<p>{escape(word)}</p>" for word in words if word)
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><main data-pagefind-body>'
+            f'<div hidden data-pagefind-ignore>{hidden}</div><span hidden data-pagefind-weight="0.1">{data["every"]}</span>'
+            f'<h1 lang="{lang}">{escape(circle.title)}</h1>{body}'
+            f'<div lang="{lang}">{circle.description_html}</div></main></body></html>').encode()
+
+
+#: Part of what makes a search bundle: a change to how records are written indexes every bundle again.
+RECORD_FORMAT = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
 def search_bundles(directory: Directory, size: int, searched: dict[str, dict[str, Any]]) -> list[Bundle]:
     """The circle pages search indexes, in bundles of at most ``size`` (smaller from the build date's
     month on: pagefind.py), by the start that search sorts on (``searched``: each circle's :func:`search_data`)."""
-    return plan_bundles(((f"{c.url}index.html", searched[c.id]["sort"]["start"])
+    return plan_bundles(((record_path(c), searched[c.id]["sort"]["start"])
                          for c in directory.circles if not c.archived), size, f"{directory.build_date:%Y-%m}")
+
+
+def record_path(circle: Circle) -> str:
+    """Where a circle's search record is, in the folder Pagefind reads: its page's path, which
+    Pagefind gives as the result's address."""
+    return f"{circle.url}index.html"
 
 
 def write_search(directory: Directory, output: Path, indexing: Indexing) -> None:

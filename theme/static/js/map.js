@@ -7,7 +7,10 @@
 //   points   the items carrying data-lat/data-lon/data-label of the list whose id is data-points
 //   results  the search page: markers follow the latest `circles:results` event on document
 
-const L = window.L;
+// Leaflet, its cluster plug-in and their styles load only once a page has a map to draw, from the
+// theme's vendor/ folder beside js/: the pages themselves carry one script tag and nothing more.
+let L = null;
+const theme = (path) => new URL(`../${path}`, import.meta.url).href;
 // Where the site's pages start; result URLs are relative to it.
 const root = new URL(document.documentElement.dataset.root || "./", location.href);
 // map-settings.json sits in the theme's folder, one level above js/, wherever that is published.
@@ -28,6 +31,27 @@ document.addEventListener("circles:results", (event) => {
   latestResults = Array.isArray(event.detail?.results) ? event.detail.results : [];
   for (const [map, group] of resultMaps) showResults(map, group, latestResults);
 });
+
+function load(tag, attributes) {
+  return new Promise((resolve, reject) => {
+    const element = Object.assign(document.createElement(tag), attributes);
+    element.addEventListener("load", resolve);
+    element.addEventListener("error", () => reject(new Error(`map: cannot load ${attributes.href || attributes.src}`)));
+    document.head.append(element);
+  });
+}
+
+async function loadLeaflet() {
+  const styles = ["vendor/leaflet/leaflet.css", "vendor/markercluster/MarkerCluster.css",
+    "vendor/markercluster/MarkerCluster.Default.css", "css/map.css"];
+  await Promise.all([
+    ...styles.map((path) => load("link", { rel: "stylesheet", href: theme(path) })),
+    // Scripts added by a script run in the order they load: the plug-in needs Leaflet first.
+    load("script", { src: theme("vendor/leaflet/leaflet.js") }),
+  ]);
+  await load("script", { src: theme("vendor/markercluster/leaflet.markercluster.js") });
+  return window.L;
+}
 
 async function loadSettings() {
   const response = await fetch(settingsUrl);
@@ -134,13 +158,18 @@ function focusPopupFromKeyboard(marker) {
 }
 
 // The number a cluster shows would be a poor name for the button its icon becomes.
-const ClusterIcon = L?.DivIcon.extend({
-  createIcon(oldIcon) {
-    const icon = L.DivIcon.prototype.createIcon.call(this, oldIcon);
-    icon.setAttribute("aria-label", this.options.label);
-    return icon;
-  },
-});
+// Made once Leaflet has loaded (loadLeaflet).
+let ClusterIcon = null;
+function clusterIconClass() {
+  ClusterIcon ??= L.DivIcon.extend({
+    createIcon(oldIcon) {
+      const icon = L.DivIcon.prototype.createIcon.call(this, oldIcon);
+      icon.setAttribute("aria-label", this.options.label);
+      return icon;
+    },
+  });
+  return ClusterIcon;
+}
 
 function clusterGroup(container) {
   const label = container.dataset.textCluster || "{count}";
@@ -153,7 +182,8 @@ function clusterGroup(container) {
       const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
       const inner = element("div");
       inner.append(element("span", String(count)));
-      return new ClusterIcon({
+      const Icon = clusterIconClass();
+      return new Icon({
         html: inner, className: `marker-cluster marker-cluster-${size}`, iconSize: L.point(40, 40),
         label: label.replace("{count}", count),
       });
@@ -234,8 +264,10 @@ const draw = { place: drawPlace, points: drawPoints, results: drawResults };
 
 async function main() {
   const containers = [...document.querySelectorAll("[data-map]")];
-  if (!containers.length || !L?.markerClusterGroup) return;
-  const settings = await loadSettings();
+  if (!containers.length) return;
+  const [leaflet, settings] = await Promise.all([loadLeaflet(), loadSettings()]);
+  L = leaflet;
+  if (!L?.markerClusterGroup) return;
   for (const container of containers) {
     try {
       draw[container.dataset.map]?.(container, settings);

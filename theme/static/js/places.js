@@ -154,7 +154,9 @@ export async function findPlaces(text, { limit = 8 } = {}) {
   for (const { name, where } of readings(index, String(text ?? ""))) {
     const q = compact(name);
     if (!q) continue;
-    const chunks = await Promise.all(chunkFiles(index, q).map((file) => loadChunk(index, file)));
+    // towns.json: the directory's own towns that the gazetteer lacks (exports/nearme.py).
+    const files = [...chunkFiles(index, q), "towns"];
+    const chunks = await Promise.all(files.map((file) => loadChunk(index, file)));
     for (const { row, key, alias } of chunks.flat()) {
       const whole = key === q;
       if (!whole && (alias || !key.startsWith(q))) continue;  // aliases match whole only
