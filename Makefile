@@ -70,9 +70,11 @@ bench: $(STAMP)  ## build benchmark (1,000 to 50,000 synthetic circles, beside P
 linkcheck: $(STAMP)  ## check that the web links of listings still answer; .github/workflows/linkcheck.yml runs it weekly
 	$(BIN)/circles linkcheck
 
-messages: $(STAMP)  ## extract the site's words into a catalogue for translators
-	$(BIN)/pybabel extract --mapping babel.cfg --omit-header --sort-by-file --output build/messages.pot .
-	@echo "start a translation: $(BIN)/pybabel init -i build/messages.pot -d plugins/circles/translations -l fr"
+messages: $(STAMP)  ## extract the site's words and update every catalogue (docs/translating.md)
+	$(BIN)/pybabel extract --mapping babel.cfg --sort-by-file --width 100 --project "Learning Circles Directory" \
+		--copyright-holder "Learning Circles Directory contributors" --output build/messages.pot .
+	$(BIN)/pybabel update --input-file build/messages.pot --output-dir plugins/circles/translations \
+		--width 100 --no-fuzzy-matching --ignore-obsolete
 
 clean:  ## remove the built site and the build's cache, so that the next build makes everything (`make clean html`)
 	rm -rf $(OUTPUT) $(CACHE) .pytest_cache

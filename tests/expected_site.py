@@ -23,7 +23,7 @@ def build_fixture(output: Path) -> Path:
     from tests.conftest import build
 
     # No flyer PDFs: their bytes depend on the machine's fonts; tests/exports/test_flyers.py checks them.
-    return build(FIXTURE, output, DIRECTORY={"locale": "en", "sample": False, "flyer_pdfs": False})
+    return build(FIXTURE, output, DIRECTORY={"languages": ["en"], "sample": False, "flyer_pdfs": False})
 
 
 def site_files(root: Path) -> dict[str, bytes]:

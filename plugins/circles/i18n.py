@@ -2,17 +2,21 @@
 
 Every user-facing string in code goes through :func:`Texts.gettext` and every
 date through Babel, so that a translation only needs a catalogue in
-``plugins/circles/translations/<locale>/LC_MESSAGES/messages.mo``.
+``plugins/circles/translations/<locale>/LC_MESSAGES/messages.po``, compiled when the site is
+built (:func:`catalogue`; no ``.mo`` is committed). docs/translating.md is for translators.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
+import io
+from functools import cache, cached_property
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_interval
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
@@ -39,12 +43,29 @@ STATUS_LABELS = {
 FORMAT_LABELS = {"in_person": _("In person"), "online": _("Online"), "hybrid": _("Hybrid")}
 
 
+@cache
+def catalogue(locale: str) -> NullTranslations:
+    """The site's words in ``locale`` (``fr``, or ``fr_CA`` falling back to ``fr``): its ``.po``
+    compiled in memory, without fuzzy entries; no translation (English) when there is none."""
+    for name in dict.fromkeys((locale, locale.split("_")[0])):
+        path = TRANSLATIONS_DIR / name / "LC_MESSAGES" / "messages.po"
+        if path.is_file():
+            with path.open("rb") as po:
+                compiled = io.BytesIO()
+                write_mo(compiled, read_po(po, locale=name), use_fuzzy=False)
+            compiled.seek(0)
+            translations = Translations(compiled)
+            translations.files = [str(path)]  # what the record cache depends on (incremental/recordcache.py)
+            return translations
+    return NullTranslations()
+
+
 class Texts:
     """Translations and locale-aware formatting for one site locale."""
 
     def __init__(self, locale: str = "en"):
         self.locale = Locale.parse(locale.replace("-", "_"))
-        self.translations: NullTranslations = Translations.load(str(TRANSLATIONS_DIR), [str(self.locale)])
+        self.translations: NullTranslations = catalogue(str(self.locale))
         # Babel's formatting is slow next to looking up the few dates and clock times circles share.
         self._formatted: dict[tuple, str] = {}
 

@@ -10,11 +10,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+from circles.i18n import known_language
 from circles.problems import CirclesError
 
 #: Every DIRECTORY setting, its default, and what it is for (docs/settings.md is made from this).
 DIRECTORY_DEFAULTS: dict[str, tuple[Any, str]] = {
-    "locale": ("en", "Locale of the site's words and of how dates and times are written (a CLDR locale such as en, en_CA, fr)."),
+    "languages": (["en"], "The languages of the site's words and of how dates and times are written, as CLDR locales (en, en_CA, fr, es, sw). The first is the directory's own: its pages are at the site's root, and its calendars, feeds and open data are in it. docs/translating.md tells how to add one."),
     "sample": (False, "True when the records are examples: every page then says so."),
     "content": ("content", "Folder holding networks/, libraries/ and circles/, relative to the project."),
     "upcoming_on_home": (12, "How many upcoming circles the home page lists."),
@@ -68,7 +69,8 @@ def namespaced(settings: dict[str, Any], name: str, defaults: dict[str, tuple[An
     given = settings.get(name) or {}
     unknown = sorted(set(given) - set(defaults))
     if unknown:
-        raise SettingsError(f"unknown {name} setting(s): {', '.join(unknown)} (known: {', '.join(defaults)})")
+        hint = f"; write languages: [{given['locale']!r}] instead of locale" if name == "DIRECTORY" and "locale" in unknown else ""
+        raise SettingsError(f"unknown {name} setting(s): {', '.join(unknown)} (known: {', '.join(defaults)}){hint}")
     merged = {key: default for key, (default, _) in defaults.items()}
     merged.update(given)
     return merged
@@ -77,6 +79,10 @@ def namespaced(settings: dict[str, Any], name: str, defaults: dict[str, tuple[An
 def directory_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """The ``DIRECTORY`` setting merged over the defaults."""
     options = namespaced(settings, "DIRECTORY", DIRECTORY_DEFAULTS)
+    languages = options["languages"]
+    if isinstance(languages, str) or not languages or not all(isinstance(tag, str) and known_language(tag) for tag in languages):
+        raise SettingsError(f"DIRECTORY languages must be a list of locales such as ['en', 'fr'], not {languages!r}")
+    options["locale"] = languages[0]  # the directory's own language
     if options["library_pages"] not in LIBRARY_PAGES:
         raise SettingsError(f"DIRECTORY library_pages must be one of {', '.join(LIBRARY_PAGES)}, "
                             f"not {options['library_pages']!r}")

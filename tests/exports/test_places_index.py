@@ -44,7 +44,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 def settings(tmp: Path, locale: str = "en") -> dict:
-    return {"CACHE_PATH": str(tmp / "cache"), "DIRECTORY": {"locale": locale}}
+    return {"CACHE_PATH": str(tmp / "cache"), "DIRECTORY": {"languages": [locale]}}
 
 
 def tree(folder: Path) -> dict[str, bytes]:

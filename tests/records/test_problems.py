@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
-from babel.messages.mofile import write_mo
+from babel.messages.pofile import write_po
 
 from circles import i18n
 from circles.catalogue import CATALOGUE, DID_YOU_MEAN
@@ -100,11 +100,13 @@ def french(tmp_path, monkeypatch):
     catalog.add("keep one of them and delete the other", "gardez-en un et supprimez l'autre")
     folder = tmp_path / "translations" / "fr" / "LC_MESSAGES"
     folder.mkdir(parents=True)
-    with open(folder / "messages.mo", "wb") as mo:
-        write_mo(mo, catalog)
+    with open(folder / "messages.po", "wb") as po:  # compiled when read, as the build does
+        write_po(po, catalog)
     monkeypatch.setattr(i18n, "TRANSLATIONS_DIR", tmp_path / "translations")
+    i18n.catalogue.cache_clear()
     set_locale("fr")
     yield
+    i18n.catalogue.cache_clear()
     set_locale("en")
 
 

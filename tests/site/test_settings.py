@@ -10,9 +10,14 @@ from tests.conftest import ROOT, build
 
 def test_defaults_are_merged():
     assert directory_settings({"DIRECTORY": {"sample": True}}) == {
-        "locale": "en", "sample": True, "content": "content", "upcoming_on_home": 12, "archive_after_months": 12,
+        "languages": ["en"], "locale": "en", "sample": True, "content": "content", "upcoming_on_home": 12, "archive_after_months": 12,
         "library_pages": "with_circles", "toolkit": "toolkit", "toolkit_pdfs": True, "flyer_pdfs": True, "search_bundle_size": 2500,
         "repository": "", "branch": "main"}
+
+
+def test_the_former_locale_setting_says_what_replaced_it():
+    with pytest.raises(SettingsError, match=r"languages: \['fr'\]"):
+        directory_settings({"DIRECTORY": {"locale": "fr"}})
 
 
 def test_unknown_keys_are_named():
@@ -50,7 +55,7 @@ def test_a_typo_in_settings_stops_the_build_with_its_name(tree, tmp_path):
 
 
 def test_another_locale_formats_dates_its_way(tree, tmp_path):
-    out = build(tree(), tmp_path / "out", DIRECTORY={"locale": "fr"})
+    out = build(tree(), tmp_path / "out", DIRECTORY={"languages": ["fr"]})
     html = (out / "circles/python/index.html").read_text(encoding="utf-8")
     assert 'lang="fr"' in html and "1 décembre 2026" in html
 

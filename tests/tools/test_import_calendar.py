@@ -319,7 +319,7 @@ def test_the_site_leaves_drafts_out(tree, tmp_path):
     content = tree()
     run(content)
     written = {circle_id for circle_id, _ in drafts(content).values()}
-    output = build(content, tmp_path / "output", DIRECTORY={"locale": "en", "sample": False, "flyer_pdfs": False})
+    output = build(content, tmp_path / "output", DIRECTORY={"languages": ["en"], "sample": False, "flyer_pdfs": False})
     assert (output / "circles" / "python" / "index.html").is_file()
     for circle_id in written:
         assert not (output / "circles" / circle_id).exists()

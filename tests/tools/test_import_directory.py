@@ -30,7 +30,7 @@ from tests.browser import serve as served
 from tests.conftest import BUILD_DATE, ROOT, build
 
 FIXTURE = ROOT / "tests" / "fixtures" / "site"
-SMALL = {"DIRECTORY": {"locale": "en", "sample": False, "flyer_pdfs": False}}
+SMALL = {"DIRECTORY": {"languages": ["en"], "sample": False, "flyer_pdfs": False}}
 STREAMED = 10_000_000  # bytes /endless sends, without saying how many
 
 

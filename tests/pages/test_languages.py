@@ -1,0 +1,76 @@
+"""A directory in another language than English: DIRECTORY languages ["fr"] puts French at the root,
+with every word of the public pages from the French catalogue and dates written the French way."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from bs4 import BeautifulSoup
+
+from circles.settings import SettingsError
+from tests.conftest import ROOT, build
+
+#: The public pages of each kind, in the sample directory.
+PUBLIC = ["index.html", "search/index.html", "upcoming/index.html", "past/index.html", "online/index.html",
+          "topics/index.html", "topics/python/index.html", "languages/fr/index.html", "browse/index.html",
+          "browse/ca/index.html", "browse/ca/toronto/index.html", "networks/index.html",
+          "networks/toronto-public-library/index.html", "libraries/tpl-albion/index.html",
+          "circles/tpl-albion-excel-2026-12/index.html", "circles/tpl-albion-excel-2026-12/flyer/index.html",
+          "embed/libraries/tpl-albion/index.html", "404.html", "archive/index.html"]
+
+
+@pytest.fixture(scope="module")
+def french(tmp_path_factory) -> Path:
+    return build(ROOT / "content", tmp_path_factory.mktemp("fr") / "output",
+                 DIRECTORY={"languages": ["fr"], "flyer_pdfs": False, "toolkit_pdfs": False, "sample": True})
+
+
+@cache
+def english_words() -> set[str]:
+    """The catalogue's English sentences and labels of two words or more that French writes otherwise."""
+    with open(ROOT / "plugins/circles/translations/fr/LC_MESSAGES/messages.po", "rb") as po:
+        catalogue = read_po(po)
+    words = set()
+    for message in catalogue:
+        english = message.id if isinstance(message.id, str) else message.id[0]
+        if english and not set("{%<") & set(english) and len(english.split()) >= 2 and message.string != english:
+            words.add(english.rstrip(".:"))
+    return words
+
+
+def visible_ui_text(path: Path) -> str:
+    """A page's text without what records wrote (elements with a lang of their own) and scripts."""
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+    for element in soup.select("[lang]"):
+        if element.name != "html" and not element["lang"].startswith("fr"):
+            element.decompose()
+    for element in soup(["script", "style"]):
+        element.decompose()
+    return soup.get_text(" ")
+
+
+@pytest.mark.parametrize("page", PUBLIC)
+def test_no_english_word_is_left_on_a_french_page(french, page):
+    text = visible_ui_text(french / page)
+    assert [words for words in sorted(english_words()) if words in text] == []
+    assert BeautifulSoup((french / page).read_text(encoding="utf-8"), "lxml").html["lang"] == "fr"
+
+
+def test_french_pages_write_dates_and_schedules_the_french_way(french):
+    page = BeautifulSoup((french / "circles/tpl-albion-excel-2026-12/index.html").read_text(encoding="utf-8"), "lxml")
+    schedule = page.select_one(".schedule__text").get_text()
+    assert schedule.startswith("les ") or schedule.startswith("Les "), schedule
+    assert "décembre 2026" in page.select_one("ol.meetings").get_text()
+    assert page.select_one(".skip-link").get_text() != "Skip to main content"
+
+
+def test_languages_must_be_a_list_of_known_locales(tmp_path):
+    from circles.settings import directory_settings
+
+    for wrong in ("fr", [], ["xx-nowhere"], [3]):
+        with pytest.raises(SettingsError, match="DIRECTORY languages"):
+            directory_settings({"DIRECTORY": {"languages": wrong}})
+    assert directory_settings({"DIRECTORY": {"languages": ["fr_CA", "en"]}})["locale"] == "fr_CA"

@@ -1,0 +1,93 @@
+"""The catalogues: every string the site's code and templates mark is in each language's catalogue,
+French and Spanish translate all of it, Swahili the public pages, and no translation loses a
+placeholder. Made by `make messages`; docs/translating.md tells a volunteer how."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from tests.conftest import ROOT
+
+TRANSLATIONS = ROOT / "plugins" / "circles" / "translations"
+COMPLETE = ("fr", "es")
+#: Where the words of the public pages come from: Swahili translates all of these (issue 21).
+PUBLIC = re.compile(r"^(theme/templates/(?!toolkit|contribute|data)|plugins/circles/(i18n|directory/schedule|"
+                    r"exports/(search|calendars|feeds))\.py)")
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}|%\([a-z_]+\)[sd]")
+
+
+@cache
+def extracted() -> dict[str, list[str]]:
+    """Every message the code and templates mark, as `make messages` extracts them: id → where."""
+    with open(ROOT / "babel.cfg", encoding="utf-8") as config:
+        method_map, options_map = parse_mapping_cfg(config)
+    found: dict[str, list[str]] = {}
+    for filename, _line, message, _comments, _context in extract_from_dir(ROOT, method_map, options_map):
+        key = message[0] if isinstance(message, tuple) else message
+        found.setdefault(key, []).append(filename)
+    return found
+
+
+@cache
+def catalogue(language: str) -> Catalog:
+    with open(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po", "rb") as po:
+        return read_po(po, locale=language)
+
+
+def strings(message) -> list[str]:
+    return list(message.string) if isinstance(message.string, tuple) else [message.string]
+
+
+@pytest.mark.parametrize("language", ["fr", "es", "sw"])
+def test_every_marked_string_is_in_the_catalogue(language):
+    known = {message.id[0] if isinstance(message.id, tuple) else message.id for message in catalogue(language) if message.id}
+    missing = sorted(set(extracted()) - known)
+    assert missing == [], f"run `make messages` and translate: {missing[:5]}"
+
+
+@pytest.mark.parametrize("language", COMPLETE)
+def test_french_and_spanish_translate_everything(language):
+    untranslated = [message.id for message in catalogue(language) if message.id and not all(strings(message))]
+    fuzzy = [message.id for message in catalogue(language) if message.id and message.fuzzy]
+    assert (untranslated, fuzzy) == ([], [])
+
+
+def test_swahili_translates_every_public_page_string():
+    public = {key for key, places in extracted().items() if any(PUBLIC.match(place) for place in places)}
+    assert len(public) > 150, "the public pages' strings were found"
+    untranslated = [message.id for message in catalogue("sw")
+                    if message.id and (message.id[0] if isinstance(message.id, tuple) else message.id) in public
+                    and not all(strings(message))]
+    assert untranslated == []
+
+
+@pytest.mark.parametrize("language", ["fr", "es", "sw"])
+def test_translations_keep_every_placeholder(language):
+    wrong = []
+    for message in catalogue(language):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        wanted = set(PLACEHOLDER.findall(ids[-1]))
+        for text in strings(message):
+            if text and set(PLACEHOLDER.findall(text)) - {"%(num)d", "%(count)s"} != wanted - {"%(num)d", "%(count)s"}:
+                wrong.append((ids[0], text))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("language, english, translated", [
+    ("fr", "Upcoming circles", "Cercles à venir"),
+    ("es", "Past circles", "Círculos pasados"),
+    ("sw", "Past circles", "Vikundi vilivyopita"),
+])
+def test_a_catalogue_is_read_as_the_build_reads_it(language, english, translated):
+    from circles.i18n import Texts
+
+    assert Texts(language).gettext(english) == translated
