@@ -105,7 +105,8 @@ class Build:
             with collector_paused():
                 self.directory = assemble_directory(self.settings, self.progress)
                 gc.freeze()
-            self.toolkit = load_toolkit(content_root(self.settings) / self.options["toolkit"])
+            self.toolkit = load_toolkit(content_root(self.settings) / self.options["toolkit"],
+                                        self.options["locale"].split("_")[0])
             self.share_with_templates()
 
     def share_with_templates(self) -> None:

@@ -74,3 +74,21 @@ def test_languages_must_be_a_list_of_known_locales(tmp_path):
         with pytest.raises(SettingsError, match="DIRECTORY languages"):
             directory_settings({"DIRECTORY": {"languages": wrong}})
     assert directory_settings({"DIRECTORY": {"languages": ["fr_CA", "en"]}})["locale"] == "fr_CA"
+
+
+def test_the_toolkit_gives_each_guide_in_french_where_it_is_translated_and_in_english_otherwise(french):
+    def page(path: str) -> BeautifulSoup:
+        return BeautifulSoup((french / path / "index.html").read_text(encoding="utf-8"), "lxml")
+
+    translated = page("toolkit/what-is-a-learning-circle")
+    assert translated.h1.get_text() == "Qu’est-ce qu’un cercle d’apprentissage\u00a0?"  # a no-break space, as French writes it
+    assert not translated.select_one("article[lang]") and not translated.select(".toolkit-guide > .note")
+    form = page("toolkit/templates/sign-in-sheet")
+    assert form.select_one("article").get("lang") is None and "Feuille" in form.h1.get_text()
+    english = page("toolkit/promotion")
+    assert english.select_one("article")["lang"] == "en"
+    note = english.select_one("article > .note")
+    assert note["lang"] == "fr" and "anglais" in note.get_text()
+    index = page("toolkit")
+    assert index.h1.get_text() == "La boîte à outils des cercles d’apprentissage"
+    assert index.select_one("li[lang='en'] a[href$='promotion/']") and not index.select_one("li[lang='en'] a[href$='what-is-a-learning-circle/']")

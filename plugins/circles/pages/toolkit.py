@@ -60,6 +60,7 @@ class Guide:
     title: str
     summary: str
     source: str  # the Markdown body, without front matter
+    language: str = ""  # the guide's own language when it is not the site's (an English guide on a French site)
     number: int = 0  # 1, 2 … in reading order; templates are numbered after the guides
     html: str = ""
     headings: list[Heading] = field(default_factory=list)
@@ -113,15 +114,29 @@ class Toolkit:
 # Loading
 
 
-def load_toolkit(folder: Path) -> Toolkit | None:
-    """The toolkit in ``folder``, its pages converted; None when the folder does not exist."""
+def load_toolkit(folder: Path, language: str = "en") -> Toolkit | None:
+    """The toolkit in ``folder``, its pages converted; None when the folder does not exist.
+
+    The guides and forms are the English ones (the folder's own), each replaced by its translation
+    in ``folder/<language>/`` under the same name where there is one; a guide not translated is
+    given in English, marked with its language. Links between guides name the English files."""
     if not folder.is_dir():
         return None
     about = _front(folder / "README.md")
-    guides = [_guide(folder, path, "guide") for path in sorted(folder.glob("[0-9]*.md"))]
+    translated = folder / language if language != "en" else None
+    if translated and (translated / "README.md").is_file():  # the toolkit's title in that language
+        about = {**about, "title": _front(translated / "README.md").get("title") or about.get("title")}
+
+    def guide(path: Path, kind: str) -> Guide:
+        name = path.relative_to(folder).as_posix()
+        if translated and (translated / name).is_file():
+            return _guide(translated / name, name, kind)
+        return _guide(path, name, kind, "en" if translated else "")
+
+    guides = [guide(path, "guide") for path in sorted(folder.glob("[0-9]*.md"))]
     order = {name: i for i, name in enumerate(about.get("forms") or [])}
     forms = sorted((folder / "templates").glob("*.md"), key=lambda path: (order.get(path.name, len(order)), path.name))
-    templates = [_guide(folder, path, "template") for path in forms]
+    templates = [guide(path, "template") for path in forms]
     if not guides:
         raise ToolkitError(f"{folder}: no guides (files named like 01-name.md)")
     try:
@@ -154,14 +169,13 @@ def _front(path: Path) -> dict[str, Any]:
     return data
 
 
-def _guide(folder: Path, path: Path, kind: str) -> Guide:
+def _guide(path: Path, name: str, kind: str, language: str = "") -> Guide:
     meta = _front(path)
     if not meta.get("title") or not meta.get("summary"):
         raise ToolkitError(f"{path}: its front matter needs a title and a summary")
-    name = path.relative_to(folder).as_posix()
     slug = re.sub(r"^\d+-", "", path.stem)
     body = FRONT_MATTER.sub("", path.read_text(encoding="utf-8"), count=1)
-    return Guide(name, slug, kind, str(meta["title"]), str(meta["summary"]), body)
+    return Guide(name, slug, kind, str(meta["title"]), str(meta["summary"]), body, language)
 
 
 # Markdown to HTML
