@@ -60,6 +60,20 @@ def catalogue(locale: str) -> NullTranslations:
     return NullTranslations()
 
 
+def untranslated(locale: str) -> list[str]:
+    """The messages of ``locale``'s catalogue that have no translation yet (shown in English), in the
+    catalogue's order; none for English, or for a language without a catalogue (all English)."""
+    for name in dict.fromkeys((locale, locale.split("_")[0])):
+        path = TRANSLATIONS_DIR / name / "LC_MESSAGES" / "messages.po"
+        if path.is_file():
+            with path.open("rb") as po:
+                catalogue_ = read_po(po, locale=name)
+            return [message.id if isinstance(message.id, str) else message.id[0] for message in catalogue_
+                    if message.id and (message.fuzzy or not all(message.string if isinstance(message.string, tuple)
+                                                                else [message.string]))]
+    return []
+
+
 class Texts:
     """Translations and locale-aware formatting for one site locale."""
 

@@ -39,7 +39,7 @@ from circles.exports.pagefind import Indexing
 from circles.exports.search import RECORD_FORMAT, write_search
 from circles.exports.sitemap import write_sitemap
 from circles.exports.toolkit_files import make_downloads, write_downloads
-from circles.i18n import Texts
+from circles.i18n import Texts, untranslated
 from circles.incremental.layer import Incremental
 from circles.pages.site import Page, circle_pages, other_pages, toolkit_pages
 from circles.pages.templating import configure_environment
@@ -63,6 +63,10 @@ class Build:
         self.settings, self.context, self.env, self.output = settings, context, env, Path(output)
         self.options = directory_settings(settings)
         self.texts = Texts(self.options["locale"])
+        if missing := untranslated(self.options["locale"]):  # shown in English: the build says which
+            log.warning("%d of the site's strings are not translated into %s yet and are shown in English "
+                        "(docs/translating.md), such as: %s", len(missing), self.options["locale"],
+                        "; ".join(f"“{text}”" for text in missing[:3]))
         self.progress = Progress()
         self.running = contextlib.ExitStack()  # every process started, stopped on failure
         self.directory: Directory | None = None

@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
 from circles.settings import SettingsError
-from tests.conftest import ROOT, build
+from tests.conftest import CIRCLE, LIBRARY, NETWORK, ROOT, build
 
 #: The public pages of each kind, in the sample directory.
 PUBLIC = ["index.html", "search/index.html", "upcoming/index.html", "past/index.html", "online/index.html",
@@ -92,3 +92,7 @@ def test_the_toolkit_gives_each_guide_in_french_where_it_is_translated_and_in_en
     index = page("toolkit")
     assert index.h1.get_text() == "La boîte à outils des cercles d’apprentissage"
     assert index.select_one("li[lang='en'] a[href$='promotion/']") and not index.select_one("li[lang='en'] a[href$='what-is-a-learning-circle/']")
+
+
+#: The smallest directory: one network, library and circle (tests/conftest.py).
+CONTENT_FOR_ONE_CIRCLE = {"networks/net.yml": NETWORK, "libraries/central.yml": LIBRARY, "circles/python.yml": CIRCLE}

@@ -91,3 +91,33 @@ def test_a_catalogue_is_read_as_the_build_reads_it(language, english, translated
     from circles.i18n import Texts
 
     assert Texts(language).gettext(english) == translated
+
+
+def test_a_build_in_a_language_not_fully_translated_says_what_is_shown_in_english(tmp_path, monkeypatch, caplog):
+    from babel.messages.pofile import write_po
+
+    from circles import i18n
+    from tests.conftest import build, write_tree
+    from tests.pages.test_languages import CONTENT_FOR_ONE_CIRCLE
+
+    partial = Catalog(locale="sw")
+    for message in catalogue("sw"):
+        if message.id and message.id != "Skip to main content":
+            partial.add(message.id, message.string)
+    partial.add("Skip to main content", "")
+    folder = tmp_path / "translations" / "sw" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with open(folder / "messages.po", "wb") as po:
+        write_po(po, partial)
+    monkeypatch.setattr(i18n, "TRANSLATIONS_DIR", tmp_path / "translations")
+    i18n.catalogue.cache_clear()
+    try:
+        assert i18n.untranslated("sw") == ["Skip to main content"]
+        output = build(write_tree(tmp_path / "content", CONTENT_FOR_ONE_CIRCLE), tmp_path / "output",
+                       DIRECTORY={"languages": ["sw"]})
+    finally:
+        i18n.catalogue.cache_clear()
+    assert "1 of the site's strings are not translated into sw yet" in caplog.text and "Skip to main content" in caplog.text
+    page = (output / "index.html").read_text(encoding="utf-8")
+    assert 'lang="sw"' in page and "Skip to main content" in page  # the English fallback, as said
+    assert i18n.untranslated("fr") == i18n.untranslated("en") == []
