@@ -106,6 +106,34 @@ def test_a_typed_town_sorts_by_distance(site, tab):
     assert query["place"][0].startswith("Chicago") and float(query["lat"][0]) == pytest.approx(41.85, abs=0.1)
 
 
+def test_distances_are_in_the_places_unit_and_the_visitor_can_switch(site, tab):
+    """Toronto in kilometres, Chicago in miles, whatever the browser's language; a choice is kept in the URL."""
+    base, _ = site
+
+    def distances_in(unit: str) -> None:
+        """Wait until every distance shown is in ``unit`` (a list drawn for the last place may show first)."""
+        tab.wait_for_function("""(unit) => {
+            const shown = [...document.querySelectorAll('[data-results] .facts dd')].map((d) => d.textContent)
+                .filter((text) => / away$/.test(text));
+            return shown.length > 0 && shown.every((text) => text.endsWith(`${unit} away`));
+        }""", arg=unit)
+
+    tab.goto(f"{base}search/")
+    wait_for_results(tab)
+    for town, unit in (("Toronto, CA", "km"), ("Chicago, US", "mi")):
+        tab.fill("#place", town)
+        tab.locator("#place").press("Enter")
+        distances_in(unit)
+        assert tab.input_value("#unit") == unit and tab.locator("#radius option:checked").inner_text().endswith(unit)
+    tab.select_option("#unit", "km")
+    distances_in("km")
+    assert tab.locator("#radius option:checked").inner_text().endswith("km")
+    assert parse_qs(urlparse(tab.url).query)["u"] == ["km"]
+    tab.reload()
+    distances_in("km")
+    assert tab.input_value("#unit") == "km"
+
+
 def test_the_url_restores_the_state_and_back_and_forward_work(site, tab):
     base, _ = site
     search(tab, base, "python", language="French")

@@ -200,6 +200,14 @@ export function usesMiles(locale = navigator.language) {
   return MILE_REGIONS.has(region(locale));
 }
 
+/**
+ * "km" or "mi": the unit of the place's country when it is known (a typed town's: London, Ontario is
+ * in kilometres whatever the browser says), else of the visitor's locale (usesMiles).
+ */
+export function distanceUnit(locale = navigator.language, country = "") {
+  return (country ? MILE_REGIONS.has(country) : usesMiles(locale)) ? "mi" : "km";
+}
+
 function formatter(locale, unit, digits) {
   const options = { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: digits };
   try {
@@ -210,15 +218,15 @@ function formatter(locale, unit, digits) {
 }
 
 /** "3.4 km", "12 km", "2.1 mi": one decimal under 10, whole numbers above. */
-export function formatDistance(km, locale = navigator.language) {
-  const miles = usesMiles(locale);
+export function formatDistance(km, locale = navigator.language, unit = distanceUnit(locale)) {
+  const miles = unit === "mi";
   const value = miles ? km / KM_PER_MILE : km;
   return formatter(locale, miles ? "mile" : "kilometer", value < 10 ? 1 : 0).format(value);
 }
 
 /** The radius options, 5–150 km or 3–90 miles: [{km, label}], km being what to filter by. */
-export function radiusChoices(locale = navigator.language) {
-  const miles = usesMiles(locale);
+export function radiusChoices(locale = navigator.language, unit = distanceUnit(locale)) {
+  const miles = unit === "mi";
   const format = formatter(locale, miles ? "mile" : "kilometer", 0);
   return (miles ? RADII_MILES : RADII_KM).map((value) => ({
     km: miles ? Math.round(value * KM_PER_MILE * 1000) / 1000 : value,

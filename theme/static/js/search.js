@@ -2,7 +2,7 @@
 // the URL, results as cards. Every word shown comes translated from the page (data-messages);
 // everything from records is set as text, never as HTML. The location never leaves the browser.
 import { openIndex, searchIndex } from "./bundles.js";
-import { currentPosition, distanceKm, findPlaces, formatDistance, radiusChoices } from "./places.js";
+import { currentPosition, distanceKm, distanceUnit, findPlaces, formatDistance, radiusChoices } from "./places.js";
 
 const form = document.querySelector("[data-search]");
 const root = new URL(document.documentElement.dataset.root || "./", location.href);
@@ -15,6 +15,7 @@ const $ = (selector) => document.querySelector(selector);
 const query = $("#q");
 const placeInput = $("#place");
 const radiusSelect = $("#radius");
+const unitSelect = $("#unit");
 const facetList = $("[data-facet-list]");
 const status = $("[data-status]");
 const list = $("[data-results]");
@@ -56,7 +57,23 @@ function readState(params) {
     place: place && Number.isFinite(lat) && Number.isFinite(lon) ? { label: place, lat, lon } : null,
     placeText: place,
     radius: parseFloat(params.get("r")) || DEFAULT_RADIUS,
+    unit: ["km", "mi"].includes(params.get("u")) ? params.get("u") : "", // "": the place's or the browser's
   };
+}
+
+// Kilometres or miles: as chosen, else as the chosen place's country or the browser's locale uses.
+function unit() {
+  return state.unit || distanceUnit(undefined, state.place?.country ?? "");
+}
+
+// The radius options in the unit, the one nearest the radius chosen (kept in km) selected.
+function fillRadius() {
+  radiusSelect.replaceChildren(...radiusChoices(undefined, unit()).map(({ km, label }) =>
+    Object.assign(element("option", "", label), { value: String(km) })));
+  const nearest = [...radiusSelect.options].reduce((best, o) =>
+    (!best || Math.abs(parseFloat(o.value) - state.radius) < Math.abs(parseFloat(best.value) - state.radius) ? o : best), null);
+  if (nearest) radiusSelect.value = nearest.value;
+  unitSelect.value = unit();
 }
 
 function writeState({ push }) {
@@ -69,6 +86,7 @@ function writeState({ push }) {
     params.set("lon", state.place.lon.toFixed(4));
     params.set("r", String(state.radius));
   }
+  if (state.unit) params.set("u", state.unit);
   const url = `${location.pathname}${params.size ? `?${params}` : ""}`;
   if (url !== `${location.pathname}${location.search}`) history[push ? "pushState" : "replaceState"](null, "", url);
 }
@@ -76,6 +94,7 @@ function writeState({ push }) {
 function showState() {
   query.value = state.q;
   placeInput.value = state.place ? state.place.label : state.placeText;
+  fillRadius();
   const best = [...radiusSelect.options].find((o) => Math.abs(parseFloat(o.value) - state.radius) < 0.01);
   if (best) radiusSelect.value = best.value;
 }
@@ -281,7 +300,7 @@ function card({ url, meta, km }) {
   fact("when", meta.when);
   fact("where", meta.where);
   fact("local", localTime(meta));
-  if (km !== undefined) fact("distance", say("away", { distance: formatDistance(km) }));
+  if (km !== undefined) fact("distance", say("away", { distance: formatDistance(km, undefined, unit()) }));
   article.append(heading, tags, facts);
   item.append(article);
   return item;
@@ -381,7 +400,8 @@ async function choosePlace(text) {
   if (state.place && text === state.place.label) return;
   const [best] = await findPlaces(text, { limit: 1 });
   state.placeText = text;
-  state.place = best ? { label: best.label, lat: best.lat, lon: best.lon } : null;
+  state.place = best ? { label: best.label, lat: best.lat, lon: best.lon, country: best.country } : null;
+  fillRadius();
   if (!best) status.textContent = say("unknown_place", { place: text });
 }
 
@@ -400,6 +420,13 @@ placeInput.addEventListener("change", async () => {
 });
 
 radiusSelect.addEventListener("change", () => {
+  state.radius = parseFloat(radiusSelect.value);
+  commit(true);
+});
+
+unitSelect.addEventListener("change", () => {
+  state.unit = unitSelect.value;
+  fillRadius();
   state.radius = parseFloat(radiusSelect.value);
   commit(true);
 });
@@ -433,9 +460,7 @@ window.addEventListener("popstate", () => {
 
 // Start
 
-for (const { km, label } of radiusChoices()) {
-  radiusSelect.append(Object.assign(element("option", "", label), { value: String(km) }));
-}
+fillRadius();
 // The default is the first choice of at least 25 km (15 miles where miles are used).
 radiusSelect.value = [...radiusSelect.options].find((o) => parseFloat(o.value) >= DEFAULT_RADIUS - 1)?.value ?? "";
 if (!new URLSearchParams(location.search).has("r")) state.radius = parseFloat(radiusSelect.value) || DEFAULT_RADIUS;
