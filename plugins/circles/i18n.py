@@ -42,6 +42,53 @@ STATUS_LABELS = {
 
 FORMAT_LABELS = {"in_person": _("In person"), "online": _("Online"), "hybrid": _("Hybrid")}
 
+#: Labels of the topics circles use most, translated like every other word of the site; a topic
+#: not listed here is shown as its record writes it (circle.topics are ids such as small-business).
+TOPIC_LABELS = {
+    "agriculture": _("Agriculture"),
+    "art": _("Art"),
+    "budgeting": _("Budgeting"),
+    "careers": _("Careers"),
+    "communication": _("Communication"),
+    "computers": _("Computers"),
+    "conversation": _("Conversation"),
+    "cooking": _("Cooking"),
+    "creative-writing": _("Creative writing"),
+    "css": _("CSS"),
+    "data-analysis": _("Data analysis"),
+    "digital-literacy": _("Digital literacy"),
+    "digital-skills": _("Digital skills"),
+    "english": _("English"),
+    "entrepreneurship": _("Entrepreneurship"),
+    "esl": _("English as a second language"),
+    "excel": _("Excel"),
+    "fiction": _("Fiction"),
+    "gardening": _("Gardening"),
+    "genealogy": _("Family history"),
+    "health": _("Health"),
+    "history": _("History"),
+    "html": _("HTML"),
+    "it-careers": _("IT careers"),
+    "javascript": _("JavaScript"),
+    "language-learning": _("Language learning"),
+    "languages": _("Languages"),
+    "linux": _("Linux"),
+    "money": _("Money"),
+    "nutrition": _("Nutrition"),
+    "personal-finance": _("Personal finance"),
+    "photography": _("Photography"),
+    "programming": _("Programming"),
+    "psychology": _("Psychology"),
+    "public-speaking": _("Public speaking"),
+    "python": _("Python"),
+    "small-business": _("Small business"),
+    "spreadsheets": _("Spreadsheets"),
+    "study-skills": _("Study skills"),
+    "web": _("The web"),
+    "wellbeing": _("Wellbeing"),
+    "writing": _("Writing"),
+}
+
 
 @cache
 def catalogue(locale: str) -> NullTranslations:
@@ -154,6 +201,10 @@ class Texts:
 
     def format_label(self, fmt: str) -> str:
         return self.gettext(FORMAT_LABELS[fmt])
+
+    def topic(self, topic: str) -> str:
+        """A topic's label (``Small business`` for ``small-business``), or the topic as written."""
+        return self.gettext(TOPIC_LABELS[topic]) if topic in TOPIC_LABELS else topic
 
 
 def known_language(tag: str) -> bool:

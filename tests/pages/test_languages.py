@@ -3,6 +3,7 @@ with every word of the public pages from the French catalogue and dates written 
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
 from circles.settings import SettingsError
-from tests.conftest import CIRCLE, LIBRARY, NETWORK, ROOT, build
+from tests.conftest import CIRCLE, LIBRARY, NETWORK, ROOT, build, write_tree
 
 #: The public pages of each kind, in the sample directory.
 PUBLIC = ["index.html", "search/index.html", "upcoming/index.html", "past/index.html", "online/index.html",
@@ -96,3 +97,19 @@ def test_the_toolkit_gives_each_guide_in_french_where_it_is_translated_and_in_en
 
 #: The smallest directory: one network, library and circle (tests/conftest.py).
 CONTENT_FOR_ONE_CIRCLE = {"networks/net.yml": NETWORK, "libraries/central.yml": LIBRARY, "circles/python.yml": CIRCLE}
+
+
+def test_topics_are_shown_by_their_labels_in_the_pages_language(french, tmp_path):
+    page = BeautifulSoup((french / "topics/public-speaking/index.html").read_text(encoding="utf-8"), "lxml")
+    assert "Prise de parole en public" in page.h1.get_text() and "public-speaking" not in page.h1.get_text()
+    circle = BeautifulSoup((french / "circles/tpl-albion-excel-2026-12/index.html").read_text(encoding="utf-8"), "lxml")
+    assert "Tableurs" in [tag.get_text() for tag in circle.select(".inline-list .tag")]
+    search = BeautifulSoup((french / "search/index.html").read_text(encoding="utf-8"), "lxml")
+    labels = json.loads(search.select_one("[data-value-labels]")["data-value-labels"])
+    assert labels["topic"]["public-speaking"] == "Prise de parole en public" and "excel" in labels["topic"]
+    # A topic the vocabulary does not know is shown as its records write it, in any language.
+    content = write_tree(tmp_path / "content", {**CONTENT_FOR_ONE_CIRCLE,
+                                                "circles/python.yml": CIRCLE.replace("topics: [python, programming]", "topics: [beekeeping, python]")})
+    english = build(content, tmp_path / "output")
+    tags = BeautifulSoup((english / "circles/python/index.html").read_text(encoding="utf-8"), "lxml").select(".inline-list .tag")
+    assert [tag.get_text() for tag in tags] == ["beekeeping", "Python"]

@@ -263,7 +263,7 @@ def test_python_and_a_town_in_three_actions_without_javascript(site, browser):
     page.goto(base)
     page.fill("#home-q", "python")
     page.press("#home-q", "Enter")  # action 1: the search page offers topics and places
-    page.get_by_role("link", name="python", exact=True).click()  # action 2
+    page.get_by_role("link", name="Python", exact=True).click()  # action 2: the topic, by its label
     page.locator("main .circle-rows a").first.click()  # action 3
     assert "Python" in page.locator("h1").inner_text()
     assert page.locator(".page-header .badge").inner_text() in ("Sign-up open", "Full", "In progress")

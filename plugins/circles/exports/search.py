@@ -93,7 +93,9 @@ def search_record(circle: Circle, data: dict[str, Any], texts: Texts) -> bytes:
              circle.schedule_text]
     if library:
         words += [library.name, circle.room, *library.address.lines]
-    words += [course.title, course.provider, *circle.topics, *circle.facilitators, circle.network.name if circle.network else ""]
+    labels = [label for topic in circle.topics if (label := texts.topic(topic)) != topic]
+    words += [course.title, course.provider, *circle.topics, *labels, *circle.facilitators,
+              circle.network.name if circle.network else ""]
     body = "".join(f"<p>{escape(word)}</p>" for word in words if word)
     return (f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><main data-pagefind-body>'
             f'<div hidden data-pagefind-ignore>{hidden}</div><span hidden data-pagefind-weight="0.1">{data["every"]}</span>'

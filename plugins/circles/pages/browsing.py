@@ -70,7 +70,7 @@ def group_topics(directory: Directory, texts: Texts) -> tuple[list[Topic], list[
     languages: dict[str, Topic] = {}
     for circle in (*directory.upcoming, *directory.past):
         for tag in circle.topics:
-            topics.setdefault(tag, Topic("topic", tag, tag, f"topics/{tag}/", [])).circles.append(circle)
+            topics.setdefault(tag, Topic("topic", tag, texts.topic(tag), f"topics/{tag}/", [])).circles.append(circle)
         name = circle.language_name or texts.language_name(circle.language)
         tag = language_tag(circle.language)  # pt-br and pt-BR are one language, with one page
         languages.setdefault(tag, Topic("language", tag, name, f"languages/{tag}/", [])).circles.append(circle)

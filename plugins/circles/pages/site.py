@@ -138,6 +138,7 @@ def topic_pages(directory: Directory, texts: Texts, circles: CirclePages) -> Ite
     yield Page("search/", "search", {
         "section": "search", "topics": topics, "facets": search_facets(texts), "messages": search_messages(texts),
         "every": EVERY_CIRCLE, "first": first_view(directory, texts, circles.search),
+        "value_labels": {"topic": {topic.slug: topic.name for topic in topics if topic.name != topic.slug}},
         "bundles": [bundle.name for bundle in circles.bundles]})
     yield Page("topics/", "topics", {"section": "topics", "topics": topics, "languages": languages})
     for topic in (*topics, *languages):

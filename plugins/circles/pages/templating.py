@@ -44,6 +44,7 @@ def template_filters(texts: Texts) -> dict:
         "weekdays": texts.weekdays,
         "status_label": texts.status,
         "format_label": texts.format_label,
+        "topic_label": texts.topic,
         "language_name": texts.language_name,
         "country_name": texts.country_name,
         "join_list": texts.join,

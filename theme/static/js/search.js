@@ -11,6 +11,9 @@ const facetOrder = JSON.parse(form.dataset.facets); // [[key, heading], …] in 
 const first = JSON.parse(form.dataset.first); // {count, results, counts, totals}: the page before any search
 const bundles = JSON.parse(form.dataset.bundles); // the search index's folders under pagefind/ (bundles.js)
 const headings = Object.fromEntries(facetOrder);
+// What a facet's value is called on this page, where it is not the value itself (a topic's label).
+const valueLabels = JSON.parse(form.dataset.valueLabels || "{}");
+const valueLabel = (key, value) => valueLabels[key]?.[value] ?? value;
 const $ = (selector) => document.querySelector(selector);
 const query = $("#q");
 const placeInput = $("#place");
@@ -319,7 +322,7 @@ function localTime(meta) {
 function renderFacets(counts, totals) {
   const groups = [];
   for (const [key, heading] of facetOrder) {
-    const values = Object.keys(totals?.[key] ?? {}).sort((a, b) => a.localeCompare(b));
+    const values = Object.keys(totals?.[key] ?? {}).sort((a, b) => valueLabel(key, a).localeCompare(valueLabel(key, b)));
     if (!values.length) continue;
     const fieldset = element("fieldset", "facet");
     fieldset.append(element("legend", "", heading));
@@ -333,7 +336,7 @@ function renderFacets(counts, totals) {
       const count = counts?.[key]?.[value] ?? 0;
       // Long facets (topics, networks) list only what can still match, and what is ticked.
       if (values.length > 8 && !count && !box.checked) continue;
-      label.append(box, ` ${value} `, element("span", "facet__count", `(${count})`));
+      label.append(box, ` ${valueLabel(key, value)} `, element("span", "facet__count", `(${count})`));
       if (!count && !box.checked) label.classList.add("facet__option--empty");
       fieldset.append(label);
     }
