@@ -93,25 +93,33 @@ def nearme_files(settings: dict[str, Any]) -> Files:
 
 
 def directory_towns(directory: Directory) -> Files:
-    """``places/towns.json``: the towns of libraries with coordinates that the gazetteer's files lack."""
+    """``places/towns.json``: the towns of libraries with coordinates that the gazetteer's files lack.
+    Made from the libraries' towns and coordinates, so a rebuild that changed none of them neither
+    looks them up again nor loads the gazetteer to do it."""
+    placed = tuple(sorted((lib.address.city, lib.address.country, lib.address.region or "", float(lib.latitude),
+                           float(lib.longitude)) for lib in directory.libraries
+                          if lib.latitude is not None and lib.circles))
+
+    def make(wanted: list[str]):
+        yield from ((name, _town_rows(placed)) for name in wanted)
+
+    return Files("towns", {"places/towns.json": (FORMAT, placed)}, make)
+
+
+def _town_rows(placed: tuple[tuple[str, str, str, float, float], ...]) -> bytes:
     places: dict[tuple[str, str], list] = {}
-    for library in directory.libraries:
-        if library.latitude is None or not library.circles:
-            continue
-        address = library.address
-        town = find_town(address.city, address.country, address.region)
+    for city, country, region, lat, lon in placed:
+        town = find_town(city, country, region)
         if town is not None and town.population >= MIN_POPULATION:
             continue  # in the chunks already
-        key = (address.country, compact(fold(address.city)))
         # The region as written: places.js names it where index.json knows the code (US states).
-        entry = places.setdefault(key, [address.city, (address.region or "").upper(), [], []])
-        entry[2].append(float(library.latitude))
-        entry[3].append(float(library.longitude))
+        entry = places.setdefault((country, compact(fold(city))), [city, region.upper(), [], []])
+        entry[2].append(lat)
+        entry[3].append(lon)
     rows = sorted(([name, region, country, round(sum(lats) / len(lats), 4), round(sum(lons) / len(lons), 4), 0]
                    for (country, _), (name, region, lats, lons) in places.items()),
                   key=lambda row: (compact(fold(row[0])).encode("utf-16-be"), row[2], row[3], row[4]))
-    data = _json(rows)
-    return Files("towns", {"places/towns.json": (data,)}, lambda wanted: ((name, data) for name in wanted))
+    return _json(rows)
 
 
 def places_folder(settings: dict[str, Any]) -> Path:
