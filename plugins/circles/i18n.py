@@ -15,6 +15,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_interval
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -91,34 +92,47 @@ TOPIC_LABELS = {
 
 
 @cache
-def catalogue(locale: str) -> NullTranslations:
-    """The site's words in ``locale`` (``fr``, or ``fr_CA`` falling back to ``fr``): its ``.po``
-    compiled in memory, without fuzzy entries; no translation (English) when there is none."""
+def _read(locale: str) -> tuple[Path, Catalog] | None:
+    """The catalogue of ``locale`` (``fr``, or ``fr_CA`` falling back to ``fr``) and its file, or None."""
     for name in dict.fromkeys((locale, locale.split("_")[0])):
         path = TRANSLATIONS_DIR / name / "LC_MESSAGES" / "messages.po"
         if path.is_file():
             with path.open("rb") as po:
-                compiled = io.BytesIO()
-                write_mo(compiled, read_po(po, locale=name), use_fuzzy=False)
-            compiled.seek(0)
-            translations = Translations(compiled)
-            translations.files = [str(path)]  # what the record cache depends on (incremental/recordcache.py)
-            return translations
-    return NullTranslations()
+                return path, read_po(po, locale=name)
+    return None
+
+
+@cache
+def catalogue(locale: str) -> NullTranslations:
+    """The site's words in ``locale``: its ``.po`` compiled in memory, without fuzzy entries; no
+    translation (English) when there is none."""
+    found = _read(locale)
+    if found is None:
+        return NullTranslations()
+    path, messages = found
+    compiled = io.BytesIO()
+    write_mo(compiled, messages, use_fuzzy=False)
+    compiled.seek(0)
+    translations = Translations(compiled)
+    translations.files = [str(path)]  # what the record cache depends on (incremental/recordcache.py)
+    return translations
 
 
 def untranslated(locale: str) -> list[str]:
     """The messages of ``locale``'s catalogue that have no translation yet (shown in English), in the
     catalogue's order; none for English, or for a language without a catalogue (all English)."""
-    for name in dict.fromkeys((locale, locale.split("_")[0])):
-        path = TRANSLATIONS_DIR / name / "LC_MESSAGES" / "messages.po"
-        if path.is_file():
-            with path.open("rb") as po:
-                catalogue_ = read_po(po, locale=name)
-            return [message.id if isinstance(message.id, str) else message.id[0] for message in catalogue_
-                    if message.id and (message.fuzzy or not all(message.string if isinstance(message.string, tuple)
-                                                                else [message.string]))]
-    return []
+    found = _read(locale)
+    if found is None:
+        return []
+    return [message.id if isinstance(message.id, str) else message.id[0] for message in found[1]
+            if message.id and (message.fuzzy or not all(message.string if isinstance(message.string, tuple)
+                                                        else [message.string]))]
+
+
+def clear_catalogues() -> None:
+    """Forget the catalogues read, after their files changed (the tests' own catalogues)."""
+    _read.cache_clear()
+    catalogue.cache_clear()
 
 
 class Texts:

@@ -36,7 +36,7 @@ from circles.exports.feeds import feed_files
 from circles.exports.flyers import flyer_circles, pdfs_possible, qr_files, write_flyer_pdfs
 from circles.exports.nearme import cached_places, directory_towns, nearme_files, places_folder
 from circles.exports.pagefind import Indexing
-from circles.exports.search import RECORD_FORMAT, write_search
+from circles.exports.search import write_search
 from circles.exports.sitemap import write_sitemap
 from circles.exports.toolkit_files import make_downloads, write_downloads
 from circles.i18n import Texts, untranslated
@@ -135,7 +135,7 @@ class Build:
             with progress.stage("pages") as note:
                 circles = circle_pages(directory, self.options, self.texts)
                 self.write_pages(write_pages, layer, circles.pages)
-                indexing = Indexing(output, self.options["locale"], circles.bundles, layer, circles.record, RECORD_FORMAT)
+                indexing = Indexing(output, self.options["locale"], circles.bundles, layer, circles.record)
                 self.running.callback(indexing.stop)
                 rest = other_pages(directory, self.options, self.texts, circles, settings, self.env.globals["flyer_pdfs"])
                 self.write_pages(write_pages, layer, rest)

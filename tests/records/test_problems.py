@@ -103,10 +103,11 @@ def french(tmp_path, monkeypatch):
     with open(folder / "messages.po", "wb") as po:  # compiled when read, as the build does
         write_po(po, catalog)
     monkeypatch.setattr(i18n, "TRANSLATIONS_DIR", tmp_path / "translations")
-    i18n.catalogue.cache_clear()
+    i18n.clear_catalogues()
     set_locale("fr")
     yield
-    i18n.catalogue.cache_clear()
+    monkeypatch.undo()  # the project's own catalogues again, before any is read
+    i18n.clear_catalogues()
     set_locale("en")
 
 

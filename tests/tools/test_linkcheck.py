@@ -13,7 +13,7 @@ import pytest
 
 from circles.tools.cli import main
 from circles.tools.linkcheck import format_markdown, linkcheck_command
-from circles.tools.weblinks import BROKEN, OK, REDIRECTED, Pacer, Result, Use, _network_reason, check_url, in_turns
+from circles.tools.weblinks import BROKEN, OK, REDIRECTED, Pacer, Result, Use, check_url, in_turns, network_reason
 from tests.conftest import CIRCLE, LIBRARY, NETWORK, ROOT
 
 UA = "learning-circles-tests/1.0 (tests@lib.example.net)"
@@ -158,7 +158,7 @@ def test_a_closed_port_is_broken():
 
 
 def test_a_name_that_does_not_resolve_is_said_plainly():
-    reason = _network_reason(socket.gaierror(-2, "Name or service not known"), 10)
+    reason = network_reason(socket.gaierror(-2, "Name or service not known"), 10)
     assert reason.startswith("the site's name was not found")
 
 

@@ -103,7 +103,7 @@ def directory_towns(directory: Directory) -> Files:
     def make(wanted: list[str]):
         yield from ((name, _town_rows(placed)) for name in wanted)
 
-    return Files("towns", {"places/towns.json": (FORMAT, placed)}, make)
+    return Files("towns", {"places/towns.json": (placed,)}, make)
 
 
 def _town_rows(placed: tuple[tuple[str, str, str, float, float], ...]) -> bytes:

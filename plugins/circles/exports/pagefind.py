@@ -85,11 +85,11 @@ class Indexing:
     """
 
     def __init__(self, site: Path, language: str, bundles: list[Bundle], layer: Incremental,
-                 records: Callable[[str], bytes], record_format: str):
+                 records: Callable[[str], bytes]):
+        # How records are written is the plugin's code, which every key of the layer depends on already.
         self.site, self.bundles, self.records = site, bundles, records
         self.language = language.split("_")[0].split("-")[0]
-        self.changed, self.staged = layer.search_bundles(bundles, site, BUNDLES, self.language, pagefind_version(),
-                                                         record_format)
+        self.changed, self.staged = layer.search_bundles(bundles, site, BUNDLES, self.language, pagefind_version())
         self.worker = Background(self._index_changed)
 
     def finish(self) -> list[str]:

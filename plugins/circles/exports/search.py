@@ -11,7 +11,6 @@ without asking anyone where it is.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from html import escape
 from pathlib import Path
@@ -101,10 +100,6 @@ def search_record(circle: Circle, data: dict[str, Any], texts: Texts) -> bytes:
             f'<div hidden data-pagefind-ignore>{hidden}</div><span hidden data-pagefind-weight="0.1">{data["every"]}</span>'
             f'<h1 lang="{lang}">{escape(circle.title)}</h1>{body}'
             f'<div lang="{lang}">{circle.description_html}</div></main></body></html>').encode()
-
-
-#: Part of what makes a search bundle: a change to how records are written indexes every bundle again.
-RECORD_FORMAT = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
 def search_bundles(directory: Directory, size: int, searched: dict[str, dict[str, Any]]) -> list[Bundle]:

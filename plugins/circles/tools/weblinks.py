@@ -148,7 +148,7 @@ def _ask(opener, url: str, method: str, timeout: float, user_agent: str) -> Resu
     except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:  # a timeout is an OSError
         reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
         passing = isinstance(reason, (TimeoutError, ConnectionResetError, http.client.RemoteDisconnected))
-        return Result(url, BROKEN, _network_reason(reason, timeout), passing=passing)
+        return Result(url, BROKEN, network_reason(reason, timeout), passing=passing)
     if final != url:
         return Result(url, REDIRECTED, f"leads to {final}", code, final)
     return Result(url, OK, "", code)
@@ -188,7 +188,8 @@ def _http_reason(code: int) -> str:
     return f"the site answered with an error (HTTP {code} {phrase})"
 
 
-def _network_reason(reason: Any, timeout: float) -> str:
+def network_reason(reason: Any, timeout: float) -> str:
+    """Why a site could not be reached, for a librarian: from urllib's URLError reason (also circles import's)."""
     if isinstance(reason, TimeoutError):
         return f"no answer within {timeout:g} seconds"
     if isinstance(reason, socket.gaierror):

@@ -10,7 +10,6 @@ Only the import commands reach the network; the build never does.
 from __future__ import annotations
 
 import http.client
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -19,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin, urlsplit
 
 from circles.problems import CirclesError
+from circles.tools.weblinks import network_reason
 
 #: Redirects followed before giving up: a moved site needs one or two.
 MAX_REDIRECTS = 5
@@ -142,13 +142,9 @@ def _body(url: str, response, limits: Limits, deadline: float) -> bytes:
 
 
 def _reason(reason: object, limits: Limits) -> str:
-    if isinstance(reason, TimeoutError):
-        return f"no answer within {limits.seconds:g} seconds (--timeout)"
-    if isinstance(reason, socket.gaierror):
-        return "the server's name was not found (DNS lookup failed)"
-    if isinstance(reason, ConnectionRefusedError):
-        return "the server refused the connection"
-    return str(reason)
+    """linkcheck's words for it, with the option that gives a slow server more time."""
+    text = network_reason(reason, limits.seconds)
+    return f"{text} (--timeout)" if isinstance(reason, TimeoutError) else text
 
 
 def _size(count: int) -> str:
