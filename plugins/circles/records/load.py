@@ -118,6 +118,20 @@ def parse(text: str) -> tuple[dict[str, Any], dict[str, int]]:
     return read_plain(text) or parse_events(text)
 
 
+def parse_file(path: Path, shown: str, what: str, error: type[Exception]) -> tuple[Any, Any]:
+    """A YAML file of the tools' own (an import's mapping, imports.yml), with its lines for messages, read as
+    records are; ``error`` (built from a list of messages) says why it cannot be, with ``shown`` and a line."""
+    try:
+        return parse(path.read_bytes().decode("utf-8-sig"))
+    except OSError as exc:
+        raise error([f"{shown}: cannot read {what} ({exc.strerror})"]) from None
+    except UnicodeDecodeError:
+        raise error([f"{shown}:1: {what} is not UTF-8 text — save it as UTF-8"]) from None
+    except LoadError as exc:
+        found = problem(exc.code, shown, exc.line, **exc.params)
+        raise error([f"{shown}:{exc.line}: {found.message} — {found.hint}"]) from None
+
+
 def parse_events(text: str) -> tuple[dict[str, Any], dict[str, int]]:
     """:func:`parse`, from libyaml's events: any YAML, and a :class:`LoadError` for what is not a record."""
     lines: dict[str, int] = {"": 1}

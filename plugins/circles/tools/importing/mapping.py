@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from circles.problems import CirclesError, problem
-from circles.records.load import LoadError, parse
+from circles.problems import CirclesError
+from circles.records.load import parse_file
 from circles.records.schema import closest
 from circles.tools.importing.titles import title_case
 
@@ -120,15 +120,7 @@ class Mapping:
 def read_mapping(path: Path, shown: str | None = None) -> Mapping:
     """The mapping in ``path``, or a MappingError listing every mistake."""
     shown = shown or path.as_posix()
-    try:
-        data, lines = parse(path.read_bytes().decode("utf-8-sig"))
-    except OSError as exc:
-        raise MappingError([f"{shown}: cannot read the mapping ({exc.strerror})"]) from None
-    except UnicodeDecodeError:
-        raise MappingError([f"{shown}:1: the mapping is not UTF-8 text — save it as UTF-8"]) from None
-    except LoadError as exc:
-        found = problem(exc.code, shown, exc.line, **exc.params)
-        raise MappingError([f"{shown}:{exc.line}: {found.message} — {found.hint}"]) from None
+    data, lines = parse_file(path, shown, "the mapping", MappingError)
     return _Reader(shown, lines).mapping(data)
 
 

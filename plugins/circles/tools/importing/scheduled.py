@@ -18,8 +18,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from circles.problems import CirclesError, problem
-from circles.records.load import LoadError, parse
+from circles.problems import CirclesError
+from circles.records.load import parse_file
 from circles.records.schema import closest
 
 #: The keys of an import of each kind, the required ones first: the options of its command.
@@ -51,15 +51,7 @@ class Import:
 def read_imports(path: Path) -> list[Import]:
     """The imports listed in ``path``; an ImportsError listing every mistake."""
     shown = path.as_posix()
-    try:
-        data, lines = parse(path.read_bytes().decode("utf-8-sig"))
-    except OSError as exc:
-        raise ImportsError([f"{shown}: cannot read the list of imports ({exc.strerror})"]) from None
-    except UnicodeDecodeError:
-        raise ImportsError([f"{shown}:1: not UTF-8 text — save it as UTF-8"]) from None
-    except LoadError as exc:
-        found = problem(exc.code, shown, exc.line, **exc.params)
-        raise ImportsError([f"{shown}:{exc.line}: {found.message} — {found.hint}"]) from None
+    data, lines = parse_file(path, shown, "the list of imports", ImportsError)
     messages: list[str] = []
 
     def error(key: str, message: str) -> None:
