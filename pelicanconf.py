@@ -87,7 +87,7 @@ MAP = {
 # Settings of the circles plugin; every key is documented in docs/settings.md.
 DIRECTORY = {
     # Language of the site's own words and date formats (circles keep their own).
-    "languages": ["en"],
+    "languages": ["en", "fr", "es", "sw"],
     # True while the bundled example records are shown: every page says so.
     "sample": True,
 }

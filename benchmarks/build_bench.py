@@ -226,15 +226,18 @@ def checked(run: Run, what: str, log: Path) -> Run:
 # The directory's own builds
 
 
-def build_command(content: Path, output: Path, cache: Path, pdfs: bool) -> list[str]:
+def build_command(content: Path, output: Path, cache: Path, pdfs: bool, languages: tuple[str, ...] = ("en",),
+                  root: Path = ROOT) -> list[str]:
     """A build as search_bench.build_site makes it, with Pelican's content cache in ``cache``, and with a
-    public address as publishconf.py gives it: the published pages carry the calendar links that need one."""
+    public address as publishconf.py gives it: the published pages carry the calendar links that need one.
+    In English alone unless ``languages`` says more (languages_bench.py); with the project in ``root``
+    (another checkout of it, for the code before a change)."""
     override = {"PATH": str(content), "OUTPUT_PATH": str(output), "BUILD_DATE": synth.BUILD_DATE.isoformat(),
                 "SITEURL": PUBLISHED,
-                "THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")], "CACHE_PATH": str(cache),
+                "THEME": str(root / "theme"), "PLUGIN_PATHS": [str(root / "plugins")], "CACHE_PATH": str(cache),
                 "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "DELETE_OUTPUT_DIRECTORY": False}
-    directory = {"sample": False, "flyer_pdfs": pdfs, "toolkit_pdfs": pdfs}
-    return [sys.executable, "-c", BUILD, json.dumps([str(ROOT / "pelicanconf.py"), override, directory])]
+    directory = {"sample": False, "flyer_pdfs": pdfs, "toolkit_pdfs": pdfs, "languages": list(languages)}
+    return [sys.executable, "-c", BUILD, json.dumps([str(root / "pelicanconf.py"), override, directory])]
 
 
 def with_stages(run: Run, log: Path) -> Run:

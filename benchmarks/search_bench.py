@@ -53,7 +53,7 @@ def build_site(content: Path, output: Path) -> float:
         "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False,
     })
     # Flyer PDFs (two per circle) are most of a full build's time and nothing to do with search.
-    settings["DIRECTORY"] = {**settings.get("DIRECTORY", {}), "sample": False, "flyer_pdfs": False}
+    settings["DIRECTORY"] = {**settings.get("DIRECTORY", {}), "sample": False, "flyer_pdfs": False, "languages": ["en"]}
     start = time.perf_counter()
     Pelican(settings).run()
     return time.perf_counter() - start
@@ -104,8 +104,9 @@ def machine(browser_version: str, load: tuple[float, float, float], code: str) -
     }
 
 
-def measure(output: Path, queries: list[str], rounds: int) -> dict:
-    """Cold sessions, warm rounds and Pagefind alone, in one Chromium; with the load average around them."""
+def measure(output: Path, queries: list[str], rounds: int, page: str = "") -> dict:
+    """Cold sessions, warm rounds and Pagefind alone, in one Chromium; with the load average around them.
+    ``page``: the folder of the search page's language (``es/``), "" for the site's first."""
     from playwright.sync_api import sync_playwright
 
     from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve
@@ -114,8 +115,8 @@ def measure(output: Path, queries: list[str], rounds: int) -> dict:
     with serve(output) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            found = {"sessions": [cold_session(browser, base, query) for query in queries],
-                     "warm": warm_runs(browser, base, queries, rounds),
+            found = {"sessions": [cold_session(browser, base + page, query) for query in queries],
+                     "warm": warm_runs(browser, base + page, queries, rounds),
                      "alone": pagefind_alone(browser, base, [q for q in queries if "=" not in q],
                                             sorted(p.name for p in (output / "pagefind").iterdir() if p.is_dir())),
                      "browser_version": browser.version}
@@ -146,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="warm searches of each query (default 3)")
     parser.add_argument("--work", type=Path, help="keep the content and site here (default: a temporary folder)")
     parser.add_argument("--reuse", action="store_true", help="search the site already built in --work, without rebuilding")
+    parser.add_argument("--page", default="", help="search from the search page in this language's folder, such as es/ "
+                        "(a site of languages_bench.py)")
     parser.add_argument("--report", type=Path, default=ROOT / "benchmarks" / "SEARCH.md", help="where to write the report")
     args = parser.parse_args(argv)
     if args.reuse and not args.work:
@@ -158,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         counts = {kind: len(list((content / kind).glob("*.yml"))) for kind in synth.KINDS}
         queries = QUERIES + busiest_towns(content) + FACET_CLICKS
         print(f"searching {len(queries)} queries in Chromium", file=sys.stderr)
-        found = measure(output, queries, args.rounds)
+        found = measure(output, queries, args.rounds, args.page)
         loads = (baseline, *found["load"])
         sizes = {name: folder_size(output / name) for name in ("pagefind", "search", "places")}
         text = report.markdown(report.Results(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
-from pelican.utils import sanitised_join
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
 from circles.incremental.templates import template_cache
 from circles.pages.site import Page
@@ -88,16 +88,23 @@ class DirectoryGenerator(Generator):
 
     def generate_output(self, writer):
         with spinner_paused():
-            self.build.write(lambda pages: self.write_pages(writer, pages))
+            self.build.write(lambda pages, env: self.write_pages(writer, pages, env))
 
-    def write_pages(self, writer, pages: list[Page]) -> None:
-        """Write the pages through Pelican's writer: in one share per core for a large directory, each
-        page the same bytes whichever process writes it."""
+    def write_pages(self, writer, pages: list[Page], env=None) -> None:
+        """Write the pages through Pelican's writer with the templates of ``env`` (their language's; the
+        generator's own by default): in one share per core for a large directory, each page the same
+        bytes whichever process writes it.
+
+        Each page is given ``PAGESURL``, where its language's pages are (``SITEURL`` for the first
+        language, ``SITEURL`` and ``/fr`` for French after it), besides ``SITEURL``, where the files
+        every language shares are (the theme, calendars, feeds, open data, search); and ``page_path``,
+        its address within its language, for the language switcher."""
         clashes = [file for file, count in Counter(page.file for page in pages).items() if count > 1]
         if clashes:  # what Pelican's writer refuses, found before any process writes
             raise DuplicatePages(f"two pages would be written to {', '.join(sorted(clashes)[:5])}")
         # Compiled once, here, rather than in each process; written without their indentation.
-        templates = {name: Unindented(self.get_template(name)) for name in sorted({page.template for page in pages})}
+        env = env or self.env
+        templates = {name: Unindented(env.get_template(f"{name}.html")) for name in sorted({page.template for page in pages})}
         here = os.getpid()
 
         def write(share: Sequence[Page]) -> list[int]:
@@ -106,9 +113,12 @@ class DirectoryGenerator(Generator):
             # pages from this process instead, once the child is done.
             with signals.content_written.muted() if forked else nullcontext():
                 for page in share:
-                    writer.write_file(page.file, templates[page.template], self.context,
-                                      relative_urls=page.relative and self.settings["RELATIVE_URLS"],
-                                      page_url=page.url, **page.context)
+                    relative = page.relative and self.settings["RELATIVE_URLS"]
+                    root = path_to_url(get_relative_path(page.file)) if relative else self.settings["SITEURL"]
+                    writer.write_file(page.file, templates[page.template], self.context, relative_urls=relative,
+                                      page_url=page.url, page_path=page.address,
+                                      PAGESURL=f"{root}/{page.prefix.rstrip('/')}" if page.prefix else root,
+                                      **page.context)
             return [len(share)] if forked else []
 
         written_elsewhere = sum(in_shares(write, pages))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -219,6 +220,28 @@ class Texts:
     def topic(self, topic: str) -> str:
         """A topic's label (``Small business`` for ``small-business``), or the topic as written."""
         return self.gettext(TOPIC_LABELS[topic]) if topic in TOPIC_LABELS else topic
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language of the site: the first is served at the site's root, each other under its
+    code (``fr/``, ``pt-br/``). Made by :func:`site_languages`."""
+
+    locale: str  # a CLDR locale, as DIRECTORY["languages"] lists it: fr, en_CA
+    prefix: str  # "" for the first; "fr/" for another
+    tag: str  # the BCP 47 tag, for lang and hreflang: en-CA
+    name: str  # the language's name in itself, as a language switcher shows it: Français
+
+
+def site_languages(locales: list[str]) -> list[Language]:
+    """The site's languages, in DIRECTORY["languages"]'s order."""
+    languages = []
+    for i, locale in enumerate(locales):
+        own = Locale.parse(locale.replace("-", "_"))
+        name = own.get_display_name(own) or locale
+        tag = language_tag(locale)
+        languages.append(Language(locale, f"{tag.lower()}/" if i else "", tag, name[:1].upper() + name[1:]))
+    return languages
 
 
 def known_language(tag: str) -> bool:

@@ -15,7 +15,7 @@ from circles.problems import CirclesError
 
 #: Every DIRECTORY setting, its default, and what it is for (docs/settings.md is made from this).
 DIRECTORY_DEFAULTS: dict[str, tuple[Any, str]] = {
-    "languages": (["en"], "The languages of the site's words and of how dates and times are written, as CLDR locales (en, en_CA, fr, es, sw). The first is the directory's own: its pages are at the site's root, and its calendars, feeds and open data are in it. docs/translating.md tells how to add one."),
+    "languages": (["en"], "The languages of the site's words and of how dates and times are written, as CLDR locales (en, en_CA, fr, es, sw). The first is the directory's own: its pages are at the site's root, and its calendars, feeds and open data are in it; each other one has every page again under its code (fr/, en-ca/), with a language switcher on each page. docs/translating.md tells how to add one."),
     "sample": (False, "True when the records are examples: every page then says so."),
     "content": ("content", "Folder holding networks/, libraries/ and circles/, relative to the project."),
     "upcoming_on_home": (12, "How many upcoming circles the home page lists."),

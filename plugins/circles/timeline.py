@@ -39,10 +39,10 @@ from circles.exports.pagefind import Indexing
 from circles.exports.search import write_search
 from circles.exports.sitemap import write_sitemap
 from circles.exports.toolkit_files import make_downloads, write_downloads
-from circles.i18n import Texts, untranslated
+from circles.i18n import Language, Texts, site_languages, untranslated
 from circles.incremental.layer import Incremental
-from circles.pages.site import Page, circle_pages, other_pages, toolkit_pages
-from circles.pages.templating import configure_environment
+from circles.pages.site import Page, circle_pages, in_language, other_pages, toolkit_pages
+from circles.pages.templating import configure_environment, language_environment, schedule_in
 from circles.pages.toolkit import Toolkit, load_toolkit
 from circles.problems import InvalidRecords
 from circles.processes import PARALLEL_FROM, Background
@@ -52,8 +52,8 @@ from circles.settings import content_root, directory_settings, map_settings
 
 log = logging.getLogger(__name__)
 
-#: Writes the pages given through Pelican's writer (generator.py).
-WritePages = Callable[[list[Page]], None]
+#: Writes the pages given through Pelican's writer (generator.py), with the templates of a Jinja environment.
+WritePages = Callable[[list[Page], Any], None]
 
 
 class Build:
@@ -62,15 +62,23 @@ class Build:
     def __init__(self, settings: dict[str, Any], context: dict[str, Any], env, output: Path):
         self.settings, self.context, self.env, self.output = settings, context, env, Path(output)
         self.options = directory_settings(settings)
-        self.texts = Texts(self.options["locale"])
-        if missing := untranslated(self.options["locale"]):  # shown in English: the build says which
-            log.warning("%d of the site's strings are not translated into %s yet and are shown in English "
-                        "(docs/translating.md), such as: %s", len(missing), self.options["locale"],
-                        "; ".join(f"“{text}”" for text in missing[:3]))
+        self.languages = site_languages(self.options["languages"])
+        self.texts_of = {language: Texts(language.locale) for language in self.languages}
+        self.texts = self.texts_of[self.languages[0]]
+        #: Each language's schedules in words, shared by its pages and the search index.
+        self.schedules = {language: schedule_in(texts, own=not language.prefix) for language, texts in self.texts_of.items()}
+        for language in self.languages:
+            if missing := untranslated(language.locale):  # shown in English: the build says which
+                log.warning("%d of the site's strings are not translated into %s yet and are shown in English "
+                            "(docs/translating.md), such as: %s", len(missing), language.locale,
+                            "; ".join(f"“{text}”" for text in missing[:3]))
+        #: The Jinja environment of each language: Pelican's for the first, an overlay for each other.
+        self.envs: dict[Language, Any] = {}
         self.progress = Progress()
         self.running = contextlib.ExitStack()  # every process started, stopped on failure
         self.directory: Directory | None = None
         self.toolkit: Toolkit | None = None
+        self.toolkits: dict[Language, Toolkit | None] = {}
         self.gazetteer: Background | None = None
         self.pages = 0
 
@@ -109,18 +117,23 @@ class Build:
             with collector_paused():
                 self.directory = assemble_directory(self.settings, self.progress)
                 gc.freeze()
-            self.toolkit = load_toolkit(content_root(self.settings) / self.options["toolkit"],
-                                        self.options["locale"].split("_")[0])
+            folder = content_root(self.settings) / self.options["toolkit"]
+            self.toolkits = {language: load_toolkit(folder, language.locale.split("_")[0]) for language in self.languages}
+            self.toolkit = self.toolkits[self.languages[0]]
             self.share_with_templates()
 
     def share_with_templates(self) -> None:
         self.context["directory"] = self.directory
-        self.context["toolkit"] = self.toolkit
         globals_ = self.env.globals
         globals_["archive_after_months"] = self.options["archive_after_months"]
         globals_["has_toolkit"] = self.toolkit is not None  # every page's menu: not the whole toolkit
-        configure_environment(self.env, self.options, self.settings["SITEURL"], self.directory.build_date)
         globals_["flyer_pdfs"] = pdfs_possible(self.settings)
+        first, *others = self.languages
+        self.envs = {first: self.env, **{language: language_environment(self.env, language) for language in others}}
+        for language, env in self.envs.items():
+            configure_environment(env, self.options, self.settings["SITEURL"], self.directory.build_date,
+                                  language, self.languages, self.texts_of[language], self.schedules[language])
+            env.globals["toolkit"] = self.toolkits[language]  # a global: each language has its own
 
     # Phase 2
 
@@ -128,26 +141,36 @@ class Build:
         """Every page, the toolkit and the exports, with the processes beside them; then the summary."""
         directory, settings, output, progress = self.directory, self.settings, self.output, self.progress
         with self.stopped_on_failure(), self.running:
-            layer = Incremental.for_build(settings, self.env, directory, output, set(self.context) - set(settings))
+            # What every page may read besides its own context: a template reading these is rendered every time.
+            shared = set(self.context) - set(settings) | {"toolkit"}
+            layer = Incremental.for_build(settings, self.env, directory, output, shared)
             opendata = None
             if len(directory.circles) >= PARALLEL_FROM:  # a small directory's is quicker written here
                 opendata = self.start(lambda: timed("open data", lambda: self.write_opendata(layer)))
+            first, *others = self.languages
             with progress.stage("pages") as note:
-                circles = circle_pages(directory, self.options, self.texts)
-                self.write_pages(write_pages, layer, circles.pages)
+                circles = circle_pages(directory, self.options, self.schedules, list(self.texts_of.values()))
+                self.write_pages(write_pages, layer, circles.pages, first)
                 indexing = Indexing(output, self.options["locale"], circles.bundles, layer, circles.record)
                 self.running.callback(indexing.stop)
-                rest = other_pages(directory, self.options, self.texts, circles, settings, self.env.globals["flyer_pdfs"])
-                self.write_pages(write_pages, layer, rest)
+                self.write_pages(write_pages, layer, self.other_pages(circles, first), first)
+                # The same pages in each other language, under its folder: the records, schedules and
+                # search data are shared, only the words are rendered again.
+                for language in others:
+                    self.write_pages(write_pages, layer, in_language(circles.pages, language), language)
+                    self.write_pages(write_pages, layer, in_language(self.other_pages(circles, language), language),
+                                     language)
                 note["what"] = layer.pages_note()
             if self.toolkit:
                 with progress.stage("toolkit"):
-                    self.write_toolkit(write_pages, layer)
+                    for language in self.languages:
+                        self.write_toolkit(write_pages, layer, language)
             self.run_steps([
                 ("assets", lambda: copy_assets(settings, output), ""),
-                ("flyers", lambda: (layer.write(qr_files(directory, settings)),
-                                     write_flyer_pdfs(directory, settings, output, layer.kept_files("flyers"))),
-                 f"{len(flyer_circles(directory)):,} QR codes"),
+                ("flyers", lambda: (layer.write(qr_files(directory, settings, self.languages)),
+                                     write_flyer_pdfs(directory, settings, output, layer.kept_files("flyers"),
+                                                      self.languages)),
+                 f"{len(flyer_circles(directory)) * len(self.languages):,} QR codes"),
                 ("calendars", lambda: layer.write(calendar_files(directory, settings, layer.memo("events"))), ""),
                 ("feeds", lambda: layer.write(feed_files(directory, settings)), ""),
                 ("places", lambda: self.write_places(layer), ""),
@@ -158,7 +181,7 @@ class Build:
                 self.run_steps([("open data", lambda: self.write_opendata(layer), "")])
             self.run_steps([
                 ("search index", lambda: write_search(directory, output, indexing), f"{len(circles.bundles)} bundles"),
-                ("sitemap", lambda: write_sitemap(settings, output), ""),
+                ("sitemap", lambda: write_sitemap(settings, output, self.languages), ""),
             ])
             layer.finish()
         records = (f"{len(directory.circles):,} circles, {len(directory.libraries):,} libraries, "
@@ -175,22 +198,27 @@ class Build:
         layer.write(nearme_files(self.settings))
         layer.write(directory_towns(self.directory))
 
-    def write_pages(self, write_pages: WritePages, layer: Incremental, pages: list[Page]) -> None:
-        self.pages += len(pages)
-        write_pages(layer.pages_to_write(pages))
+    def other_pages(self, circles, language: Language) -> list[Page]:
+        return other_pages(self.directory, self.options, self.texts_of[language], circles, self.settings,
+                           self.env.globals["flyer_pdfs"], language)
 
-    def write_toolkit(self, write_pages: WritePages, layer: Incremental) -> None:
-        """The toolkit's downloads (PDFs rendered from its templates, and the ZIP), then its pages."""
+    def write_pages(self, write_pages: WritePages, layer: Incremental, pages: list[Page], language: Language) -> None:
+        self.pages += len(pages)
+        write_pages(layer.pages_to_write(pages), self.envs[language])
+
+    def write_toolkit(self, write_pages: WritePages, layer: Incremental, language: Language) -> None:
+        """The toolkit's downloads in ``language`` (PDFs rendered from its templates, and the ZIP), then its pages."""
+        toolkit, env = self.toolkits[language], self.envs[language]
 
         def render(template: str, **context) -> str:
-            return self.env.get_template(f"{template}.html").render({**self.context, **context})
+            return env.get_template(f"{template}.html").render({**self.context, **context})
 
-        kept = layer.kept_files("toolkit")
-        items, archive = make_downloads(self.toolkit, self.settings, self.output, render, kept)
+        kept = layer.kept_files(f"toolkit-{language.tag}" if language.prefix else "toolkit")
+        items, archive = make_downloads(toolkit, self.settings, self.output, render, kept, language.prefix)
         kept.prune()
         files = SimpleNamespace(items=items, by_url={item.url: item for item in items if item.url}, zip_size=len(archive))
-        self.write_pages(write_pages, layer, toolkit_pages(self.toolkit, files))
-        write_downloads(items, archive, self.toolkit, self.output)
+        self.write_pages(write_pages, layer, in_language(toolkit_pages(toolkit, files), language), language)
+        write_downloads(items, archive, toolkit, self.output / language.prefix)
 
     def run_steps(self, steps: list[tuple[str, Callable[[], object], str]]) -> None:
         """Run the steps in order, each timed as a stage."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,8 @@ import pytest
 from circles.directory.assemble import assemble_directory
 from circles.exports.pagefind import Bundle, index_bundle, plan_bundles, stage_records
 from circles.exports.search import search_data, search_record
-from circles.i18n import Texts
+from circles.i18n import Texts, site_languages
+from circles.pages.templating import schedule_in
 from tests.browser import serve
 from tests.conftest import BUILD_DATE, ROOT, build
 from tests.incremental.test_rebuild import NO_PDFS, edit
@@ -110,8 +112,8 @@ def what_search_shows(page, url: str) -> tuple[str, list[str], str]:
     return page.locator("[data-status]").inner_text(), results(page), page.locator("[data-facet-list]").inner_text()
 
 
-@pytest.mark.parametrize("query", ["status=Past&status=Sign-up+open", "topic=python&topic=health",
-                                   "language=Spanish", "q=python", "q=library&format=Online", "format=In+person"])
+@pytest.mark.parametrize("query", ["status=past&status=open", "topic=python&topic=health",
+                                   "language=es", "q=python", "q=library&format=online", "format=in_person"])
 def test_bundles_search_as_one_index_does(two_sites, tab, query):
     """The same results and counts; in date order (no words typed), in the same order too.
 
@@ -127,6 +129,9 @@ def test_bundles_search_as_one_index_does(two_sites, tab, query):
     tab.goto("about:blank")
 
 
+ENGLISH, FRENCH = site_languages(["en", "fr"])
+
+
 def sample_directory():
     return assemble_directory({"PATH": str(ROOT / "content"), "BUILD_DATE": BUILD_DATE})
 
@@ -135,30 +140,33 @@ def test_search_reads_records_made_for_it_and_the_published_pages_carry_none_of_
     site = build(ROOT / "content", tmp_path / "site", DIRECTORY=NO_PDFS)
     pages = sorted(site.glob("circles/*/index.html"))
     assert pages and not any(b"data-pagefind" in page.read_bytes() for page in pages)
-    texts = Texts("en")
+    texts, schedules = [Texts("en"), Texts("fr")], {ENGLISH: schedule_in(Texts("en"), own=True),
+                                                    FRENCH: schedule_in(Texts("fr"))}
     circle = next(c for c in sample_directory().circles if c.id == "tpl-toronto-reference-library-javascript-2027-02")
-    record = search_record(circle, search_data(circle, texts), texts)
+    record = search_record(circle, search_data(circle, schedules), texts)
     for read in (b"data-pagefind-body", b'data-pagefind-meta="title">Programmer avec JavaScript<',
                  b'data-pagefind-filter="topic">javascript<', b'data-pagefind-sort="start">2027-02-06T13:30:00-05:00<'):
         assert read in record, read
     assert b"Toronto Reference Library" in record and b"Saturdays" in record and b'<h1 lang="fr">' in record
+    # One record serves every language: facets are codes, schedules and labels are in each language.
+    assert b'data-pagefind-filter="weekday">saturday<' in record and b'data-pagefind-filter="status">open<' in record
+    assert re.search(rb'data-pagefind-meta="when_fr">[Ll]es samedis', record)
     # The labels every circle page has are not in it, so that they do not find every circle.
     assert b"Download the dates" not in record and b"Facilitators" not in record and len(record) < 4000
     # Pagefind indexes the records into a bundle that a search of one of their words finds.
     directory = sample_directory()
     by_path = {f"{c.url}index.html": c for c in directory.circles}
     bundle = Bundle("all", tuple(sorted(by_path)))
-    index_bundle(lambda path: search_record(by_path[path], search_data(by_path[path], texts), texts), bundle,
+    index_bundle(lambda path: search_record(by_path[path], search_data(by_path[path], schedules), texts), bundle,
                  tmp_path / "index", "en")
     assert (tmp_path / "index" / "pagefind-entry.json").is_file()
     assert not (tmp_path / ".all.pages").exists()  # the records' folder was for this run only
 
 
 def test_a_record_escapes_what_contributors_wrote(tmp_path):
-    texts = Texts("en")
     circle = sample_directory().circles[0]
     circle.title, circle.room = '<img src=x onerror="alert(1)">', "Room </p><script>x()</script>"
-    record = search_record(circle, search_data(circle, texts), texts)
+    record = search_record(circle, search_data(circle, {ENGLISH: schedule_in(Texts("en"), own=True)}), [Texts("en")])
     assert b"<img" not in record and b"<script" not in record
     assert b"&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in record
 

@@ -146,20 +146,22 @@ def _circle(row: dict[str, Any], source: str, libraries: dict[str, Library], net
     all_meetings = meetings(dates, row["schedule_start_time"], row["schedule_duration"], timezone)
     state = status(dates, row["status"], today)
     weekly = not row["schedule_dates"]
-    text = schedule_text(texts, dates, weekdays, weekly, all_meetings[0], row["schedule_weeks"] or week_count(dates))
+    weeks = row["schedule_weeks"] or week_count(dates)
+    text = schedule_text(texts, dates, weekdays, weekly, all_meetings[0], weeks)
     language = row["language"]
     return Circle(
         id=row["id"], title=row["title"], source=source, format=row["format"] or "in_person",
         course=Course(row["course_title"], row["course_provider"] or "", row["course_url"] or "",
                       row["course_language"] or "", row["course_licence"] or ""),
-        language=language, language_name=texts.language_name(language), timezone=timezone,
+        language=language, timezone=timezone,
         meetings=all_meetings, skipped=sorted(row["schedule_skip"]), weekdays=weekdays or [dates[0].weekday()],
         duration=row["schedule_duration"], status=state, schedule_text=text, signup=_signup(row["signup"]),
         library=library, network=network, topics=sorted(set(row["topics"])),
         next_meeting=next_meeting(all_meetings, state, today), room=row["room"] or "",
-        facilitators=row["facilitators"], capacity=row["capacity"], cost=row["cost"] or texts.gettext("Free"),
+        facilitators=row["facilitators"], capacity=row["capacity"], cost=row["cost"] or "free",
         description_html=render_markdown(row["description"]), accessibility=row["accessibility"] or "",
         listed=row["listed"], last_verified=row["last_verified"], provenance=_provenance(row),
+        weekly=weekly, weeks=weeks,
     )
 
 

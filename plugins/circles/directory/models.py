@@ -89,6 +89,7 @@ class Place:
     libraries: list[Library] = field(default_factory=list)
     children: list[Place] = field(default_factory=list)
     circle_count: int = 0
+    country: str = ""  # a country's ISO code, for its name in each language; "" for a town
 
 
 @dataclass
@@ -140,12 +141,11 @@ class Circle:
     weekdays: list[int]  # 0 = Monday
     duration: int  # minutes
     status: str  # one of STATUSES
-    schedule_text: str
+    schedule_text: str  # in the directory's first language; other languages: pages/templating.py
     signup: Signup
     library: Library | None = None
     network: Network | None = None
     topics: list[str] = field(default_factory=list)
-    language_name: str = ""
     next_meeting: Meeting | None = None
     room: str = ""
     facilitators: list[str] = field(default_factory=list)
@@ -157,6 +157,8 @@ class Circle:
     last_verified: dt.date | None = None
     archived: bool = False  # ended long enough ago to leave the listings and search for the archive
     provenance: Provenance | None = None  # listed by another directory (circles import directory)
+    weekly: bool = True  # meets on weekdays (schedule.weekdays), not on a list of dates
+    weeks: int = 0  # how many weeks the schedule says, for its words in each language
 
     @property
     def url(self) -> str:

@@ -127,7 +127,8 @@ def browse_tree(libraries: list[Library]) -> list[Place]:
         code, key = town[0], identity[town]
         country = countries.get(code)
         if country is None:
-            country = countries[code] = Place(code.lower(), library.address.country_name, f"browse/{code.lower()}/")
+            country = countries[code] = Place(code.lower(), library.address.country_name, f"browse/{code.lower()}/",
+                                                 country=code)
         if key not in places:
             _, region, city = min(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
             name = f"{city}, {region}" if region and len(regions[(code, key[2])]) > 1 else city

@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 import segno
 
 from circles.directory.models import Circle, Directory
-from circles.i18n import _
+from circles.i18n import Language, _
 from circles.incremental.layer import Files
 from circles.incremental.values import WEASYPRINT, KeptFiles
 from circles.settings import directory_settings, site_root, site_url
@@ -75,12 +75,13 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-def flyer_context(circle: Circle, settings: dict[str, Any], pdfs: bool) -> dict[str, Any]:
-    """What templates/flyer.html needs besides the circle: the QR's text and the PDFs to offer."""
-    address = site_url(settings, circle.url)
+def flyer_context(circle: Circle, settings: dict[str, Any], pdfs: bool, prefix: str = "") -> dict[str, Any]:
+    """What templates/flyer.html needs besides the circle: the QR's text (the circle's page in the
+    flyer's language, whose folder is ``prefix``) and the PDFs to offer (their paths within it)."""
+    address = site_url(settings, prefix + circle.url)
     return {
         "address": address,
-        "absolute": address != circle.url,
+        "absolute": address != prefix + circle.url,
         "pdfs": [(PAPER_NAMES[name], f"{circle.url}flyer-{name}.pdf") for name in PAPER] if pdfs else [],
     }
 
@@ -110,9 +111,10 @@ def flyer_circles(directory: Directory) -> list[Circle]:
     return [circle for circle in directory.circles if circle.is_current]
 
 
-def qr_files(directory: Directory, settings: dict[str, Any]) -> Files:
-    """Each current circle's QR code, made from the address it encodes."""
-    codes = {f"{circle.url}flyer/qr.png": site_url(settings, circle.url) for circle in flyer_circles(directory)}
+def qr_files(directory: Directory, settings: dict[str, Any], languages: list[Language]) -> Files:
+    """Each current circle's QR code in each language (its page there), made from the address it encodes."""
+    codes = {f"{language.prefix}{circle.url}flyer/qr.png": site_url(settings, language.prefix + circle.url)
+             for language in languages for circle in flyer_circles(directory)}
 
     def make(names: list[str]):
         for name in names:
@@ -122,15 +124,18 @@ def qr_files(directory: Directory, settings: dict[str, Any]) -> Files:
     return Files("qr", {name: (text,) for name, text in codes.items()}, make, on_all_cores=True)
 
 
-def write_flyer_pdfs(directory: Directory, settings: dict[str, Any], output: Path, kept: KeptFiles) -> None:
-    """Each current circle's flyer as PDFs, when this build makes them (``flyer_pdfs``, and WeasyPrint's
-    libraries); those made from the same inputs before are found in ``kept``."""
+def write_flyer_pdfs(directory: Directory, settings: dict[str, Any], output: Path, kept: KeptFiles,
+                     languages: list[Language]) -> None:
+    """Each current circle's flyer as PDFs in each language, when this build makes them (``flyer_pdfs``,
+    and WeasyPrint's libraries); those made from the same inputs before are found in ``kept``."""
     if pdf_problem(settings) is None:
-        write_pdfs(flyer_circles(directory), settings, Path(output), kept)
+        write_pdfs(flyer_circles(directory), settings, Path(output), kept, tuple(language.prefix for language in languages))
 
 
-def write_pdfs(circles: list[Circle], settings: dict[str, Any], output: Path, kept: KeptFiles) -> None:
-    """Print each circle's flyer page to one PDF per paper size; report how long it took."""
+def write_pdfs(circles: list[Circle], settings: dict[str, Any], output: Path, kept: KeptFiles,
+               prefixes: tuple[str, ...] = ("",)) -> None:
+    """Print each circle's flyer page, in the folder of each language (``prefixes``), to one PDF per
+    paper size; report how long it took."""
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
@@ -144,19 +149,21 @@ def write_pdfs(circles: list[Circle], settings: dict[str, Any], output: Path, ke
     # (and the system's fonts, which are not in the key: clear the cache after changing them).
     stylesheet = Path(settings.get("THEME") or "theme") / "static" / "css" / "flyer.css"
     style = stylesheet.read_bytes() if stylesheet.is_file() else b""
-    for circle in circles:
-        page = output / circle.url / "flyer" / "index.html"
-        for name, size in PAPER.items():
-            try:
-                key = kept.key(WEASYPRINT, size, page.read_bytes(), (page.parent / "qr.png").read_bytes(), style)
-                pdf = kept.get(key)
-                if pdf is None:
-                    pdf = kept.put(key, print_page(page, f"{root}/{circle.url}flyer/", size, fetcher, circle.source, fonts))
-            except (Exception, FatalURLFetchingError) as error:  # a BaseException: WeasyPrint's own stop
-                failed.append(f"{circle.id} ({name}): {error}")
-                continue
-            (output / circle.url / f"flyer-{name}.pdf").write_bytes(pdf)
-    log.info("Flyer PDFs: %d in %.1f s (%d from the cache)", 2 * len(circles) - len(failed),
+    for prefix in prefixes:
+        for circle in circles:
+            folder = prefix + circle.url
+            page = output / folder / "flyer" / "index.html"
+            for name, size in PAPER.items():
+                try:
+                    key = kept.key(WEASYPRINT, size, page.read_bytes(), (page.parent / "qr.png").read_bytes(), style)
+                    pdf = kept.get(key)
+                    if pdf is None:
+                        pdf = kept.put(key, print_page(page, f"{root}/{folder}flyer/", size, fetcher, circle.source, fonts))
+                except (Exception, FatalURLFetchingError) as error:  # a BaseException: WeasyPrint's own stop
+                    failed.append(f"{prefix}{circle.id} ({name}): {error}")
+                    continue
+                (output / folder / f"flyer-{name}.pdf").write_bytes(pdf)
+    log.info("Flyer PDFs: %d in %.1f s (%d from the cache)", len(PAPER) * len(circles) * len(prefixes) - len(failed),
              time.perf_counter() - started, kept.hits)
     if failed:
         log.warning("%d flyer PDF(s) could not be made; their links lead nowhere: %s", len(failed), "; ".join(failed[:5]))

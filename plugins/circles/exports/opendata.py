@@ -16,55 +16,58 @@ from functools import cache
 from typing import Any
 
 from circles.directory.models import STATUSES, Circle, Library
-from circles.i18n import WEEKDAY_NAMES
+from circles.i18n import WEEKDAY_NAMES, _
 from circles.records.schema import SCHEMA_PATH
 from circles.settings import site_root, site_url
 
 FOLDER = "data"
-_DERIVED = "Derived at build time, not written in the record: "
+#: Said before the description of each column the build adds (DERIVED_FIELDS); both are translated on the
+#: open data page (pages/site.py) and published as the schema writes them.
+DERIVED_NOTE = _("Derived at build time, not written in the record:")
 
 
 def _derived(name: str, type_: str, title: str, description: str, **extra: Any) -> dict[str, Any]:
-    return {"name": f"derived_{name}", "type": type_, "title": title, "description": _DERIVED + description,
+    return {"name": f"derived_{name}", "type": type_, "title": title, "description": f"{DERIVED_NOTE} {description}",
             "x-derived": True, **extra}
 
 
 def _coordinates() -> list[dict[str, Any]]:
-    used = ("the {} the map uses: the record's, else the committed geocoding cache's, "
-            "else the town centre from the offline gazetteer.")
     return [
-        _derived("latitude", "number", "Latitude used", used.format("latitude"), constraints={"minimum": -90, "maximum": 90}),
-        _derived("longitude", "number", "Longitude used", used.format("longitude"),
+        _derived("latitude", "number", _("Latitude used"), _("the latitude the map uses: the record's, else the committed "
+                 "geocoding cache's, else the town centre from the offline gazetteer."),
+                 constraints={"minimum": -90, "maximum": 90}),
+        _derived("longitude", "number", _("Longitude used"), _("the longitude the map uses: the record's, else the "
+                 "committed geocoding cache's, else the town centre from the offline gazetteer."),
                  constraints={"minimum": -180, "maximum": 180}),
-        _derived("coordinates_approximate", "boolean", "Approximate location",
-                 "true when the point is only the town centre, false when it is the building."),
+        _derived("coordinates_approximate", "boolean", _("Approximate location"),
+                 _("true when the point is only the town centre, false when it is the building.")),
     ]
 
 
 #: The columns each resource gains in the published package, documented where they are published.
 DERIVED_FIELDS: dict[str, list[dict[str, Any]]] = {
-    "networks": [_derived("url", "string", "Page", "the network's page on this site.")],
+    "networks": [_derived("url", "string", _("Page"), _("the network's page on this site."))],
     "libraries": [
         *_coordinates(),
-        _derived("coordinates_source", "string", "Coordinates used from", "where the coordinates used come from."),
-        _derived("timezone", "string", "Timezone used", "the record's timezone, else the one at its coordinates."),
-        _derived("url", "string", "Page", "the library's page on this site; empty for a library without circles, "
-                 "which has none unless the directory gives every library a page."),
+        _derived("coordinates_source", "string", _("Coordinates used from"), _("where the coordinates used come from.")),
+        _derived("timezone", "string", _("Timezone used"), _("the record's timezone, else the one at its coordinates.")),
+        _derived("url", "string", _("Page"), _("the library's page on this site; empty for a library without circles, "
+                 "which has none unless the directory gives every library a page.")),
     ],
     "circles": [
-        _derived("status", "string", "Status on the build date",
-                 "open (sign-up open), full, in_progress, completed or cancelled, on the date the data was built.",
+        _derived("status", "string", _("Status on the build date"),
+                 _("open (sign-up open), full, in_progress, completed or cancelled, on the date the data was built."),
                  constraints={"required": True, "enum": list(STATUSES)}),
-        _derived("network", "string", "Network used", "the network given, else the library's network."),
-        _derived("timezone", "string", "Timezone used", "the timezone given, else the library's."),
-        _derived("first_meeting", "datetime", "First meeting", "start of the first meeting, local time with its UTC offset."),
-        _derived("last_meeting", "datetime", "Last meeting", "start of the last meeting, local time with its UTC offset."),
-        _derived("next_meeting", "datetime", "Next meeting",
-                 "start of the first meeting on or after the build date; empty when none is left or it is cancelled."),
-        _derived("meeting_count", "integer", "Meetings", "how many times it meets, after skipped dates."),
-        _derived("meeting_dates", "list", "All meeting dates", "every meeting date, after skipped dates.", itemType="date"),
+        _derived("network", "string", _("Network used"), _("the network given, else the library's network.")),
+        _derived("timezone", "string", _("Timezone used"), _("the timezone given, else the library's.")),
+        _derived("first_meeting", "datetime", _("First meeting"), _("start of the first meeting, local time with its UTC offset.")),
+        _derived("last_meeting", "datetime", _("Last meeting"), _("start of the last meeting, local time with its UTC offset.")),
+        _derived("next_meeting", "datetime", _("Next meeting"),
+                 _("start of the first meeting on or after the build date; empty when none is left or it is cancelled.")),
+        _derived("meeting_count", "integer", _("Meetings"), _("how many times it meets, after skipped dates.")),
+        _derived("meeting_dates", "list", _("All meeting dates"), _("every meeting date, after skipped dates."), itemType="date"),
         *_coordinates(),
-        _derived("url", "string", "Page", "the circle's page on this site."),
+        _derived("url", "string", _("Page"), _("the circle's page on this site.")),
     ],
 }
 

@@ -12,13 +12,14 @@ without asking anyone where it is.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from circles.directory.models import Circle, Directory
 from circles.exports.pagefind import Bundle, Indexing, plan_bundles
-from circles.i18n import Texts, _
+from circles.i18n import FORMAT_LABELS, STATUS_LABELS, WEEKDAY_NAMES, Language, Texts, _
 
 #: The facets, in the order the search page shows them, with their headings.
 FACETS = {
@@ -30,34 +31,43 @@ FACETS = {
     "format": _("Format"),
     "network": _("Network"),
 }
-#: Status facet values; "Past" is left out of searches unless asked for.
-STATUS_GROUPS = {"open": _("Sign-up open"), "full": _("Full"), "in_progress": _("In progress"),
-                 "completed": _("Past"), "cancelled": _("Past")}
-TIMES = ((12, _("Morning")), (17, _("Afternoon")), (24, _("Evening")))
+#: A circle's status → its value in the Status facet; "past" is left out of searches unless asked for.
+STATUS_GROUPS = {"open": "open", "full": "full", "in_progress": "in_progress", "completed": "past", "cancelled": "past"}
+#: The Status facet's values, as each language's search page labels them.
+GROUP_LABELS = {"open": _("Sign-up open"), "full": _("Full"), "in_progress": _("In progress"), "past": _("Past")}
+TIMES = ((12, "morning"), (17, "afternoon"), (24, "evening"))
+TIME_LABELS = {"morning": _("Morning"), "afternoon": _("Afternoon"), "evening": _("Evening")}
 #: A word on every circle page, hidden from view. Searching it lists every circle from one
 #: small index chunk, where Pagefind's filter-only search (an empty term) fetches every chunk.
 EVERY_CIRCLE = "zqxcircle"
 
+#: A circle's schedule in words in one language (pages/templating.py).
+Schedule = Callable[[Circle], str]
+
 
 def time_of_day(hour: int) -> str:
     """Morning before noon, afternoon before five, evening after."""
-    return next(label for end, label in TIMES if hour < end)
+    return next(value for end, value in TIMES if hour < end)
 
 
-def search_data(circle: Circle, texts: Texts) -> dict[str, Any]:
-    """The facets (``filters``), card fields (``meta``) and sort keys of one circle page."""
+def when_key(language: Language) -> str:
+    """The result field holding a circle's schedule in ``language``: ``when`` in the first, ``when_fr``."""
+    return f"when_{language.tag}" if language.prefix else "when"
+
+
+def search_data(circle: Circle, schedules: dict[Language, Schedule]) -> dict[str, Any]:
+    """The facets (``filters``), card fields (``meta``) and sort keys of one circle, in no language: one
+    search index serves every language's search page (issue 21), so a facet's values are codes, which
+    each page labels (:func:`value_labels`), and the schedule is given in each language (``schedules``)."""
     first = circle.first_meeting.start
     start = first.isoformat()  # of an aware time, a few microseconds each: made once
     upcoming = circle.next_meeting
     library = circle.library
-    where = f"{library.name}, {library.address.city}" if library else texts.gettext("Online")
-    days = texts.weekday_names
     meta = {
         "title": circle.title,
-        "when": circle.schedule_text,
-        "where": where,
+        **{when_key(language): schedule(circle) for language, schedule in schedules.items()},
+        "where": f"{library.name}, {library.address.city}" if library else "",
         "status": circle.status,
-        "status_label": texts.status(circle.status),
         "format": circle.format,
         "timezone": circle.timezone,
         "next": upcoming.start.isoformat() if upcoming and upcoming is not circle.first_meeting else start,
@@ -65,37 +75,39 @@ def search_data(circle: Circle, texts: Texts) -> dict[str, Any]:
     if library and library.latitude is not None:
         meta |= {"lat": f"{library.latitude:.5f}", "lon": f"{library.longitude:.5f}", "library": library.id}
     filters = {
-        "status": [texts.gettext(STATUS_GROUPS[circle.status])],
+        "status": [STATUS_GROUPS[circle.status]],
         "topic": circle.topics,
-        "language": [circle.language_name or circle.language],
-        "weekday": [days[d] for d in circle.weekdays],
-        "time": [texts.gettext(time_of_day(first.hour))],
-        "format": [texts.format_label(circle.format)],
+        "language": [circle.language],
+        "weekday": [WEEKDAY_NAMES[d] for d in circle.weekdays],
+        "time": [time_of_day(first.hour)],
+        "format": [circle.format],
         "network": [circle.network.name] if circle.network else [],
         "library": [library.id] if library else [],
     }
     return {"meta": meta, "filters": filters, "sort": {"start": start}, "every": EVERY_CIRCLE}
 
 
-def search_record(circle: Circle, data: dict[str, Any], texts: Texts) -> bytes:
+def search_record(circle: Circle, data: dict[str, Any], languages: list[Texts]) -> bytes:
     """What Pagefind reads of one circle (``data``: its :func:`search_data`): the words of its page
     that a search should find (title, status, format and language, schedule, place, description,
     course, topics, facilitators, network), not the labels and instructions every circle page has,
-    so that "download" or "facilitators" do not find every circle."""
+    so that "download" or "facilitators" do not find every circle. Its labels are given in each of the
+    site's ``languages``, so that "mardi" and "martes" find it as "Tuesday" does."""
     library, course, lang = circle.library, circle.course, escape(circle.language)
     hidden = "".join([
         *(f'<span data-pagefind-meta="{key}">{escape(value)}</span>' for key, value in data["meta"].items()),
         *(f'<span data-pagefind-filter="{key}">{escape(value)}</span>' for key, values in data["filters"].items() for value in values),
         *(f'<span data-pagefind-sort="{key}">{escape(value)}</span>' for key, value in data["sort"].items()),
     ])
-    words = [texts.status(circle.status), texts.format_label(circle.format), circle.language_name or circle.language,
-             circle.schedule_text]
+    words = [value for key, value in data["meta"].items() if key.startswith("when")]
+    for texts in languages:
+        words += [texts.status(circle.status), texts.format_label(circle.format), texts.language_name(circle.language),
+                  *(label for topic in circle.topics if (label := texts.topic(topic)) != topic)]
     if library:
         words += [library.name, circle.room, *library.address.lines]
-    labels = [label for topic in circle.topics if (label := texts.topic(topic)) != topic]
-    words += [course.title, course.provider, *circle.topics, *labels, *circle.facilitators,
+    words += [course.title, course.provider, *circle.topics, *circle.facilitators,
               circle.network.name if circle.network else ""]
-    body = "".join(f"<p>{escape(word)}</p>" for word in words if word)
+    body = "".join(f"<p>{escape(word)}</p>" for word in dict.fromkeys(words) if word)
     return (f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><main data-pagefind-body>'
             f'<div hidden data-pagefind-ignore>{hidden}</div><span hidden data-pagefind-weight="0.1">{data["every"]}</span>'
             f'<h1 lang="{lang}">{escape(circle.title)}</h1>{body}'
@@ -128,7 +140,7 @@ def write_search(directory: Directory, output: Path, indexing: Indexing) -> None
     (folder / "libraries.json").write_text(json.dumps(points, sort_keys=True, separators=(",", ":")), encoding="utf-8")
 
 
-def first_view(directory: Directory, texts: Texts, searched: dict[str, dict[str, Any]], page: int = 20) -> dict[str, Any]:
+def first_view(directory: Directory, searched: dict[str, dict[str, Any]], page: int = 20) -> dict[str, Any]:
     """What the search page shows before anything is typed, worked out here rather than searched
     in the browser: the first upcoming and current circles, soonest first, and each facet's counts.
 
@@ -138,7 +150,7 @@ def first_view(directory: Directory, texts: Texts, searched: dict[str, dict[str,
     """
     entries = sorted(((c, searched[c.id]) for c in directory.circles if not c.archived),
                      key=lambda e: (e[1]["sort"]["start"], e[0].id))
-    past = texts.gettext(STATUS_GROUPS["completed"])
+    past = "past"
     showing = [(c, data) for c, data in entries if data["filters"]["status"] != [past]]
     counts: dict[str, dict[str, int]] = {key: {} for key in FACETS}
     totals: dict[str, dict[str, int]] = {key: {} for key in FACETS}
@@ -157,6 +169,21 @@ def search_facets(texts: Texts) -> list[list[str]]:
     return [[key, texts.gettext(heading)] for key, heading in FACETS.items()]
 
 
+def value_labels(texts: Texts, directory: Directory) -> dict[str, dict[str, str]]:
+    """What each facet's values are called on a search page in the language of ``texts`` (a value not
+    listed, such as a network's name or a topic without a label, is shown as it is)."""
+    languages = {circle.language for circle in directory.circles}
+    topics = {topic for circle in directory.circles for topic in circle.topics}
+    return {
+        "status": {value: texts.gettext(label) for value, label in GROUP_LABELS.items()},
+        "topic": {topic: label for topic in sorted(topics) if (label := texts.topic(topic)) != topic},
+        "language": {tag: texts.language_name(tag) for tag in sorted(languages)},
+        "weekday": dict(zip(WEEKDAY_NAMES, texts.weekday_names)),
+        "time": {value: texts.gettext(label) for value, label in TIME_LABELS.items()},
+        "format": {value: texts.format_label(value) for value in FORMAT_LABELS},
+    }
+
+
 def search_messages(texts: Texts) -> dict[str, str]:
     """The words search.js shows, translated here; ``{name}`` fields are filled in by the script."""
     one, other = (texts.ngettext("%(num)d circle", "%(num)d circles", n) % {"num": 0} for n in (1, 2))
@@ -172,7 +199,6 @@ def search_messages(texts: Texts) -> dict[str, str]:
         "where": _("Where"),
         "local": _("Your time"),
         "distance": _("Distance"),
-        "past": STATUS_GROUPS["completed"],
         "unsupported": _("This browser cannot share its location here. Type a town instead."),
         "unknown_place": _("No town called “{place}” is known here. Check the spelling, or add the country: London, CA."),
         "locating": _("Finding your location…"),
@@ -184,5 +210,6 @@ def search_messages(texts: Texts) -> dict[str, str]:
         "unavailable_search": _("Search is not available right now. Browse by topic or place instead."),
         "past_hidden": _("Past circles are hidden; choose Past under Status to see them."),
     }
-    return {key: texts.gettext(value) if key not in ("count_one", "count_other") else value
-            for key, value in words.items()}
+    return {**{key: texts.gettext(value) if key not in ("count_one", "count_other") else value
+               for key, value in words.items()},
+            **{f"status_{status}": texts.status(status) for status in STATUS_LABELS}}

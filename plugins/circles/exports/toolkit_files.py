@@ -44,15 +44,16 @@ class Download:
 
 
 def make_downloads(toolkit: Toolkit, settings: dict[str, Any], output: Path, render: Render,
-                   kept: KeptFiles) -> tuple[list[Download], bytes]:
-    """Every file of the ZIP (in ZIP order), and the ZIP itself; PDFs printed from the same page and
-    stylesheets before are found in ``kept``."""
+                   kept: KeptFiles, prefix: str = "") -> tuple[list[Download], bytes]:
+    """Every file of the ZIP (in ZIP order), and the ZIP itself, of the toolkit in the language whose
+    pages are in the folder ``prefix``; PDFs printed from the same page and stylesheets before are found
+    in ``kept``."""
     started = time.perf_counter()
     problem = pdf_problem(settings, "toolkit_pdfs")
     if problem and directory_settings(settings)["toolkit_pdfs"]:
         log.warning("Toolkit PDFs skipped: %s. The ZIP holds the Markdown and HTML forms only.", problem)
     printer = None if problem else Printer(settings, output, kept)
-    files = [Download("README.txt", _("What is in this file"), readme(toolkit, settings).encode()),
+    files = [Download("README.txt", _("What is in this file"), readme(toolkit, settings, prefix).encode()),
              Download("LICENCE.txt", _("The licence"), licence(toolkit).encode())]
     if printer:
         whole = render("toolkit_print", toolkit=toolkit, sections=document_sections(toolkit), whole=True)
@@ -61,12 +62,12 @@ def make_downloads(toolkit: Toolkit, settings: dict[str, Any], output: Path, ren
     for guide in toolkit.pages:
         folder = "guides" if guide.kind == "guide" else "forms"
         if printer:
-            html, _headings = convert(guide, toolkit, standalone_link(guide, settings))
+            html, _headings = convert(guide, toolkit, standalone_link(guide, settings, prefix))
             page = render("toolkit_print", toolkit=toolkit, sections=[(guide, guide.file_stem, html)], whole=False)
             files.append(Download(f"{folder}/{guide.file_stem}.pdf", guide.title, printer.pdf(page), guide.pdf))
         files.append(Download(f"{folder}/{Path(guide.name).name}", guide.title, (toolkit.folder / guide.name).read_bytes()))
         if guide.kind == "template":
-            html, _headings = convert(guide, toolkit, standalone_link(guide, settings))
+            html, _headings = convert(guide, toolkit, standalone_link(guide, settings, prefix))
             form = render("toolkit_form", toolkit=toolkit, guide=guide, html=html, css=printer_css(settings))
             files.append(Download(f"{folder}/{guide.file_stem}.html", guide.title, form.encode()))
     archive = zip_bytes(toolkit, files)
@@ -74,14 +75,14 @@ def make_downloads(toolkit: Toolkit, settings: dict[str, Any], output: Path, ren
     return files, archive
 
 
-def standalone_link(guide: Guide, settings: dict[str, Any]):
+def standalone_link(guide: Guide, settings: dict[str, Any], prefix: str = ""):
     """Links in a file read on its own: within it by anchor, to other guides on the public site."""
     def link(target: Guide, anchor: str) -> str | None:
         if target is guide:
             return f"#{anchor}" if anchor else "#"
         if not site_root(settings):
             return None  # no public address to point at: the words stay, without a link
-        return site_url(settings, target.url) + (f"#{anchor}" if anchor else "")
+        return site_url(settings, prefix + target.url) + (f"#{anchor}" if anchor else "")
 
     return link
 
@@ -109,8 +110,8 @@ def write_downloads(files: list[Download], archive: bytes, toolkit: Toolkit, out
     (output / toolkit.zip).write_bytes(archive)
 
 
-def readme(toolkit: Toolkit, settings: dict[str, Any]) -> str:
-    online = f"\nRead it online: {site_url(settings, 'toolkit/')}\n" if site_root(settings) else ""
+def readme(toolkit: Toolkit, settings: dict[str, Any], prefix: str = "") -> str:
+    online = f"\nRead it online: {site_url(settings, prefix + 'toolkit/')}\n" if site_root(settings) else ""
     guides = "\n".join(f"  {g.number:>2}. {g.title}" for g in toolkit.guides)
     forms = "\n".join(f"  - {g.title}" for g in toolkit.templates)
     return (f"{toolkit.title}\nVersion {toolkit.version}, {toolkit.date.isoformat()}\n{online}\n"
@@ -143,6 +144,8 @@ class Printer:
         from weasyprint.text.fonts import FontConfiguration
 
         self.fetcher = local_fetcher(output, settings)
+        # Every language's PDFs are printed as if at the first's address: only the stylesheets are
+        # fetched, and links to guides are absolute (standalone_link).
         self.base = f"{document_root(settings)}/toolkit/downloads/"
         self.fonts = FontConfiguration()
         self.kept = kept

@@ -71,7 +71,7 @@ def group_topics(directory: Directory, texts: Texts) -> tuple[list[Topic], list[
     for circle in (*directory.upcoming, *directory.past):
         for tag in circle.topics:
             topics.setdefault(tag, Topic("topic", tag, texts.topic(tag), f"topics/{tag}/", [])).circles.append(circle)
-        name = circle.language_name or texts.language_name(circle.language)
+        name = texts.language_name(circle.language)
         tag = language_tag(circle.language)  # pt-br and pt-BR are one language, with one page
         languages.setdefault(tag, Topic("language", tag, name, f"languages/{tag}/", [])).circles.append(circle)
     by_name = lambda t: (t.name.casefold(), t.slug)  # noqa: E731 - a sort key, named once
@@ -94,12 +94,13 @@ class Crumb:
 
     name: str
     url: str
+    country: str = ""  # a country's code, for its name in each language
 
 
 def places_by_library(countries: Iterable[Place]) -> dict[str, tuple[Crumb, Crumb]]:
     """Map each library id to its (country, city), for breadcrumbs."""
     return {
-        library.id: (Crumb(country.name, country.url), Crumb(city.name, city.url))
+        library.id: (Crumb(country.name, country.url, country.country), Crumb(city.name, city.url))
         for country in countries
         for city in country.children
         for library in city.libraries

@@ -18,6 +18,7 @@ from circles.directory.models import Circle, Directory
 from circles.exports.pagefind import Bundle
 from circles.exports.search import (
     EVERY_CIRCLE,
+    Schedule,
     first_view,
     record_path,
     search_bundles,
@@ -25,8 +26,10 @@ from circles.exports.search import (
     search_facets,
     search_messages,
     search_record,
+    value_labels,
+    when_key,
 )
-from circles.i18n import Texts
+from circles.i18n import Language, Texts
 from circles.pages.browsing import Crumb, group_topics, paginate, places_by_library, split_current
 from circles.settings import site_url
 
@@ -41,10 +44,27 @@ class Page:
     path: str = ""
     #: Links relative to the page; the 404 page is served at any address, so its links are absolute.
     relative: bool = True
+    #: The folder of the page's language: "" for the site's first, "fr/" for French after it.
+    prefix: str = ""
 
     @property
     def file(self) -> str:
         return self.path or f"{self.url}index.html"
+
+    @property
+    def address(self) -> str | None:
+        """The page's address within its language, the same in every language: the language
+        switcher and ``hreflang`` links put each language's folder before it."""
+        return self.url[len(self.prefix):] if self.url is not None else None
+
+
+def in_language(pages: list[Page], language: Language) -> list[Page]:
+    """``pages`` in the folder of ``language`` (as they are for the site's first language)."""
+    if not language.prefix:
+        return pages
+    prefix = language.prefix
+    return [dataclasses.replace(page, url=None if page.url is None else prefix + page.url,
+                                path=page.path and prefix + page.path, prefix=prefix) for page in pages]
 
 
 @dataclass
@@ -57,7 +77,7 @@ class CirclePages:
     bundles: list[Bundle]
     places: dict
     by_record: dict[str, Circle]  # each circle by the path of its search record
-    texts: Texts
+    texts: list[Texts]  # the site's languages
 
     def record(self, path: str) -> bytes:
         """The search record at ``path`` (exports/search.py), for Pagefind."""
@@ -65,9 +85,11 @@ class CirclePages:
         return search_record(circle, self.search[circle.id], self.texts)
 
 
-def circle_pages(directory: Directory, options: dict[str, Any], texts: Texts) -> CirclePages:
-    """A page per circle, with what search knows of it (also in the search page's first view)."""
-    search = {circle.id: search_data(circle, texts) for circle in directory.circles}
+def circle_pages(directory: Directory, options: dict[str, Any], schedules: dict[Language, Schedule],
+                 texts: list[Texts]) -> CirclePages:
+    """A page per circle (in the site's first language; in_language puts them in the others' folders),
+    with what search knows of it in every language: one index serves them all."""
+    search = {circle.id: search_data(circle, schedules) for circle in directory.circles}
     places = places_by_library(directory.countries)
     pages = []
     for circle in directory.circles:
@@ -78,10 +100,11 @@ def circle_pages(directory: Directory, options: dict[str, Any], texts: Texts) ->
 
 
 def other_pages(directory: Directory, options: dict[str, Any], texts: Texts, circles: CirclePages,
-                settings: dict[str, Any], flyer_pdfs: bool) -> list[Page]:
-    """Every page but the circles' and the toolkit's."""
+                settings: dict[str, Any], flyer_pdfs: bool, language: Language) -> list[Page]:
+    """Every page but the circles' and the toolkit's, in ``language``, whose words are ``texts`` (the
+    pages' addresses are given without its folder: in_language adds it)."""
     pages = [Page("", "index", {"section": "home", "upcoming": directory.upcoming[: options["upcoming_on_home"]]})]
-    pages += embed_and_flyer_pages(directory, settings, flyer_pdfs)
+    pages += embed_and_flyer_pages(directory, settings, flyer_pdfs, language.prefix)
     for library in (lib for lib in directory.libraries if lib.has_page):
         current, past = split_current(library.circles)
         pages.append(Page(library.url, "library", {"library": library, "place": circles.places.get(library.id),
@@ -91,14 +114,14 @@ def other_pages(directory: Directory, options: dict[str, Any], texts: Texts, cir
     for kind in ("upcoming", "online", "archive"):
         pages += listing(kind, getattr(directory, kind))
     pages += listing("past", directory.past, archived=len(directory.archive))
-    pages += topic_pages(directory, texts, circles)
+    pages += topic_pages(directory, texts, circles, language)
     pages.append(Page(None, "404", path="404.html", relative=False))
-    pages.append(data_page(directory, settings))
+    pages.append(data_page(directory, settings, texts))
     pages.append(contribute_page(directory, options, texts))
     return pages
 
 
-def embed_and_flyer_pages(directory: Directory, settings: dict[str, Any], pdfs: bool) -> Iterator[Page]:
+def embed_and_flyer_pages(directory: Directory, settings: dict[str, Any], pdfs: bool, prefix: str = "") -> Iterator[Page]:
     """Embeds for other websites (embeds.py) and printable flyers (flyers.py, which adds QR codes and PDFs)."""
     from circles.exports.flyers import flyer_circles, flyer_context
     from circles.pages.embeds import embed_pages
@@ -106,7 +129,7 @@ def embed_and_flyer_pages(directory: Directory, settings: dict[str, Any], pdfs: 
     for embed in embed_pages(directory):
         yield Page(embed.url, "embed", {"embed": embed})
     for circle in flyer_circles(directory):
-        yield Page(f"{circle.url}flyer/", "flyer", {"circle": circle, "flyer": flyer_context(circle, settings, pdfs)})
+        yield Page(f"{circle.url}flyer/", "flyer", {"circle": circle, "flyer": flyer_context(circle, settings, pdfs, prefix)})
 
 
 def network_pages(directory: Directory) -> Iterator[Page]:
@@ -120,7 +143,7 @@ def browse_pages(directory: Directory) -> Iterator[Page]:
     yield Page("browse/", "browse", {"section": "browse"})
     for country in directory.countries:
         yield Page(country.url, "country", {"section": "browse", "country": country})
-        crumb = Crumb(country.name, country.url)  # all a city's page shows of its country
+        crumb = Crumb(country.name, country.url, country.country)  # all a city's page shows of its country
         for city in country.children:
             yield Page(city.url, "city", {"section": "browse", "country": crumb, "city": city})
 
@@ -132,14 +155,13 @@ def listing(kind: str, circles: Sequence[Circle], base_url: str = "", **context:
         yield Page(page.url, kind, {"page": page, "total": len(circles), **context})
 
 
-def topic_pages(directory: Directory, texts: Texts, circles: CirclePages) -> Iterator[Page]:
+def topic_pages(directory: Directory, texts: Texts, circles: CirclePages, language: Language) -> Iterator[Page]:
     """The search page, and the topic and language pages that stand in for it without JavaScript."""
     topics, languages = group_topics(directory, texts)
     yield Page("search/", "search", {
         "section": "search", "topics": topics, "facets": search_facets(texts), "messages": search_messages(texts),
-        "every": EVERY_CIRCLE, "first": first_view(directory, texts, circles.search),
-        "value_labels": {"topic": {topic.slug: topic.name for topic in topics if topic.name != topic.slug}},
-        "bundles": [bundle.name for bundle in circles.bundles]})
+        "every": EVERY_CIRCLE, "first": first_view(directory, circles.search), "when": when_key(language),
+        "value_labels": value_labels(texts, directory), "bundles": [bundle.name for bundle in circles.bundles]})
     yield Page("topics/", "topics", {"section": "topics", "topics": topics, "languages": languages})
     for topic in (*topics, *languages):
         # The page's circles are its listing's, the current ones: the past ones are counted and left to
@@ -150,11 +172,20 @@ def topic_pages(directory: Directory, texts: Texts, circles: CirclePages) -> Ite
                            past=len(topic.circles) - len(current))
 
 
-def data_page(directory: Directory, settings: dict[str, Any]) -> Page:
-    """The open data page, describing data/ from the descriptor that is published there."""
-    from circles.exports.opendata import published_descriptor
+def data_page(directory: Directory, settings: dict[str, Any], texts: Texts) -> Page:
+    """The open data page, describing data/ from the descriptor that is published there, its titles and
+    descriptions in the page's language (the published descriptor's are the schema's)."""
+    from circles.exports.opendata import DERIVED_NOTE, published_descriptor
+
+    def said(part: dict[str, Any]) -> dict[str, Any]:
+        note = part.get("description", "")
+        if part.get("x-derived"):
+            note = f"{texts.gettext(DERIVED_NOTE)} {texts.gettext(note.removeprefix(DERIVED_NOTE + ' '))}"
+        return {**part, "title": texts.gettext(part.get("title", "")), "description": texts.gettext(note) if note else ""}
 
     package = published_descriptor(settings, directory.build_date)
+    package["resources"] = [{**said(resource), "schema": {**resource["schema"], "fields": [
+        said(field) for field in resource["schema"]["fields"]]}} for resource in package["resources"]]
     return Page("data/", "data", {"section": "data", "package": package,
                                   "package_url": site_url(settings, "data/datapackage.json")})
 

@@ -11,8 +11,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from babel.dates import get_timezone_name
+from jinja2.ext import InternationalizationExtension
 
-from circles.i18n import Texts
+from circles.directory.models import Address, Circle, Place
+from circles.directory.schedule import schedule_text
+from circles.i18n import Language, Texts
+from circles.pages.browsing import Crumb
 from circles.settings import site_root
 
 
@@ -31,13 +35,19 @@ def timezone_name(locale: Locale, tz: str) -> str:
         return tz
 
 
-def template_filters(texts: Texts) -> dict:
-    """The Jinja filters templates use for words, dates and names."""
+def template_filters(texts: Texts, schedule=None) -> dict:
+    """The Jinja filters templates use for words, dates and names, in the language of ``texts``;
+    ``schedule``: a circle's schedule in words in it (:func:`schedule_in`)."""
     # Ten thousand circles share a few hundred dates and a few dozen meeting
     # times, and Babel formatting dominates the build, so format each value once.
     format_day = lru_cache(maxsize=4096)(texts.date)
     format_times = lru_cache(maxsize=4096)(texts.time_range)
     return {
+        "schedule": schedule or schedule_in(texts, own=True),
+        "address_lines": partial(address_lines, texts),
+        "place_name": partial(place_name, texts),
+        # A message marked in the code (``_()`` in a module), translated with no placeholders filled in.
+        "translated": texts.gettext,
         "date": lambda value, width="long": format_day(_day(value), width),
         "datetime": texts.datetime,
         "time_range": lambda start, end: format_times(_clock(start), _clock(end)),
@@ -53,6 +63,33 @@ def template_filters(texts: Texts) -> dict:
     }
 
 
+def schedule_in(texts: Texts, own: bool = False):
+    """A circle's schedule in words in the language of ``texts`` ("les jeudis, 13:30 – 15:00, …"), each
+    circle's put in words once: its page, listings, embeds and search all show it. In the directory's
+    first language (``own``), the one the records were enriched in, it is the circle's own."""
+    if own:
+        return lambda circle: circle.schedule_text
+    said: dict[str, str] = {}
+
+    def schedule(circle: Circle) -> str:
+        if circle.id not in said:
+            said[circle.id] = schedule_text(texts, [m.start.date() for m in circle.meetings], circle.weekdays,
+                                            circle.weekly, circle.first_meeting, circle.weeks)
+        return said[circle.id]
+
+    return schedule
+
+
+def address_lines(texts: Texts, address: Address) -> list[str]:
+    """A postal address, one line per entry, its country named in the page's language."""
+    return [*address.lines[: -1 if address.country_name else None], texts.country_name(address.country)]
+
+
+def place_name(texts: Texts, place: Place | Crumb) -> str:
+    """A country's name in the page's language; a town's as the records write it."""
+    return texts.country_name(place.country) if place.country else place.name
+
+
 def _day(value: dt.date) -> dt.date:
     """The calendar date of a date or datetime (what Babel formats of either)."""
     return value.date() if isinstance(value, dt.datetime) else value
@@ -62,22 +99,31 @@ def _clock(value: dt.datetime | dt.time) -> dt.time:
     return value.time() if isinstance(value, dt.datetime) else value
 
 
-def html_lang(locale: str) -> str:
-    """The BCP 47 tag for ``<html lang>``: ``pt-BR`` for ``pt_BR``."""
-    return locale.replace("_", "-")
+def language_environment(env, language: Language):
+    """A Jinja environment for the pages of another language: ``env``'s loader, extensions, filters
+    and globals, with a template cache, globals and filters of its own to set for it."""
+    overlay = env.overlay(cache_size=400)  # a cache of its own: a template is bound to its environment
+    overlay.globals, overlay.filters = dict(env.globals), dict(env.filters)
+    # The overlay's i18n extension is a copy bound to it, but the install method it copied from ``env``
+    # is still the original's, which would put this language's words into ``env``'s globals.
+    i18n = next(ext for ext in overlay.extensions.values() if isinstance(ext, InternationalizationExtension))
+    overlay.install_gettext_translations = i18n._install
+    return overlay
 
 
-def configure_environment(env, options: dict, siteurl: str, build_date: dt.date) -> None:
-    """Give templates the site's translations, filters and page-independent values.
+def configure_environment(env, options: dict, siteurl: str, build_date: dt.date, language: Language,
+                          languages: list[Language], texts: Texts, schedule) -> None:
+    """Give templates the translations, filters and page-independent values of ``language``, one of
+    the site's ``languages``, whose words are ``texts`` and schedules ``schedule`` (:func:`schedule_in`).
 
     ``options`` is the merged DIRECTORY setting; ``siteurl`` Pelican's SITEURL.
     """
-    locale = options["locale"]
-    texts = Texts(locale)
     env.install_gettext_translations(texts.translations, newstyle=True)
-    env.filters.update(template_filters(texts))
+    env.filters.update(template_filters(texts, schedule))
     env.globals.update(
-        lang=html_lang(locale),
+        lang=language.tag,
+        site_language=language,
+        site_languages=languages if len(languages) > 1 else [],
         text_dir=texts.locale.text_direction,
         sample=options["sample"],
         build_date=build_date,

@@ -5,7 +5,10 @@ import { openIndex, searchIndex } from "./bundles.js";
 import { currentPosition, distanceKm, distanceUnit, findPlaces, formatDistance, radiusChoices } from "./places.js";
 
 const form = document.querySelector("[data-search]");
+// The files every language shares (the index, libraries.json) are at the site's root; the circles'
+// pages in this page's language are under data-pages (the root, or its fr/ folder).
 const root = new URL(document.documentElement.dataset.root || "./", location.href);
+const pages = new URL(document.documentElement.dataset.pages || root.href, location.href);
 const words = JSON.parse(form.dataset.messages);
 const facetOrder = JSON.parse(form.dataset.facets); // [[key, heading], …] in display order
 const first = JSON.parse(form.dataset.first); // {count, results, counts, totals}: the page before any search
@@ -14,6 +17,8 @@ const headings = Object.fromEntries(facetOrder);
 // What a facet's value is called on this page, where it is not the value itself (a topic's label).
 const valueLabels = JSON.parse(form.dataset.valueLabels || "{}");
 const valueLabel = (key, value) => valueLabels[key]?.[value] ?? value;
+// The index is one for every language: a result carries its schedule in each (when, when_fr, …).
+const whenKey = form.dataset.when || "when";
 const $ = (selector) => document.querySelector(selector);
 const query = $("#q");
 const placeInput = $("#place");
@@ -130,7 +135,7 @@ async function nearbyLibraries(place, radius) {
 function pagefindFilters(nearby, without = null) {
   const filters = {};
   for (const [key, values] of Object.entries(state.filters)) if (key !== without) filters[key] = { any: values };
-  if (!state.filters.status && without !== "status") filters.status = { none: [pastLabel()] };
+  if (!state.filters.status && without !== "status") filters.status = { none: [PAST] };
   if (nearby) filters.library = { any: nearby.map(({ id }) => id) };
   return filters;
 }
@@ -168,9 +173,8 @@ function getReady() {
   askCounter({ id: 0 });
 }
 
-function pastLabel() {
-  return say("past");
-}
+// The Status facet's value for circles that have ended, left out unless asked for.
+const PAST = "past";
 
 function isFirstView() {
   return !state.q && !state.place && !state.placeText && !Object.keys(state.filters).length;
@@ -181,7 +185,8 @@ function isFirstView() {
 function showFirstView() {
   const id = ++latest;
   list.setAttribute("aria-busy", "true");
-  render(id, first.results.map(({ url, meta }) => ({ url: new URL(url, root).href, meta })), null, { count: first.count });
+  render(id, first.results.map(({ url, meta }) => ({ url: new URL(url, pages).href, meta: shownMeta(meta) })), null,
+    { count: first.count });
   more.hidden = first.count <= first.results.length;
   moreFromSearch = true;
   drawFacets(id, first.counts, first.totals);
@@ -235,7 +240,21 @@ function drawFacets(id, counts, totals) {
 
 async function load(result) {
   const data = await result.data();
-  return { url: data.url, meta: data.meta };
+  return { url: pageUrl(data.url), meta: shownMeta(data.meta) };
+}
+
+// A result's address is its page in the site's first language (under the root): this page's
+// language has the same page under its own folder.
+function pageUrl(url) {
+  const found = new URL(url, root);
+  if (!found.pathname.startsWith(root.pathname)) return found.href;
+  return new URL(found.pathname.slice(root.pathname.length) + found.hash, pages).href;
+}
+
+// A result's fields in this page's words: its schedule in this language, its status labelled.
+function shownMeta(meta) {
+  return { ...meta, when: meta[whenKey] ?? meta.when, where: meta.where || say("online"),
+           status_label: say(`status_${meta.status}`) };
 }
 
 function render(id, loaded, rest, { count = 0, none = "none" } = {}) {
@@ -319,10 +338,22 @@ function localTime(meta) {
   return time;
 }
 
+// Days, times of day and statuses in their own order (Monday first), the other facets' values by label.
+const IN_ORDER = {
+  status: ["open", "full", "in_progress", "past"],
+  weekday: ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+  time: ["morning", "afternoon", "evening"],
+};
+function facetOrderOf(key) {
+  const order = IN_ORDER[key];
+  if (!order) return (a, b) => valueLabel(key, a).localeCompare(valueLabel(key, b));
+  return (a, b) => order.indexOf(a) - order.indexOf(b);
+}
+
 function renderFacets(counts, totals) {
   const groups = [];
   for (const [key, heading] of facetOrder) {
-    const values = Object.keys(totals?.[key] ?? {}).sort((a, b) => valueLabel(key, a).localeCompare(valueLabel(key, b)));
+    const values = Object.keys(totals?.[key] ?? {}).sort(facetOrderOf(key));
     if (!values.length) continue;
     const fieldset = element("fieldset", "facet");
     fieldset.append(element("legend", "", heading));
