@@ -81,6 +81,7 @@ class Build:
         self.toolkits: dict[Language, Toolkit | None] = {}
         self.gazetteer: Background | None = None
         self.pages = 0
+        self.page_files: list[str] = []  # every page of the first language, for the sitemap
 
     def start(self, function: Callable[[], Any]) -> Background:
         """Run ``function`` in a process of its own, stopped with the build if the build fails."""
@@ -181,7 +182,7 @@ class Build:
                 self.run_steps([("open data", lambda: self.write_opendata(layer), "")])
             self.run_steps([
                 ("search index", lambda: write_search(directory, output, indexing), f"{len(circles.bundles)} bundles"),
-                ("sitemap", lambda: write_sitemap(settings, output, self.languages), ""),
+                ("sitemap", lambda: write_sitemap(settings, output, self.languages, self.page_files), ""),
             ])
             layer.finish()
         records = (f"{len(directory.circles):,} circles, {len(directory.libraries):,} libraries, "
@@ -204,6 +205,8 @@ class Build:
 
     def write_pages(self, write_pages: WritePages, layer: Incremental, pages: list[Page], language: Language) -> None:
         self.pages += len(pages)
+        if not language.prefix:
+            self.page_files += [page.file for page in pages]
         write_pages(layer.pages_to_write(pages), self.envs[language])
 
     def write_toolkit(self, write_pages: WritePages, layer: Incremental, language: Language) -> None:

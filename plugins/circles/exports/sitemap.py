@@ -25,13 +25,16 @@ URLSET = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sit
           ' xmlns:xhtml="http://www.w3.org/1999/xhtml">\n')
 
 
-def write_sitemap(settings: dict[str, Any], output: Path, languages: list[Language]) -> None:
+def write_sitemap(settings: dict[str, Any], output: Path, languages: list[Language], files: list[str]) -> None:
+    """robots.txt, and the sitemap of the pages written as ``files`` (their paths in the output, in the
+    site's first language: each other language has them all)."""
     robots = "User-agent: *\nAllow: /\n"
     folder = output / "sitemaps"
     for old in folder.glob("*.xml") if folder.is_dir() else []:
         old.unlink()
     if site_root(settings):
-        entries = [entry for page in site_pages(output, languages) for entry in url_entries(settings, page, languages)]
+        pages = sorted(page_path(file) for file in files if listed(file))
+        entries = [entry for page in pages for entry in url_entries(settings, page, languages)]
         files = [entries[i: i + PER_FILE] for i in range(0, len(entries), PER_FILE)] or [[]]
         if len(files) == 1:
             (output / "sitemap.xml").write_text(f"{URLSET}{''.join(files[0])}</urlset>\n", encoding="utf-8")
@@ -48,13 +51,6 @@ def write_sitemap(settings: dict[str, Any], output: Path, languages: list[Langua
     (output / "robots.txt").write_text(robots, encoding="utf-8")
 
 
-def site_pages(output: Path, languages: list[Language]) -> list[str]:
-    """The listed pages of the site's first language, by their address (every language has them all)."""
-    others = tuple(language.prefix for language in languages if language.prefix)
-    return sorted(page_path(path, output) for path in output.rglob("*.html")
-                  if listed(path, output) and not path.relative_to(output).as_posix().startswith(others))
-
-
 def url_entries(settings: dict[str, Any], page: str, languages: list[Language]) -> list[str]:
     """The page's ``<url>`` in each language, each naming all of them as alternates."""
     if len(languages) < 2:
@@ -66,12 +62,10 @@ def url_entries(settings: dict[str, Any], page: str, languages: list[Language]) 
             for language in languages]
 
 
-def listed(path: Path, output: Path) -> bool:
-    relative = path.relative_to(output).as_posix()
-    return not relative.startswith(LEFT_OUT) and "/flyer/" not in relative and not relative.startswith("pagefind/")
+def listed(file: str) -> bool:
+    return not file.startswith(LEFT_OUT) and "/flyer/" not in file
 
 
-def page_path(path: Path, output: Path) -> str:
+def page_path(file: str) -> str:
     """``circles/x/index.html`` → ``circles/x/``; the home page is the empty path."""
-    relative = path.relative_to(output).as_posix()
-    return relative[: -len("index.html")] if relative.endswith("index.html") else relative
+    return file[: -len("index.html")] if file.endswith("index.html") else file
