@@ -123,3 +123,20 @@ def test_a_build_in_a_language_not_fully_translated_says_what_is_shown_in_englis
     page = (output / "index.html").read_text(encoding="utf-8")
     assert 'lang="sw"' in page and "Skip to main content" in page  # the English fallback, as said
     assert i18n.untranslated("fr") == []
+
+
+#: A sentence in a script: a capital, then two more words (the scripts' class names, selectors and
+#: codes are lower case).
+SENTENCE = re.compile(r"""(["'`])([A-Z][a-z]+(?: [A-Za-z’']+){2,}[^"'`]*)\1""")
+
+
+def test_the_scripts_take_every_word_they_show_from_the_page():
+    """search.js, places.js, map.js and contribute.js show only words the page gives them (data-messages),
+    translated with the rest of the page: a sentence written in a script would be English on every page."""
+    found = {}
+    for script in sorted((ROOT / "theme" / "static" / "js").glob("*.js")):
+        code = re.sub(r"^\s*(//|\*|/\*\*).*$", "", script.read_text(encoding="utf-8"), flags=re.M)
+        code = re.sub(r"\s//\s.*$", "", code, flags=re.M)  # comments after code
+        if literals := [match.group(2) for match in SENTENCE.finditer(code)]:
+            found[script.name] = literals
+    assert found == {}

@@ -234,15 +234,10 @@ export function radiusChoices(locale = navigator.language, unit = distanceUnit(l
   }));
 }
 
-const LOCATION_ERRORS = {
-  unsupported: "This browser cannot share its location here. Type a town instead.",
-  denied: "Location access is turned off for this site. Allow it in the browser's settings, or type a town.",
-  unavailable: "Your location could not be found. Type a town instead.",
-  timeout: "Finding your location took too long. Try again, or type a town.",
-};
-
+// The page says why in its own words (search.js: its messages by reason); the error's own message is for
+// the console only.
 function locationError(reason) {
-  return Object.assign(new Error(LOCATION_ERRORS[reason]), { reason });
+  return Object.assign(new Error(`geolocation: ${reason}`), { reason });
 }
 
 /**
