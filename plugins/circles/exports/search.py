@@ -150,7 +150,7 @@ def first_view(directory: Directory, searched: dict[str, dict[str, Any]], page: 
     """
     entries = sorted(((c, searched[c.id]) for c in directory.circles if not c.archived),
                      key=lambda e: (e[1]["sort"]["start"], e[0].id))
-    past = "past"
+    past = STATUS_GROUPS["completed"]  # the value every ended circle has
     showing = [(c, data) for c, data in entries if data["filters"]["status"] != [past]]
     counts: dict[str, dict[str, int]] = {key: {} for key in FACETS}
     totals: dict[str, dict[str, int]] = {key: {} for key in FACETS}
