@@ -310,3 +310,18 @@ def test_no_accessibility_violations_in_each_language(served, browser, language)
             found[path] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in report["violations"]]
     context.close()
     assert found == {}
+
+
+def test_two_builds_in_four_languages_are_byte_identical(site, tmp_path):
+    """The same records and build date give the same bytes in every language, search index included."""
+    from pelican.settings import read_settings
+
+    directory = read_settings(str(ROOT / "pelicanconf.py"))["DIRECTORY"]
+    again = build(ROOT / "content", tmp_path / "again", DIRECTORY={**directory, "flyer_pdfs": False, "toolkit_pdfs": False})
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    first, second = files(site), files(again)
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
