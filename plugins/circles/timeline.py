@@ -130,7 +130,7 @@ class Build:
         globals_["has_toolkit"] = self.toolkit is not None  # every page's menu: not the whole toolkit
         globals_["flyer_pdfs"] = pdfs_possible(self.settings)
         first, *others = self.languages
-        self.envs = {first: self.env, **{language: language_environment(self.env, language) for language in others}}
+        self.envs = {first: self.env, **{language: language_environment(self.env) for language in others}}
         for language, env in self.envs.items():
             configure_environment(env, self.options, self.settings["SITEURL"], self.directory.build_date,
                                   language, self.languages, self.texts_of[language], self.schedules[language])

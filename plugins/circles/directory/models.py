@@ -29,8 +29,12 @@ class Address:
     @property
     def lines(self) -> list[str]:
         """The address as a postal block, one line per entry."""
+        return self.lines_in(self.country_name)
+
+    def lines_in(self, country_name: str) -> list[str]:
+        """The postal block with the country named ``country_name`` (in a page's language)."""
         locality = " ".join(p for p in (self.city + ("," if self.region else ""), self.region, self.postal_code) if p)
-        return [line for line in (self.street, locality, self.country_name) if line]
+        return [line for line in (self.street, locality, country_name) if line]
 
 
 @dataclass

@@ -87,12 +87,12 @@ def search_data(circle: Circle, schedules: dict[Language, Schedule]) -> dict[str
     return {"meta": meta, "filters": filters, "sort": {"start": start}, "every": EVERY_CIRCLE}
 
 
-def search_record(circle: Circle, data: dict[str, Any], languages: list[Texts]) -> bytes:
+def search_record(circle: Circle, data: dict[str, Any], texts: list[Texts]) -> bytes:
     """What Pagefind reads of one circle (``data``: its :func:`search_data`): the words of its page
     that a search should find (title, status, format and language, schedule, place, description,
     course, topics, facilitators, network), not the labels and instructions every circle page has,
     so that "download" or "facilitators" do not find every circle. Its labels are given in each of the
-    site's ``languages``, so that "mardi" and "martes" find it as "Tuesday" does."""
+    site's languages (``texts``), so that "mardi" and "martes" find it as "Tuesday" does."""
     library, course, lang = circle.library, circle.course, escape(circle.language)
     hidden = "".join([
         *(f'<span data-pagefind-meta="{key}">{escape(value)}</span>' for key, value in data["meta"].items()),
@@ -100,9 +100,10 @@ def search_record(circle: Circle, data: dict[str, Any], languages: list[Texts]) 
         *(f'<span data-pagefind-sort="{key}">{escape(value)}</span>' for key, value in data["sort"].items()),
     ])
     words = [value for key, value in data["meta"].items() if key.startswith("when")]
-    for texts in languages:
-        words += [texts.status(circle.status), texts.format_label(circle.format), texts.language_name(circle.language),
-                  *(label for topic in circle.topics if (label := texts.topic(topic)) != topic)]
+    for words_of in texts:
+        words += [words_of.status(circle.status), words_of.format_label(circle.format),
+                  words_of.language_name(circle.language),
+                  *(label for topic in circle.topics if (label := words_of.topic(topic)) != topic)]
     if library:
         words += [library.name, circle.room, *library.address.lines]
     words += [course.title, course.provider, *circle.topics, *circle.facilitators,

@@ -82,7 +82,7 @@ def schedule_in(texts: Texts, own: bool = False):
 
 def address_lines(texts: Texts, address: Address) -> list[str]:
     """A postal address, one line per entry, its country named in the page's language."""
-    return [*address.lines[: -1 if address.country_name else None], texts.country_name(address.country)]
+    return address.lines_in(texts.country_name(address.country))
 
 
 def place_name(texts: Texts, place: Place | Crumb) -> str:
@@ -99,7 +99,7 @@ def _clock(value: dt.datetime | dt.time) -> dt.time:
     return value.time() if isinstance(value, dt.datetime) else value
 
 
-def language_environment(env, language: Language):
+def language_environment(env):
     """A Jinja environment for the pages of another language: ``env``'s loader, extensions, filters
     and globals, with a template cache, globals and filters of its own to set for it."""
     overlay = env.overlay(cache_size=400)  # a cache of its own: a template is bound to its environment
