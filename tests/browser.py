@@ -91,7 +91,9 @@ def _stay_on_loopback(route) -> None:
 
 
 @pytest.fixture
-def page(browser, console_errors):
+def page(browser, console_errors, served_site):
+    # served_site is asked for so that it closes after the page: a page still fetching something (its
+    # icon, say) from a server already shut down would log an error of the test's own making.
     context = browser.new_context()
     context.route("**/*", _stay_on_loopback)
     tab = context.new_page()

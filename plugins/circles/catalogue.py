@@ -77,6 +77,9 @@ FIELDS = {
     "missing:library": Kind(_("'{field}' is required unless the format is online"),
                             _("add '{field}: <id of a file in content/libraries>' or 'format: online'")),
     "missing:online": Kind(_("a circle without a library needs '{field}'"), _("add '{field}: {example}'")),
+    "missing:course": Kind(_("'course' is required: the course the group takes"),
+                           _("add 'course: <id of a file in content/courses>', or describe it under 'course:' with "
+                             "'title:', 'provider:' and 'url:'")),
     "wrong-type": Kind(_("{value} is not a valid {type}"), _("see docs/records.md")),
     "wrong-type:date": Kind(_("{value} is not a valid date"), _("write the date as YYYY-MM-DD, e.g. {example}")),
     "wrong-type:time": Kind(_("{value} is not a valid time"), _("write the time as HH:MM on a 24-hour clock, e.g. {example}")),
@@ -105,6 +108,9 @@ VALUES = {
                                 _("e.g. https://www.library.org/events, circles@library.org, or drop-in")),
     "unknown-country": Kind(_("'{value}' is not an ISO 3166-1 country code"), _("use two capital letters, e.g. CA, US, KE, GB")),
     "unknown-language": Kind(_("'{value}' is not a known language tag"), _("use a BCP 47 tag such as en, fr, es, sw or pt-BR")),
+    "unknown-licence": Kind(_("'{value}' is not an SPDX licence identifier"),
+                            _("write its SPDX identifier (CC-BY-4.0, CC-BY-SA-4.0, MIT), 'proprietary' when the course "
+                              "is free to take but not to reuse, or 'unknown'")),
     "bad-topic": Kind(_("the topic '{value}' is not a lowercase tag"), _("write it as '{tag}'")),
     "half-coordinates": Kind(_("{field} is missing while the other coordinate is given"),
                              _("give both latitude and longitude, or neither to have them geocoded")),
@@ -132,6 +138,9 @@ REFERENCES = {
                                       _("use the name of a file in content/networks/ without .yml")),
     "unknown-reference:library": Kind(_("there is no library '{value}'"),
                                       _("use the name of a file in content/libraries/ without .yml")),
+    "unknown-reference:course": Kind(_("there is no course '{value}'"),
+                                     _("use the name of a file in content/courses/ without .yml, or add that course with "
+                                       "'circles new course'")),
 }
 
 PLACES = {
@@ -166,6 +175,10 @@ LISTINGS = {
                       _("remove one of the two files, or correct its library, start date or time"), WARNING),
     "similar-title": Kind(_("a title very like '{title}' in {other}, at the same library within {days} days"),
                           _("if both files list one circle, remove one; if not, make the titles tell them apart"), WARNING),
+    "course-listed": Kind(_("the course is written out here, and {file} lists it"),
+                          _("replace the lines under 'course:' with 'course: {id}'"), WARNING),
+    "duplicate-course": Kind(_("the same course link as {other}"),
+                             _("keep one of the two files and name it from the circles that take this course"), WARNING),
     "stale": Kind(_("last checked on {date}, more than a year ago"),
                   _("check the listing is still right and set last_verified to today's date"), WARNING),
 }

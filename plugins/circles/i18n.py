@@ -43,6 +43,9 @@ STATUS_LABELS = {
 }
 
 FORMAT_LABELS = {"in_person": _("In person"), "online": _("Online"), "hybrid": _("Hybrid")}
+#: What a course is made of (schema: courses.format).
+COURSE_FORMAT_LABELS = {"course": _("Online course"), "book": _("Book"), "video_series": _("Video series"),
+                        "other": _("Other")}
 
 #: Labels of the topics circles use most, translated like every other word of the site; a topic
 #: not listed here is shown as its record writes it (circle.topics are ids such as small-business).
@@ -216,6 +219,9 @@ class Texts:
 
     def format_label(self, fmt: str) -> str:
         return self.gettext(FORMAT_LABELS[fmt])
+
+    def course_format(self, fmt: str) -> str:
+        return self.gettext(COURSE_FORMAT_LABELS.get(fmt, COURSE_FORMAT_LABELS["other"]))
 
     def topic(self, topic: str) -> str:
         """A topic's label (``Small business`` for ``small-business``), or the topic as written."""

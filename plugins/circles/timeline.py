@@ -34,6 +34,8 @@ from circles.exports.calendars import calendar_files
 from circles.exports.datafiles import write_opendata
 from circles.exports.feeds import feed_files
 from circles.exports.flyers import flyer_circles, pdfs_possible, qr_files, write_flyer_pdfs
+from circles.exports.follow import followed_pages, town_files
+from circles.exports.icons import icon_files
 from circles.exports.nearme import cached_places, directory_towns, nearme_files, places_folder
 from circles.exports.pagefind import Indexing
 from circles.exports.search import write_search
@@ -166,15 +168,19 @@ class Build:
                 with progress.stage("toolkit"):
                     for language in self.languages:
                         self.write_toolkit(write_pages, layer, language)
+            # The pages with a feed and a calendar, made once for both (exports/follow.py).
+            followed = followed_pages(directory, self.texts)
             self.run_steps([
                 ("assets", lambda: copy_assets(settings, output), ""),
                 ("flyers", lambda: (layer.write(qr_files(directory, settings, self.languages)),
                                      write_flyer_pdfs(directory, settings, output, layer.kept_files("flyers"),
                                                       self.languages)),
                  f"{len(flyer_circles(directory)) * len(self.languages):,} QR codes"),
-                ("calendars", lambda: layer.write(calendar_files(directory, settings, layer.memo("events"))), ""),
-                ("feeds", lambda: layer.write(feed_files(directory, settings)), ""),
+                ("calendars", lambda: layer.write(calendar_files(directory, settings, layer.memo("events"), followed)), ""),
+                ("feeds", lambda: (layer.write(feed_files(directory, settings, followed)),
+                                   layer.write(town_files(directory))), ""),
                 ("places", lambda: self.write_places(layer), ""),
+                ("icons", lambda: layer.write(icon_files(settings)), ""),
             ])
             if opendata:
                 progress.add(opendata.wait())

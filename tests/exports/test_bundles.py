@@ -80,7 +80,7 @@ def test_a_rebuild_indexes_again_only_the_bundle_of_the_changed_circle(tmp_path)
     build(content, site, **settings)
     after = bundle_folders(site)
     changed = sorted(name for name in after if after[name] != before.get(name))
-    assert changed == ["2027-02"], changed  # the bundle holding March 2027
+    assert changed == ["2027-03"], changed  # the bundle holding March 2027
 
     fresh = build(content, tmp_path / "fresh", DIRECTORY=SMALL)
     assert tree(site / "pagefind") == tree(fresh / "pagefind")

@@ -25,7 +25,7 @@ from circles.problems import CirclesError
 from tests.conftest import CIRCLE, ROOT, build
 
 CONTENT = ROOT / "content"
-KINDS = ("networks", "libraries", "circles")
+KINDS = ("networks", "libraries", "courses", "circles")
 SITEURL = "https://example.github.io/directory"
 HOSTILE = '<script>alert("x")</script> ]]> & <b>bold</b>'
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

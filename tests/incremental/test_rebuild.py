@@ -105,13 +105,17 @@ def test_a_rebuild_writes_again_only_the_feeds_and_data_parts_one_change_touches
     edit(content / "circles/bpl-central-python-essentials-2027-03.yml", "title", "Python, from the start")
     cached_build(content, site, cache)
     rewritten = {name for name, when in feeds.items() if (site / name).stat().st_mtime_ns != when}
-    # The feed of all circles lists it too, and the feed of its network; the other networks' feeds are kept.
-    assert rewritten == {"feeds/circles.atom", "feeds/networks/boston-public-library.atom"}
+    # The feed of all circles lists it too, and the feeds of the pages it is on (exports/follow.py): its
+    # network's, library's, town's, country's, topics' and language's; every other feed is kept.
+    assert rewritten == {"feeds/circles.atom", "feeds/networks/boston-public-library.atom",
+                         "feeds/libraries/bpl-central.atom", "feeds/browse/us/boston.atom", "feeds/browse/us.atom",
+                         "feeds/topics/python.atom", "feeds/topics/programming.atom", "feeds/languages/en.atom",
+                         "feeds/courses/python-essentials-1.atom"}
     assert "Python, from the start" in (site / "data/circles.csv").read_text(encoding="utf-8")
     made = [kept[0] for key, kept in kept_parts(cache).items() if key not in parts]
-    # The circle, and the library and network whose keys cover their circles (incremental/fingerprints.py)
+    # The circle, and the library, network and course whose keys cover their circles (incremental/fingerprints.py)
     assert sorted(line.split(",")[0] for line in made) == [
-        "boston-public-library", "bpl-central", "bpl-central-python-essentials-2027-03"]
+        "boston-public-library", "bpl-central", "bpl-central-python-essentials-2027-03", "python-essentials-1"]
 
 
 def test_a_rebuild_copies_again_only_the_gazetteer_files_that_are_missing(content, tmp_path):

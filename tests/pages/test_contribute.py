@@ -26,10 +26,19 @@ EAST = (LIBRARY.replace("Central Branch", "East Branch").replace("789 Yonge Stre
         .replace("43.671737", "43.681012").replace("-79.386763", "-79.350407"))
 
 
+PY4E = """\
+title: Python for Everybody
+provider: Dr. Charles Severance
+url: https://www.py4e.com/
+language: en
+licence: CC-BY-3.0
+"""
+
+
 @pytest.fixture(scope="module")
 def content(tmp_path_factory):
     files = {"networks/net.yml": NETWORK, "libraries/central.yml": LIBRARY, "libraries/east.yml": EAST,
-             "circles/python.yml": CIRCLE}
+             "circles/python.yml": CIRCLE, "courses/python-for-everybody.yml": PY4E}
     return write_tree(tmp_path_factory.mktemp("contribute") / "content", files)
 
 
@@ -75,7 +84,8 @@ def test_the_form_has_a_field_for_every_asked_schema_field(site):
         for key in ("minimum", "maximum"):
             if key in column.constraints:
                 assert first[key[:3]] == str(column.constraints[key]), column.yaml
-    assert page.find(attrs={"name": "course.title"}).find_parent("fieldset").legend.get_text(strip=True) == "Course"
+    assert page.find(attrs={"name": "course.title"}).find_parent("fieldset").legend.get_text(strip=True) == \
+        "A course that is not listed yet"
     assert page.find(attrs={"name": "schedule.start_time"})["type"] == "time"
     imported = [c.yaml for c in load_schema()["circles"].columns.values() if c.name.startswith(IMPORTED)]
     for name in [*LATER, *TODAY, *imported]:
@@ -189,6 +199,23 @@ def test_the_form_writes_a_record_that_passes_the_validator(page, served_site, s
     assert (href.scheme, href.netloc, href.path) == ("https", "github.com", f"/{REPOSITORY}/new/main")
     assert query["filename"] == [f"content/circles/{expected_id}.yml"]
     assert query["value"] == [text]
+
+
+def test_a_listed_course_is_chosen_and_named_by_its_id(page, served_site, site, content, tmp_path):
+    open_form(page, served_site, site)
+    unlisted = {key: value for key, value in IN_PERSON.items() if not key.startswith("#f-course")}
+    page.click("button[type=submit]")  # nothing filled in: the course is asked for
+    assert "Choose the course" in page.locator("#f-course-error").inner_text()
+    fill(page, unlisted, {"#f-library": "central", "#f-course": "python-for-everybody"})
+    assert page.locator('[data-group="course"]').is_hidden()  # the fields of a course not listed step aside
+    page.click("button[type=submit]")
+    assert page.locator("[data-status]").inner_text() == "The listing is ready."
+    assert page.locator('[data-preview="course"]').inner_text() == "Python for Everybody, by Dr. Charles Severance"
+    file_id, text = written(page)
+    assert parse(text)[0]["course"] == "python-for-everybody" and "title: Python for Everybody" not in text
+    tree = shutil.copytree(content, tmp_path / "content")
+    (tree / "circles" / f"{file_id}.yml").write_text(text, encoding="utf-8")
+    assert errors(validate_tree(tree).problems) == []
 
 
 def test_the_file_can_be_copied_and_downloaded(page, served_site, site):

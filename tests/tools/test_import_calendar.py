@@ -228,7 +228,7 @@ def test_a_series_without_an_end_time_asks_for_its_duration(tree):
                                                    head="X-WR-CALNAME:Branch events\n"))
     import_calendar(str(content.parent / "feed.ics"), content, "central", today=BUILD_DATE)
     [draft] = [p for p in validate_tree(content, today=BUILD_DATE).problems if p.code == "draft"]
-    assert draft.message.endswith("still to fill in: course.title, topics, schedule.duration, facilitators, signup")
+    assert draft.message.endswith("still to fill in: course, topics, schedule.duration, facilitators, signup")
 
 
 def test_two_days_a_week_are_written_with_an_end_date_when_weeks_would_give_another_meeting():
@@ -277,7 +277,7 @@ def test_validate_says_what_each_draft_still_needs_and_the_librarian_publishes_i
     assert not [p for p in problems(content) if p[3] == "error"]  # a draft lacks a course and a sign-up: no error
     [message] = [p.message for p in validate_tree(content, today=BUILD_DATE).problems if p.path.endswith(path.name)]
     assert message == ("a draft imported from 'Central Branch programs', not published until a librarian checks it; "
-                       "still to fill in: course.title, topics, facilitators, signup")
+                       "still to fill in: course, topics, facilitators, signup")
 
     text = path.read_text(encoding="utf-8").replace("timezone:", "course:\n  title: Python Essentials 1\n"
                                                     "topics: [python]\nfacilitators: [Amina]\nsignup: drop-in\ntimezone:")
@@ -296,10 +296,10 @@ def test_a_required_field_missing_from_a_draft_is_to_fill_in_and_from_a_circle_a
     path = next((content / "circles").glob("central-computer-basics*.yml"))
     path.write_text(path.read_text(encoding="utf-8").replace("language: en\n", ""), encoding="utf-8")
     [draft] = [p for p in validate_tree(content, today=BUILD_DATE).problems if p.path.endswith(path.name)]
-    assert draft.message.endswith("still to fill in: course.title, topics, language, facilitators, signup")
+    assert draft.message.endswith("still to fill in: course, topics, language, facilitators, signup")
     path.write_text(path.read_text(encoding="utf-8").replace("  draft: true\n", ""), encoding="utf-8")
     assert {(p[1], p[2]) for p in problems(content) if p[0] == path.name} == {
-        ("course.title", "missing"), ("language", "missing"), ("signup", "missing")}
+        ("course", "missing"), ("language", "missing"), ("signup", "missing")}
 
 
 def test_every_draft_is_listed_however_many_there_are(tree):

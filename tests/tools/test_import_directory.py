@@ -143,6 +143,8 @@ def _shown(page: Path) -> dict[str, object]:
         "place": [_text(where.select_one(s)) for s in (".venue__name", ".venue__room", ".address")] + [_text(where.find_all("p")[-1])],
         "signup": _text(join), "links": sorted(a["href"] for a in join.find_all("a") if a["href"].startswith(("http", "mailto:"))),
         "status": _text(soup.select_one(".page-header__tags")),
+        # a course with a file there is written out here (its courses are not imported): the same words
+        "course": _text(soup.find(id="course").parent.find("p")),
     }
 
 

@@ -22,6 +22,7 @@ CIRCLE_ANSWERS = [
     "Python at the branch",  # title
     "",  # format: in_person
     "central",  # library
+    "",  # course: not listed yet, so written out next
     "Python Essentials 1", "", "",  # course title, provider, link
     "python, programming",  # topics
     "",  # language: the network's first, en
@@ -80,7 +81,7 @@ def test_a_circle_is_written_where_it_belongs_and_is_valid(tree, circles_new):
 
 def test_a_bad_date_is_asked_again_with_what_is_wrong(tree, circles_new):
     content = tree()
-    code, out, _ = circles_new(content, "circle", answers_with(8, "2027-02-30", "2027-03-04"))
+    code, out, _ = circles_new(content, "circle", answers_with(9, "2027-02-30", "2027-03-04"))
     assert code == 0
     assert "  '2027-02-30' is not a valid date — write the date as YYYY-MM-DD, e.g. 2027-01-12" in out
     assert "Weekdays [thursday]: " in out
@@ -89,7 +90,7 @@ def test_a_bad_date_is_asked_again_with_what_is_wrong(tree, circles_new):
 
 def test_a_weekday_that_contradicts_the_start_date_is_asked_again(tree, circles_new):
     content = tree()
-    code, out, _ = circles_new(content, "circle", answers_with(9, "wednesday", ""))
+    code, out, _ = circles_new(content, "circle", answers_with(10, "wednesday", ""))
     assert code == 0
     assert "2027-03-02 is a Tuesday, but the circle meets on Wednesday — correct the start date or the weekdays" in out
 
@@ -220,3 +221,43 @@ def test_values_read_back_as_written(value):
     text = render(resource, {"title": value, "topics": [value]}, "x")
     assert parse(text)[0] == {"title": value, "topics": [value]}
     assert yaml.safe_load(text) == {"title": value, "topics": [value]}
+
+
+COURSE = """title: Python Essentials 1
+provider: Cisco Networking Academy
+url: https://www.netacad.com/courses/python-essentials-1
+language: en
+licence: proprietary
+"""
+
+
+def test_a_circle_names_a_listed_course_by_words_of_its_title(tree, circles_new):
+    content = tree(courses__python_essentials_1=COURSE)
+    (content / "courses" / "python_essentials_1.yml").rename(content / "courses" / "python-essentials-1.yml")
+    # "essentials" finds the one course; the course's own questions are then not asked
+    answers = [*CIRCLE_ANSWERS[:3], "essentials", *CIRCLE_ANSWERS[7:]]
+    code, out, _ = circles_new(content, "circle", answers)
+    assert code == 0, out
+    assert "→ python-essentials-1: Python Essentials 1, Cisco Networking Academy" in out
+    assert "Course title" not in out
+    assert data_of(content / "circles" / "central-python-at-the-branch-2027-03.yml")["course"] == "python-essentials-1"
+
+
+def test_a_circle_without_any_course_is_asked_again(tree, circles_new):
+    content = tree()
+    code, out, _ = circles_new(content, "circle", [*CIRCLE_ANSWERS[:4], "", "Python Essentials 1", *CIRCLE_ANSWERS[5:]])
+    assert code == 0
+    assert "this one is needed" in out  # an empty course title, when no course was chosen
+
+
+def test_a_course_is_written_and_valid(tree, circles_new):
+    content = tree()
+    answers = ["Python for Everybody", "Dr. Charles Severance", "https://www.py4e.com/", "", "cc by 3.0",
+               "CC-BY-3.0", "", "python, programming", "", "", "", "", ""]
+    code, out, _ = circles_new(content, "course", answers)
+    assert code == 0, out
+    assert "did you mean 'CC-BY-3.0'?" in out  # an SPDX identifier spelled loosely is not taken, but named
+    data = data_of(content / "courses" / "python-for-everybody.yml")
+    assert data == {"title": "Python for Everybody", "provider": "Dr. Charles Severance", "url": "https://www.py4e.com/",
+                    "language": "en", "licence": "CC-BY-3.0", "format": "course", "topics": ["python", "programming"]}
+    assert errors_in(content) == []

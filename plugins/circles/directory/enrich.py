@@ -70,7 +70,9 @@ def enrich(data: Dataset, today: dt.date, texts: Texts, cache: GeoCache, archive
     networks = {i: _network(r, sources["networks"][i]) for i, r in sorted(rows["networks"].items())}
     libraries = {i: _library(r, sources["libraries"][i], networks, texts, cache)
                  for i, r in sorted(rows["libraries"].items())}
-    circles = [_circle(r, sources["circles"][i], libraries, networks, today, texts) for i, r in sorted(rows["circles"].items())]
+    courses = {i: _course(r, sources["courses"][i]) for i, r in sorted(rows.get("courses", {}).items())}
+    circles = [_circle(r, sources["circles"][i], libraries, networks, courses, today, texts)
+               for i, r in sorted(rows["circles"].items())]
 
     for library in libraries.values():
         if library.network:
@@ -80,7 +82,9 @@ def enrich(data: Dataset, today: dt.date, texts: Texts, cache: GeoCache, archive
             circle.library.circles.append(circle)
         if circle.network:
             circle.network.circles.append(circle)
-    for owner in (*libraries.values(), *networks.values()):
+        if circle.course.id:
+            circle.course.circles.append(circle)
+    for owner in (*libraries.values(), *networks.values(), *courses.values()):
         owner.circles = _listing_order(owner.circles)
     for library in libraries.values():
         # Archived circles count: their pages stay and link to their library (issue 20).
@@ -92,7 +96,7 @@ def enrich(data: Dataset, today: dt.date, texts: Texts, cache: GeoCache, archive
     upcoming = sorted((c for c in circles if c.is_current), key=lambda c: c.sort_key)
     ended = sorted((c for c in circles if not c.is_current), key=lambda c: (c.last_meeting.start, c.id), reverse=True)
     online = _listing_order([c for c in circles if c.library is None and not c.archived])
-    return Directory(today, list(networks.values()), list(libraries.values()), circles,
+    return Directory(today, list(networks.values()), list(libraries.values()), circles, list(courses.values()),
                      browse_tree(list(libraries.values())), upcoming, [c for c in ended if not c.archived],
                      online, archive=[c for c in ended if c.archived])
 
@@ -133,8 +137,24 @@ def _library(row: dict[str, Any], source: str, networks: dict[str, Network], tex
     )
 
 
+def _course(row: dict[str, Any], source: str) -> Course:
+    return Course(
+        title=row["title"], provider=row["provider"], website=row["url"] or "", language=row["language"],
+        licence=row["licence"], id=row["id"], source=source, format=row["format"] or "course",
+        topics=sorted(set(row["topics"])), weeks=row["weeks"], hours_per_week=row["hours_per_week"],
+        cost=row["cost"] or "free", description_html=render_markdown(row["description"]),
+        accessibility=row["accessibility"] or "", prerequisites=row["prerequisites"] or "",
+    )
+
+
+def _written_out(row: dict[str, Any]) -> Course:
+    """The course of a circle whose course has no file yet, as the circle writes it."""
+    return Course(row["course_title"] or "", row["course_provider"] or "", row["course_url"] or "",
+                  row["course_language"] or "", row["course_licence"] or "")
+
+
 def _circle(row: dict[str, Any], source: str, libraries: dict[str, Library], networks: dict[str, Network],
-            today: dt.date, texts: Texts) -> Circle:
+            courses: dict[str, Course], today: dt.date, texts: Texts) -> Circle:
     library = libraries.get(row["library"] or "")
     network = networks.get(row["network"] or "") or (library.network if library else None)
     timezone = row["timezone"] or (library.timezone if library else "") or "UTC"
@@ -151,8 +171,7 @@ def _circle(row: dict[str, Any], source: str, libraries: dict[str, Library], net
     language = row["language"]
     return Circle(
         id=row["id"], title=row["title"], source=source, format=row["format"] or "in_person",
-        course=Course(row["course_title"], row["course_provider"] or "", row["course_url"] or "",
-                      row["course_language"] or "", row["course_licence"] or ""),
+        course=courses.get(row.get("course") or "") or _written_out(row),
         language=language, timezone=timezone,
         meetings=all_meetings, skipped=sorted(row["schedule_skip"]), weekdays=weekdays or [dates[0].weekday()],
         duration=row["schedule_duration"], status=state, schedule_text=text, signup=_signup(row["signup"]),

@@ -98,11 +98,30 @@ class Place:
 
 @dataclass
 class Course:
+    """A course that circles take: a file of content/courses/ (with an ``id`` and a page), or written
+    out in a circle whose course is not listed yet (no id, no page)."""
+
     title: str
     provider: str = ""
-    url: str = ""
+    website: str = ""  # the course's own page, where a participant starts it
     language: str = ""
-    licence: str = ""
+    licence: str = ""  # an SPDX identifier, "proprietary" or "unknown"; free text in a written-out course
+    id: str = ""
+    source: str = ""
+    format: str = "course"
+    topics: list[str] = field(default_factory=list)
+    weeks: int | None = None
+    hours_per_week: float | None = None
+    cost: str = "free"
+    description_html: str = ""
+    accessibility: str = ""
+    prerequisites: str = ""
+    circles: list[Circle] = field(default_factory=list)  # in listing order: current first
+
+    @property
+    def url(self) -> str:
+        """The course's page in this directory; empty for a course written out in a circle."""
+        return f"courses/{self.id}/" if self.id else ""
 
 
 #: How long after its last meeting a circle keeps its calendar file and its place in its library's
@@ -202,6 +221,7 @@ class Directory:
     networks: list[Network]
     libraries: list[Library]
     circles: list[Circle]
+    courses: list[Course]  # the files of content/courses/, by id; a course written out in a circle is not here
     countries: list[Place]
     upcoming: list[Circle]  # open, full or in progress; soonest next meeting first
     past: list[Circle]  # completed or cancelled, not yet archived; most recent first

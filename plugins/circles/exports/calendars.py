@@ -5,9 +5,9 @@ Files, beside the page each one belongs to (paths relative to the site root):
 - ``circles/<id>/circle.ics``: one circle, while it is current and for 90 days after its last
   meeting (``Circle.in_calendars``); a cancelled circle keeps its events with
   ``STATUS:CANCELLED`` so that a calendar which has it shows why.
-- ``libraries/<id>/circles.ics`` and ``networks/<id>/circles.ics``: the circles of the
-  library or network that have a calendar of their own, cancelled ones too (a library without
-  a page of its own has none). Older ones stay on the pages only.
+- ``<page>circles.ics`` for every page that can be followed (exports/follow.py: a country, town,
+  network, library, topic or language, ``browse/ca/toronto/circles.ics``): the page's circles
+  that have a calendar of their own, cancelled ones too. Older ones stay on the pages only.
 - ``upcoming/circles.ics``: the current circles (open, full, in progress) only.
 
 How a schedule becomes events, so that a calendar expands to exactly the dates the page
@@ -27,21 +27,24 @@ VTIMEZONEs from the zoneinfo data, so the same records and build date give the s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vDDDTypes, vDuration, vText
 
 from circles.directory.models import Circle, Directory
-from circles.i18n import Texts, _
+from circles.i18n import Texts
 from circles.incremental.layer import Files
 from circles.incremental.values import Memo
 from circles.processes import in_shares
 from circles.settings import directory_settings, site_root, site_url
+
+if TYPE_CHECKING:  # the list of followed pages comes from the timeline
+    from circles.exports.follow import Followed
 
 PRODID = "-//Learning Circles Directory//Calendars//EN"
 #: iCalendar's weekday codes, Monday first like ``date.weekday()``.
@@ -144,6 +147,9 @@ def description(circle: Circle, site: Site) -> str:
     lines = [circle.schedule_text,
              texts.gettext("Course: %(title)s, by %(provider)s") % {"title": course.title, "provider": course.provider}
              if course.provider else texts.gettext("Course: %(title)s") % {"title": course.title}]
+    about = site.url(course.url) if course.url else ""  # a course with a page: every circle taking it
+    if about:
+        lines.append(texts.gettext("The course and every circle taking it: %(url)s") % {"url": about})
     if circle.status == "cancelled":
         lines.insert(0, texts.gettext("This circle has been cancelled."))
     page = site.url(circle.url)
@@ -234,21 +240,17 @@ def list_path(owner_url: str) -> str:
     return f"{owner_url}circles.ics"
 
 
-def calendar_files(directory: Directory, settings: dict[str, Any], events: Memo) -> Files:
-    """Every circle's, library's and network's calendar and the upcoming circles' one, each made from
-    its name and circles. ``events`` holds each circle's events by what they are made from: an
-    upcoming circle's change makes the upcoming calendar again, which holds thousands of them."""
+def calendar_files(directory: Directory, settings: dict[str, Any], events: Memo, followed: Iterable[Followed]) -> Files:
+    """Every circle's calendar, each followed page's (exports/follow.py) and the upcoming circles' one, each
+    made from its name and circles. ``events`` holds each circle's events by what they are made from: an
+    upcoming circle's change makes the upcoming calendar again, which holds thousands of them, and a
+    calendar more costs only the joining of events already made."""
     site = Site.from_settings(settings, directory.build_date)
     today = directory.build_date
     calendars = {circle_path(circle): (circle.title, [circle], circle.url)
                  for circle in directory.circles if circle.in_calendars(today)}
-    # A library without a page of its own (DIRECTORY library_pages) has no circles to put in a calendar.
-    libraries = [library for library in directory.libraries if library.has_page]
-    for records, label in ((libraries, _("Learning circles at %(name)s")),
-                           (directory.networks, _("Learning circles of %(name)s"))):
-        for record in records:
-            calendars[list_path(record.url)] = (site.texts.gettext(label) % {"name": record.name},
-                                                 [c for c in record.circles if c.in_calendars(today)], record.url)
+    for page in followed:
+        calendars[list_path(page.url)] = (page.title, [c for c in page.circles if c.in_calendars(today)], page.url)
     calendars[list_path("upcoming/")] = (site.texts.gettext("Upcoming learning circles"), directory.upcoming, "upcoming/")
     keys = {circle.id: events.key(circle) for circle in directory.circles}
     known = {cid: kept for cid, key in keys.items() if (kept := events.get(key)) is not None}

@@ -78,6 +78,7 @@ class RecordParts:
         self.fields = {resource["name"]: resource["schema"]["fields"] for resource in package["resources"]}
         self.records = {"networks": {n.id: n for n in directory.networks},
                         "libraries": {lib.id: lib for lib in directory.libraries},
+                        "courses": {course.id: course for course in directory.courses},
                         "circles": {c.id: c for c in directory.circles}}
         self.made: dict[tuple[str, str], Parts] = {}
         self.writers: dict[str, list[tuple[str, Callable[[Any], str]]]] = {}
@@ -106,6 +107,9 @@ class RecordParts:
             return (self._line(kind, row | {"derived_url": site_url(settings, record.url)}),)
         if kind == "libraries":
             return (self._line(kind, row | library_values(record, settings)),)
+        if kind == "courses":
+            return (self._line(kind, row | {"derived_circle_count": len(record.circles),
+                                             "derived_url": site_url(settings, record.url)}),)
         place = feature(record, settings)
         return (self._line(kind, row | circle_values(record, settings)), place and compact(place),
                 compact(circle_json(record, row, settings)))

@@ -1,4 +1,6 @@
-"""Export stage: Atom feeds of newly listed circles, for the whole directory and per network.
+"""Export stage: Atom feeds of newly listed circles, for the whole directory (``feeds/circles.atom``)
+and for every page that can be followed (exports/follow.py: ``feeds/networks/<id>.atom``,
+``feeds/browse/ca/toronto.atom``, ``feeds/topics/python.atom``).
 
 An entry's date is when its circle was listed: the record's ``listed`` date, else the
 author date of the commit that first added its file (renames followed), else the build
@@ -8,9 +10,11 @@ date. Never the clock: the same records, history and build date give the same by
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import logging
 import re
 import subprocess
+from collections.abc import Iterable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -19,6 +23,7 @@ from urllib.parse import urlsplit
 from feedgenerator import Atom1Feed
 
 from circles.directory.models import Circle, Directory
+from circles.exports.follow import Followed, feed_path
 from circles.i18n import Texts, _
 from circles.incremental.layer import Files
 from circles.settings import content_root, directory_settings, site_root, site_url
@@ -28,9 +33,9 @@ log = logging.getLogger(__name__)
 FOLDER = "feeds"
 #: Entries per feed outside Pelican; in a build, Pelican's FEED_MAX_ITEMS (default 100, None for all) rules.
 FEED_ENTRIES = 100
-#: A network's feed holds its newest circles only: a reader has seen the older ones, and five hundred
-#: networks' feeds of a hundred circles each are 40 MB to publish (issue 20).
-NETWORK_FEED_ENTRIES = 25
+#: A followed page's feed (a network's, a town's) holds its newest circles only: a reader has seen the
+#: older ones, and five hundred networks' feeds of a hundred circles each are 40 MB to publish (issue 20).
+PAGE_FEED_ENTRIES = 25
 #: The date in every tag: URI; fixed, so that ids never change (RFC 4151 allows a year).
 TAG_DATE = "2026"
 # Characters XML 1.0 cannot carry; validation rejects them in records, this keeps the feed well-formed regardless.
@@ -104,8 +109,8 @@ def newest_first(circles: list[Circle], dates: dict[str, dt.datetime]) -> list[C
     return sorted(sorted(circles, key=lambda c: c.id), key=lambda c: dates[c.id], reverse=True)
 
 
-def feed_files(directory: Directory, settings: dict[str, Any]) -> Files:
-    """``feeds/circles.atom`` and ``feeds/networks/<id>.atom``, each made from its circles and their dates."""
+def feed_files(directory: Directory, settings: dict[str, Any], followed: Iterable[Followed]) -> Files:
+    """``feeds/circles.atom`` and the feed of each followed page, each made from its circles and their dates."""
     limit = settings.get("FEED_MAX_ITEMS", FEED_ENTRIES)
     dates = listing_dates(directory, settings)
     texts = Texts(directory_settings(settings)["locale"])
@@ -113,9 +118,14 @@ def feed_files(directory: Directory, settings: dict[str, Any]) -> Files:
     feed = Feeds(settings, texts, dates, dt.datetime.combine(directory.build_date, dt.time(), dt.UTC))
     sitename = settings.get("SITENAME", "")
     feeds = {"circles.atom": (texts.gettext(_("%(site)s: newly listed circles")) % {"site": sitename}, "", newest[:limit])}
-    for network in directory.networks:
-        title = texts.gettext(_("%(network)s: newly listed circles")) % {"network": network.name}
-        feeds[f"networks/{network.id}.atom"] = (title, network.url, [c for c in newest if c.network is network][:min(limit, NETWORK_FEED_ENTRIES)])
+    # Each page's newest by their place in the directory's order, not by sorting every page's circles
+    # anew: a country's feed is the first few of thousands.
+    place = {circle.id: n for n, circle in enumerate(newest)}
+    entries = PAGE_FEED_ENTRIES if limit is None else min(limit, PAGE_FEED_ENTRIES)
+    for page in followed:
+        title = texts.gettext(_("%(name)s: newly listed circles")) % {"name": page.name}
+        circles = heapq.nsmallest(entries, page.circles, key=lambda c: place[c.id])
+        feeds[feed_path(page.url).removeprefix(f"{FOLDER}/")] = (title, page.url, circles)
     sources = {f"{FOLDER}/{name}": (title, page, circles, [dates[c.id] for c in circles])
                for name, (title, page, circles) in feeds.items()}
 
@@ -139,6 +149,7 @@ class Feeds:
         self.texts, self.dates, self.build = texts, dates, build
         self.sitename = settings.get("SITENAME", "")
         self.lang = directory_settings(settings)["locale"].replace("_", "-")
+        self.entries: dict[str, dict[str, Any]] = {}
 
     def link(self, path: str, feed_path: str) -> str:
         """A page's address: absolute when SITEURL is, else relative to the feed file, as Atom resolves it."""
@@ -157,13 +168,19 @@ class Feeds:
         return (feed.writeString("utf-8") + "\n").encode("utf-8")
 
     def add_entry(self, feed: _Feed, circle: Circle, feed_path: str) -> None:
-        when = self.dates[circle.id]
-        feed.add_item(
-            title=_text(circle.title), link=self.link(circle.url, feed_path), description=_text(escape(self.summary(circle))),
-            content=_text(self.content(circle)), unique_id=self.tag(circle.url), pubdate=when, updateddate=when,
-            author_name=_text(circle.network.name if circle.network else self.sitename),
-            categories=[_text(t) for t in circle.topics],
-        )
+        feed.add_item(link=self.link(circle.url, feed_path), **self.entry(circle))
+
+    def entry(self, circle: Circle) -> dict[str, Any]:
+        """An entry's values but its link (relative to each feed): a circle is in up to seven feeds."""
+        if circle.id not in self.entries:
+            when = self.dates[circle.id]
+            self.entries[circle.id] = dict(
+                title=_text(circle.title), description=_text(escape(self.summary(circle))),
+                content=_text(self.content(circle)), unique_id=self.tag(circle.url), pubdate=when, updateddate=when,
+                author_name=_text(circle.network.name if circle.network else self.sitename),
+                categories=[_text(t) for t in circle.topics],
+            )
+        return self.entries[circle.id]
 
     def where(self, circle: Circle) -> str:
         library = circle.library
@@ -177,8 +194,8 @@ class Feeds:
         """The entry as HTML: every record value escaped, the description as sanitized at enrich."""
         course = circle.course
         course_html = escape(course.title) + (f" ({escape(course.provider)})" if course.provider else "")
-        if course.url:
-            course_html = f'<a href="{escape(course.url)}">{course_html}</a>'
+        if course.website:
+            course_html = f'<a href="{escape(course.website)}">{course_html}</a>'
         parts = [
             f"<p>{escape(circle.schedule_text)}</p>",
             f"<p>{escape(self.where(circle))}</p>",

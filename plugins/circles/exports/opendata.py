@@ -54,6 +54,10 @@ DERIVED_FIELDS: dict[str, list[dict[str, Any]]] = {
         _derived("url", "string", _("Page"), _("the library's page on this site; empty for a library without circles, "
                  "which has none unless the directory gives every library a page.")),
     ],
+    "courses": [
+        _derived("circle_count", "integer", _("Circles"), _("how many circles in this directory take the course.")),
+        _derived("url", "string", _("Page"), _("the course's page on this site.")),
+    ],
     "circles": [
         _derived("status", "string", _("Status on the build date"),
                  _("open (sign-up open), full, in_progress, completed or cancelled, on the date the data was built."),
@@ -79,7 +83,7 @@ def published_descriptor(settings: dict[str, Any], build_date: dt.date) -> dict[
     package: dict[str, Any] = {
         "name": source["name"],
         "title": f"{sitename}: open data",
-        "description": (f"Networks, libraries and learning circles listed in {sitename} on {build_date.isoformat()}. "
+        "description": (f"Networks, libraries, courses and learning circles listed in {sitename} on {build_date.isoformat()}. "
                         "Nested record fields are columns named after the mapping, such as address_city; columns "
                         "whose names start with derived_ are computed at build time."),
         # CalVer without leading zeros, so that it is also a valid semantic version.
@@ -174,8 +178,9 @@ def circle_json(circle: Circle, row: dict[str, Any], settings: dict[str, Any]) -
         "format": circle.format, "language": circle.language, "topics": circle.topics,
         "network": circle.network.id if circle.network else None, "library": library.id if library else None,
         "venue": _venue(library) if library else None, "room": circle.room or None,
-        "course": {"title": course.title, "provider": course.provider or None, "url": course.url or None,
-                   "language": course.language or None, "licence": course.licence or None},
+        "course": {"id": course.id or None, "title": course.title, "provider": course.provider or None,
+                   "url": course.website or None, "language": course.language or None,
+                   "licence": course.licence or None},
         "schedule": _schedule(circle, row),
         "signup": {"kind": circle.signup.kind, "value": circle.signup.value, "href": circle.signup.href or None},
         "capacity": circle.capacity, "cost": row.get("cost"), "facilitators": circle.facilitators,

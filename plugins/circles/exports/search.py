@@ -25,6 +25,7 @@ from circles.i18n import FORMAT_LABELS, STATUS_LABELS, WEEKDAY_NAMES, Language, 
 FACETS = {
     "status": _("Status"),
     "topic": _("Topic"),
+    "course": _("Course"),
     "language": _("Language"),
     "weekday": _("Day"),
     "time": _("Time of day"),
@@ -77,6 +78,7 @@ def search_data(circle: Circle, schedules: dict[Language, Schedule]) -> dict[str
     filters = {
         "status": [STATUS_GROUPS[circle.status]],
         "topic": circle.topics,
+        "course": [circle.course.id] if circle.course.id else [],
         "language": [circle.language],
         "weekday": [WEEKDAY_NAMES[d] for d in circle.weekdays],
         "time": [time_of_day(first.hour)],
@@ -178,6 +180,7 @@ def value_labels(texts: Texts, directory: Directory) -> dict[str, dict[str, str]
     return {
         "status": {value: texts.gettext(label) for value, label in GROUP_LABELS.items()},
         "topic": {topic: label for topic in sorted(topics) if (label := texts.topic(topic)) != topic},
+        "course": {course.id: course.title for course in directory.courses},  # in its own words, any page
         "language": {tag: texts.language_name(tag) for tag in sorted(languages)},
         "weekday": dict(zip(WEEKDAY_NAMES, texts.weekday_names)),
         "time": {value: texts.gettext(label) for value, label in TIME_LABELS.items()},

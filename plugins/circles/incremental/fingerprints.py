@@ -24,7 +24,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from circles.directory.models import Circle, Directory, Library, Network, Place
+from circles.directory.models import Circle, Course, Directory, Library, Network, Place
 
 #: Bump when the format of the kept keys changes.
 FORMAT = 1
@@ -36,7 +36,7 @@ PICKLED = (str, Decimal, dt.date, dt.time, dt.timedelta, dt.tzinfo, type, types.
 
 
 #: Records, which :class:`_Pickler` writes as their fingerprints.
-MODELS = (Circle, Library, Network, Place)
+MODELS = (Circle, Course, Library, Network, Place)
 #: The types of values :class:`_Pickler` meets most, which pickle writes as they are.
 COMMON = frozenset({dt.date, dt.datetime, dt.time, dt.timedelta, dt.timezone, Decimal, Markup})
 
@@ -128,7 +128,7 @@ class Fingerprints:
 
     def of_records(self, directory: Directory) -> None:
         """Work out every record's fingerprint now, before processes are forked, so that they all have them."""
-        for record in (*directory.networks, *directory.libraries, *directory.circles):
+        for record in (*directory.networks, *directory.libraries, *directory.courses, *directory.circles):
             self.of(record)
 
     def of(self, value: Any) -> bytes:
@@ -147,7 +147,11 @@ class Fingerprints:
             library, network = value.library, value.network
             return _hash(b"c", self.row("circles", value.id), self.row("libraries", library and library.id),
                          self.row("networks", library and library.network and library.network.id),
-                         self.row("networks", network and network.id))
+                         self.row("networks", network and network.id), self.row("courses", value.course.id or None))
+        if isinstance(value, Course):  # a course written out in a circle is made of its circle's row
+            if not value.id:
+                return _hash(b"w", self.of((value.title, value.provider, value.website, value.language, value.licence)))
+            return _hash(b"k", self.row("courses", value.id), *map(self.of, value.circles))
         if isinstance(value, Library):
             network = value.network
             return _hash(b"l", self.row("libraries", value.id), self.row("networks", network and network.id),

@@ -33,7 +33,7 @@ CHOICES = {"schedule.weekdays": WEEKDAY_NAMES}
 #: Labels of enum values that the site already translates; other values are shown as written.
 ENUM_LABELS = {"format": FORMAT_LABELS}
 #: Headings of the nested mappings' fieldsets.
-GROUPS = {"course": _("Course"), "schedule": _("Schedule")}
+GROUPS = {"course": _("A course that is not listed yet"), "schedule": _("Schedule")}
 #: Checks the validator makes beyond the schema (rules.py), by column name.
 CHECKS = {"signup": "signup", "topics": "topic", "language": "language", "course_language": "language",
           "timezone": "timezone"}
@@ -148,6 +148,13 @@ def library_choices(directory: Directory) -> list[dict[str, str]]:
     return sorted(choices, key=lambda choice: (choice["label"].casefold(), choice["id"]))
 
 
+def course_choices(directory: Directory) -> list[dict[str, str]]:
+    """``Title — Provider (id)`` of every course, with the title and provider apart for the preview."""
+    choices = [{"id": course.id, "label": f"{course.title} — {course.provider} ({course.id})", "title": course.title,
+                "provider": course.provider, "language": course.language} for course in directory.courses]
+    return sorted(choices, key=lambda choice: (choice["label"].casefold(), choice["id"]))
+
+
 def network_choices(directory: Directory) -> list[dict[str, str]]:
     choices = [{"id": net.id, "label": f"{net.name} ({net.id})", "name": net.name} for net in directory.networks]
     return sorted(choices, key=lambda choice: (choice["label"].casefold(), choice["id"]))
@@ -176,6 +183,7 @@ def contribute_messages(texts: Texts) -> dict[str, Any]:
         "required": _("{label} is required."),
         "required_library": _("Choose the library where the circle meets, or choose the format Online."),
         "required_online": _("{label} is required for an online circle that has no library."),
+        "required_course": _("Choose the course, or describe it below if it is not listed yet."),
         "too_short": _("{label} needs at least {min} characters."),
         "too_long": _("{label} can have at most {max} characters; it has {count}."),
         "pattern": _("{label} is not written the right way. For example: {example}"),
@@ -235,6 +243,7 @@ def contribute_context(directory: Directory, options: dict[str, Any], texts: Tex
         "specs": field_specs(resource, texts),
         "libraries": library_choices(directory),
         "networks": network_choices(directory),
+        "courses": course_choices(directory),
         "suggestions": suggestions(directory, texts),
         "checks": checks(),
         "messages": contribute_messages(texts),

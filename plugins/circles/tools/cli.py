@@ -36,9 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     links.add_argument("--delay", type=float, default=1.0, help="seconds between two requests to the same host (default: 1)")
 
     new = commands.add_parser("new", help="write a new record by answering questions")
-    new.add_argument("kind", choices=["circle", "library", "network"], help="what to add")
+    new.add_argument("kind", choices=["circle", "library", "network", "course"], help="what to add")
     new.add_argument("--content", type=Path, help="the content folder (default: from pelicanconf.py)")
     new.add_argument("--dry-run", action="store_true", help="print the record instead of writing it")
+
+    moving = commands.add_parser("courses", help="move the courses written out in circles into files of content/courses/")
+    moving.add_argument("--write", action="store_true", help="write the course files and name them in the circles")
 
     bring = commands.add_parser("import", help="add or update records from a list of libraries, another directory or a "
                                                 "library's calendar")
@@ -79,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
             from circles.tools.new import new_command
 
             return new_command(args.kind, args.content, args.dry_run)
+        if args.command == "courses":
+            from circles.tools.courses import courses_command
+
+            return courses_command(read_project_settings(), args.write)
         if args.command == "geocode":
             from circles.tools.geocode import geocode_command
 

@@ -8,6 +8,7 @@ read back by the loader and checked, and only the problems the answers so far ca
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,18 +23,19 @@ from circles.records.schema import Resource
 from circles.records.validate import check_record, display_path
 from circles.records.yamlwriter import field as yaml_field
 
-KINDS = {"circle": "circles", "library": "libraries", "network": "networks"}
+KINDS = {"circle": "circles", "library": "libraries", "network": "networks", "course": "courses"}
 KINDS_SINGULAR = {plural: singular for singular, plural in KINDS.items()}
 ID_LENGTH = 60  # the schema allows 80; a file name people can read in a list stays shorter
 FIRST_LINE = {
     "circles": "# A learning circle, listed in the Learning Circles Directory.",
     "libraries": "# A library where learning circles meet.",
     "networks": "# A network that runs learning circles.",
+    "courses": "# A course that learning circles take together.",
 }
 # Fields whose schema description goes into the file as a comment: the ones a reader could misread.
 COMMENTED = {"library", "network", "format", "topics", "language", "schedule.weekdays", "schedule.start_time",
              "schedule.duration", "timezone", "signup", "listed", "type", "countries", "languages", "contact",
-             "address.country", "latitude"}
+             "address.country", "latitude", "course", "licence"}
 
 
 class Again(Exception):
@@ -85,7 +87,9 @@ class Draft:
             trial[path] = value
         asked = self.asked | {path}
         try:
-            found = [p for p in self.problems(trial) if p.field in asked and _key(p) not in self.accepted]
+            # A circle's course is an id or written out: "no course" waits until both were asked.
+            found = [p for p in self.problems(trial) if p.field in asked and _key(p) not in self.accepted
+                     and not (p.code == "missing" and p.field == "course" and "course.title" not in asked)]
         except LoadError as exc:  # e.g. an answer over the size limit of a whole record
             p = problem(exc.code, "", exc.line, **exc.params)
             raise Again(f"{p.message} — {p.hint}") from None
@@ -103,7 +107,8 @@ def _key(p: Problem) -> tuple[str, str, str]:
 
 
 def suggest_id(draft: Draft) -> str:
-    """``<library>-<title>-<yyyy-mm>`` for a circle, ``<network prefix>-<name>`` for a library, the name for a network."""
+    """``<library>-<title>-<yyyy-mm>`` for a circle, ``<network prefix>-<name>`` for a library, the name for a network
+    and the title for a course."""
     if draft.kind == "circles":
         prefix = draft.get("library") or "-".join(filter(None, (_network_prefix(draft, draft.get("network")), "online")))
         suffix = (draft.get("schedule.start_date") or "")[:7]
@@ -112,7 +117,7 @@ def suggest_id(draft: Draft) -> str:
         prefix, suffix = _network_prefix(draft, draft.get("network")), ""
         words = slugify(draft.get("name") or "", stopwords=("library", "branch", "the")) or draft.get("name") or ""
     else:
-        prefix, suffix, words = "", "", draft.get("name") or ""
+        prefix, suffix, words = "", "", draft.get("name") or draft.get("title") or ""
     room = max(ID_LENGTH - len(prefix) - len(suffix) - 2, 12)
     # words the prefix already says are left out: tpl-north-york-central-python, not …-central-python-north-york
     middle = slugify(words, max_length=room, word_boundary=True, stopwords=prefix.split("-"))
@@ -181,6 +186,8 @@ def record_label(data: dict[str, Any]) -> str:
     """A listed record as people know it: its name, and its town when it has an address."""
     address = data.get("address")
     city = address.get("city") if isinstance(address, dict) else None
+    if "title" in data and "name" not in data:  # a course
+        return f"{data.get('title') or '?'}" + (f", {data['provider']}" if isinstance(data.get("provider"), str) else "")
     return f"{data.get('name') or '?'}" + (f", {city}" if city else "")
 
 
@@ -197,3 +204,17 @@ def existing_records(root: Path, kind: str) -> dict[str, dict[str, Any]]:
         if record is not None:
             found[record.id] = record.data
     return found
+
+
+def console_ask(prompt: str) -> str:
+    """``input()`` on a terminal; otherwise one line of standard input per answer, echoed."""
+    if sys.stdin.isatty():
+        return input(prompt)
+    sys.stdout.write(prompt)
+    line = sys.stdin.readline()
+    if not line:
+        sys.stdout.write("\n")
+        raise EOFError
+    answer = line.rstrip("\r\n")
+    print(answer)
+    return answer

@@ -27,6 +27,7 @@ from circles.tools.draft import (
     KINDS_SINGULAR,
     Again,
     Draft,
+    console_ask,
     existing_records,
     free_id,
     nested,
@@ -74,6 +75,11 @@ def _without_library(draft: Draft) -> bool:
     return not draft.get("library")
 
 
+def _unlisted(draft: Draft) -> bool:
+    """A course not chosen among the listed ones, written out instead."""
+    return not draft.get("course")
+
+
 QUESTIONS = {
     "circles": [
         Question("title"),
@@ -81,9 +87,9 @@ QUESTIONS = {
         Question("library", pick="libraries", required=lambda d: d.get("format") != "online"),
         Question("network", pick="networks", when=_without_library, required=_without_library),
         Question("timezone", when=_without_library, required=_without_library),
-        Question("course.title"),
-        Question("course.provider"),
-        Question("course.url"),
+        Question("course", pick="courses", note="Enter skips it when the course is not listed yet: then describe it."),
+        Question("course.title", when=_unlisted, required=_unlisted),
+        Question("course.provider", when=_unlisted), Question("course.url", when=_unlisted),
         Question("topics", note="Separate them with commas."),
         Question("language", default=_language),
         Question("schedule.start_date"),
@@ -111,6 +117,12 @@ QUESTIONS = {
         Question("longitude", when=lambda d: bool(d.get("latitude")), required=lambda d: True),
         Question("accessibility"),
         Question("description"),
+    ],
+    "courses": [
+        Question("title"), Question("provider"), Question("url"), Question("language", default=lambda d: "en"),
+        Question("licence", note="proprietary: free to take, not to reuse. The SPDX list: https://spdx.org/licenses/"),
+        Question("format", default=lambda d: "course"), Question("topics", note="Separate them with commas."),
+        Question("weeks"), Question("hours_per_week"), Question("prerequisites"), Question("description"),
     ],
     "networks": [
         Question("name"),
@@ -281,17 +293,3 @@ def new_command(word: str, content: Path | None, dry_run: bool, ask: ASK | None 
     problems = validate_tree(root, only={path.resolve()}, cache=cache).problems
     say(format_text(problems) if problems else "Checked: no problems.")
     return 1 if errors(problems) else 0
-
-
-def console_ask(prompt: str) -> str:
-    """``input()`` on a terminal; otherwise one line of standard input per answer, echoed."""
-    if sys.stdin.isatty():
-        return input(prompt)
-    sys.stdout.write(prompt)
-    line = sys.stdin.readline()
-    if not line:
-        sys.stdout.write("\n")
-        raise EOFError
-    answer = line.rstrip("\r\n")
-    print(answer)
-    return answer

@@ -166,6 +166,8 @@ function start(form) {
     const online = v.format === "online";
     if (spec.name === "library" && !online) return say("required_library");
     if (["network", "timezone"].includes(spec.name) && online && !v.library) return say("required_online", spec);
+    if (spec.name === "course" && !v["course.title"]) return say("required_course");
+    if (spec.name === "course.title" && !v.course) return say("required", spec);
     return spec.required ? say("required", spec) : "";
   }
 
@@ -298,7 +300,11 @@ function start(form) {
   // Which fields are required depends on the format and the library.
   function markRequired(v) {
     const online = v.format === "online";
-    const needed = { library: !online, network: online && !v.library, timezone: online && !v.library };
+    // A course is chosen from the list, or described in the group below it when it is not listed.
+    const needed = { library: !online, network: online && !v.library, timezone: online && !v.library,
+      course: !v["course.title"], "course.title": !v.course };
+    const unlisted = form.querySelector('[data-group="course"]');
+    if (unlisted) unlisted.hidden = Boolean(v.course);
     for (const [name, required] of Object.entries(needed)) {
       const spec = byName[name];
       if (!spec) continue;
@@ -344,8 +350,9 @@ function start(form) {
   }
 
   function course(v) {
-    const title = v["course.title"];
-    const provider = v["course.provider"];
+    const chosen = v.course && form.querySelector(`#${CSS.escape(byName.course.id)} option:checked`);
+    const title = chosen ? chosen.dataset.title : v["course.title"];
+    const provider = chosen ? chosen.dataset.provider : v["course.provider"];
     return title && provider ? say("course_by", { course: title, provider }) : title;
   }
 

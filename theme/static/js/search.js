@@ -28,11 +28,13 @@ const facetList = $("[data-facet-list]");
 const status = $("[data-status]");
 const list = $("[data-results]");
 const more = $("[data-more]");
+const followNear = $("[data-follow-near]");
 const PAGE = 20;
 const NEAR_LIMIT = 200; // results whose data is loaded to sort by distance
 const DEFAULT_RADIUS = 25;
 
 let libraries; // {library id: [lat, lon]}, loaded on first use
+let towns; // Map of library id → [town page, town name], loaded on first use
 let state = readState(new URLSearchParams(location.search));
 let latest = 0; // the newest search; answers to older ones are dropped
 let shown = []; // results with their data, in display order
@@ -195,6 +197,7 @@ function showFirstView() {
 // The list first, then the facets' counts: a keystroke's results are not kept waiting for the
 // searches that counting takes. A newer search drops whatever an older one still draws.
 async function run() {
+  followNear.hidden = true;
   if (isFirstView()) return showFirstView();
   const id = ++latest;
   moreFromSearch = false;
@@ -203,6 +206,7 @@ async function run() {
   status.textContent = say("searching");
   try {
     const nearby = state.place ? await nearbyLibraries(state.place, state.radius) : null;
+    offerToFollow(id, nearby);
     if (nearby && !nearby.length) {
       render(id, [], null, { none: "none_near" });
       return drawFacets(id, {}, {});
@@ -230,6 +234,45 @@ async function run() {
     status.textContent = say("unavailable_search");
     console.error(error);
   }
+}
+
+// After a search near a place, the feed and calendar of the town of the nearest library found
+// (search/towns.json: each town page with its libraries). Only the site's own files are fetched.
+async function offerToFollow(id, nearby) {
+  if (!nearby?.length) return;
+  try {
+    towns ??= await loadTowns();
+  } catch (error) {
+    console.warn(error); // the offer is a bonus: the search goes on without it
+    return;
+  }
+  const town = nearby.map(({ id: library }) => towns.get(library)).find(Boolean);
+  if (!town || id !== latest) return;
+  const [page, name] = town;
+  const link = element("a", "", name);
+  link.href = new URL(page, pages).href;
+  const [before, after = ""] = followNear.dataset.title.split("{town}");
+  followNear.querySelector("[data-follow-title]").replaceChildren(before, link, after);
+  // The links have no address in the page (no town is known there), nor what only a link may have.
+  const feed = followNear.querySelector('[data-follow="feed"]');
+  Object.assign(feed, { href: new URL(`feeds/${page.replace(/\/$/, "")}.atom`, root).href, type: "application/atom+xml" });
+  const ics = followNear.querySelector('[data-follow="ics"]');
+  Object.assign(ics, { href: new URL(`${page}circles.ics`, root).href, type: "text/calendar" });
+  if ("download" in ics.dataset) ics.setAttribute("download", "");
+  // webcal://, there when the site has a public address, which it gives (data-webcal-root).
+  const webcal = followNear.querySelector('[data-follow="webcal"]');
+  if (webcal) webcal.href = `${webcal.dataset.webcalRoot}${page}circles.ics`;
+  followNear.hidden = false;
+}
+
+async function loadTowns() {
+  const response = await fetch(new URL("search/towns.json", root));
+  if (!response.ok) throw new Error(`search/towns.json: HTTP ${response.status}`);
+  const found = new Map();
+  for (const [page, [name, ids]] of Object.entries(await response.json())) {
+    for (const library of ids) found.set(library, [page, name]);
+  }
+  return found;
 }
 
 function drawFacets(id, counts, totals) {

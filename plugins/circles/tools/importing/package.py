@@ -24,6 +24,8 @@ from circles.tools.importing.fetch import Limits, beside, check_location, fetch,
 
 #: The resources an import reads, in the order their records are written: a record's references first.
 KINDS = ("networks", "libraries", "circles")
+#: Read when the package has them: a directory from before courses were records (issue 22) has none.
+OPTIONAL = ("courses",)
 #: What of a descriptor the copy keeps: the keys that say what the files hold. A ``$schema`` or
 #: ``profile`` (which frictionless would fetch), and anything else, is left out.
 PACKAGE_KEYS = ("name", "title", "version", "created", "homepage", "licenses")
@@ -47,6 +49,15 @@ class Package:
     site: str  # the directory's own address, for the links to its pages; "" when it has none
     tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # kind → rows, every cell text
     delimiters: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → list column → its delimiter
+    courses: dict[str, dict[str, str]] | None = None  # its courses by id, once asked for
+
+    def course(self, course_id: str) -> dict[str, str]:
+        """Its course ``course_id`` as a circle writes a course out (``course.title``…); {} when it has none."""
+        if self.courses is None:
+            self.courses = {(r.get("id") or "").strip(): r for r in self.tables.get("courses", ())}
+        row = self.courses.get(course_id, {})
+        return {f"course.{name}": row[name] for name in ("title", "provider", "url", "language", "licence")
+                if (row.get(name) or "").strip()} if (row.get("title") or "").strip() else {}
 
     def page(self, url: str) -> str:
         """A record's page there (its ``derived_url``) as an address, or "" when it has none."""
@@ -108,13 +119,15 @@ def _descriptor(raw: bytes, location: str) -> dict[str, Any]:
 
 
 def _resources(descriptor: dict[str, Any], location: str) -> dict[str, dict[str, Any]]:
-    """The descriptor's networks, libraries and circles: each a CSV beside it, with its schema written in."""
+    """The descriptor's networks, libraries and circles (and courses, when it has them): each a CSV beside
+    it, with its schema written in."""
     found = {r.get("name"): r for r in descriptor["resources"] if isinstance(r, dict)}
     missing = [kind for kind in KINDS if kind not in found]
     if missing:
         raise PackageError(f"{location}: not the open data of a learning circles directory: no resource "
                            f"{', '.join(missing)} (it has {', '.join(sorted(map(str, found))) or 'none'})")
-    for kind in KINDS:
+    kinds = [*KINDS, *(kind for kind in OPTIONAL if kind in found)]
+    for kind in kinds:
         resource = found[kind]
         if not isinstance(resource.get("path"), str):
             raise PackageError(f"{location}: resource {kind}: its path must be one file")
@@ -123,7 +136,7 @@ def _resources(descriptor: dict[str, Any], location: str) -> dict[str, dict[str,
             raise PackageError(f"{location}: resource {kind}: its schema must be written in the descriptor, with its fields")
         if "id" not in {f.get("name") for f in schema["fields"] if isinstance(f, dict)}:
             raise PackageError(f"{location}: resource {kind}: no id field")
-    return {kind: found[kind] for kind in KINDS}
+    return {kind: found[kind] for kind in kinds}
 
 
 def _resource_copy(kind: str, resource: dict[str, Any]) -> dict[str, Any]:
