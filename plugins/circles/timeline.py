@@ -192,7 +192,7 @@ class Build:
             ])
             layer.finish()
         records = (f"{len(directory.circles):,} circles, {len(directory.libraries):,} libraries, "
-                   f"{len(directory.networks):,} networks")
+                   f"{len(directory.networks):,} networks, {len(directory.courses):,} courses")
         progress.summary(records, self.pages, layer.reuse_note())
 
     def write_opendata(self, layer: Incremental) -> None:
