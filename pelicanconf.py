@@ -60,7 +60,8 @@ CACHE_PATH = "cache"
 # the files of records that are gone (docs/settings.md, "Rebuilds").
 DELETE_OUTPUT_DIRECTORY = False
 
-# The date statuses are computed against. None means today, or
+# The moment statuses and next meetings are computed against: a date ("2026-11-22", a meeting
+# that day has not ended) or a date and time ("2026-11-22T15:00:00Z"). None means now, or
 # SOURCE_DATE_EPOCH when set, so that a rebuild is reproducible.
 BUILD_DATE = None
 

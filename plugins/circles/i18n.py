@@ -43,6 +43,9 @@ STATUS_LABELS = {
 }
 
 FORMAT_LABELS = {"in_person": _("In person"), "online": _("Online"), "hybrid": _("Hybrid")}
+#: What kind of organization a network is (schema: networks.type).
+NETWORK_TYPE_LABELS = {"library_system": _("Library system"), "consortium": _("Consortium"),
+                       "national_service": _("National library service"), "program_partner": _("Program partner")}
 #: What a course is made of (schema: courses.format).
 COURSE_FORMAT_LABELS = {"course": _("Online course"), "book": _("Book"), "video_series": _("Video series"),
                         "other": _("Other")}
@@ -219,6 +222,9 @@ class Texts:
 
     def format_label(self, fmt: str) -> str:
         return self.gettext(FORMAT_LABELS[fmt])
+
+    def network_type(self, kind: str) -> str:
+        return self.gettext(NETWORK_TYPE_LABELS[kind])
 
     def course_format(self, fmt: str) -> str:
         return self.gettext(COURSE_FORMAT_LABELS.get(fmt, COURSE_FORMAT_LABELS["other"]))

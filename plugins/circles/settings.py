@@ -100,27 +100,40 @@ def geocoding_settings(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_date(settings: dict[str, Any]) -> dt.date:
-    """``BUILD_DATE`` (a date or YYYY-MM-DD), else ``SOURCE_DATE_EPOCH``, else today (UTC).
+    """The day the build is as of: ``BUILD_DATE``'s (in UTC when it has a time), else
+    ``SOURCE_DATE_EPOCH``'s, else today (UTC). Calendars, feeds and open data are stamped with it."""
+    as_of = _as_of(settings)
+    return as_of.astimezone(dt.UTC).date() if isinstance(as_of, dt.datetime) else as_of
 
-    Statuses and next meetings are relative to it, so a build is reproducible.
-    """
+
+def build_moment(settings: dict[str, Any]) -> dt.datetime | None:
+    """The moment statuses and next meetings are relative to (aware, UTC when not told), so a
+    meeting that has ended is past; None when ``BUILD_DATE`` is a date alone, which keeps the
+    day's rule: a meeting on that day has not ended. Either way a build is reproducible."""
+    as_of = _as_of(settings)
+    return as_of if isinstance(as_of, dt.datetime) else None
+
+
+def _as_of(settings: dict[str, Any]) -> dt.date | dt.datetime:
     value = settings.get("BUILD_DATE")
     if isinstance(value, dt.datetime):
-        return value.date()
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
     if isinstance(value, dt.date):
         return value
     if value:
+        text = str(value)
         try:
-            return dt.date.fromisoformat(str(value))
+            parsed = dt.datetime.fromisoformat(text) if "T" in text else dt.date.fromisoformat(text)
         except ValueError:
-            raise SettingsError(f"BUILD_DATE must be YYYY-MM-DD, not {value!r}") from None
+            raise SettingsError(f"BUILD_DATE must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS±HH:MM (or Z), not {value!r}") from None
+        return _as_of({"BUILD_DATE": parsed})
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
         except (ValueError, OverflowError):
             raise SettingsError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
-    return dt.datetime.now(dt.UTC).date()
+    return dt.datetime.now(dt.UTC)
 
 
 def site_root(settings: dict[str, Any]) -> str:

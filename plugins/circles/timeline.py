@@ -41,6 +41,7 @@ from circles.exports.pagefind import Indexing
 from circles.exports.search import write_search
 from circles.exports.sitemap import write_sitemap
 from circles.exports.toolkit_files import make_downloads, write_downloads
+from circles.exports.words import word_files
 from circles.i18n import Language, Texts, site_languages, untranslated
 from circles.incremental.layer import Incremental
 from circles.pages.site import Page, circle_pages, in_language, other_pages, toolkit_pages
@@ -180,6 +181,7 @@ class Build:
                 ("feeds", lambda: (layer.write(feed_files(directory, settings, followed)),
                                    layer.write(town_files(directory))), ""),
                 ("places", lambda: self.write_places(layer), ""),
+                ("search words", lambda: layer.write(word_files(directory)), ""),
                 ("icons", lambda: layer.write(icon_files(settings)), ""),
             ])
             if opendata:

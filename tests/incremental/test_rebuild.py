@@ -233,3 +233,26 @@ def test_a_rebuild_makes_again_the_events_of_the_changed_circle_only(content, tm
     assert (site / "circles/tpl-albion-excel-2026-12/circle.ics").is_file()
     upcoming = (site / "upcoming/circles.ics").read_text(encoding="utf-8")
     assert "SUMMARY;LANGUAGE=en:Python\\, from the start" in upcoming and upcoming.count("BEGIN:VEVENT") > 1
+
+
+@pytest.mark.slow
+def test_a_rebuild_later_the_same_day_shows_what_has_ended_since(content, tmp_path, monkeypatch):
+    """Nairobi's circle meets on Tuesday 24 November 2026 from 10:30 to 12:30 UTC: a build at 13:00 after
+    one at 09:00 the same day must move its next meeting on, as a fresh build does (issue 23). The clock is
+    SOURCE_DATE_EPOCH, as with BUILD_DATE unset: the day, and so every page's stamp, is the same."""
+    def at(hour: int) -> None:
+        moment = dt.datetime(2026, 11, 24, hour, tzinfo=dt.UTC)
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(moment.timestamp())))
+
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    options = {"BUILD_DATE": None, "DIRECTORY": NO_PDFS}
+    at(9)
+    build(content, site, CACHE_PATH=str(cache), CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True, **options)
+    page = site / "circles/knls-nairobi-python-essentials-2026-11/index.html"
+    before = page.read_bytes()
+    at(13)
+    build(content, site, CACHE_PATH=str(cache), CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True, **options)
+    fresh = build(content, tmp_path / "fresh", **options)
+    assert page.read_bytes() != before
+    again, scratch = tree(site), tree(fresh)
+    assert [name for name in again if again[name] != scratch.get(name)] == []

@@ -362,3 +362,34 @@ def test_no_accessibility_violations(browser, served_site, site):
         runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})""")
     context.close()
     assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in report["violations"]] == []
+
+
+# The form and the checker use one rule (issue 23): the same answers pass and fail in both.
+LANGUAGE_ANSWERS = ["en", "fr", "pt-BR", "zh-Hant-TW", "sw-KE", "af-NA", "fra", "EN", "zz", "xx-YY", "q",
+                    "english", "en--US", "i-klingon"]
+
+
+def test_the_form_and_the_checker_agree_on_languages(page, served_site, site):
+    from circles.records.codes import is_language_tag
+
+    open_form(page, served_site, site)
+    fill(page, IN_PERSON, {"#f-library": "central"})
+    page.click("button[type=submit]")
+    verdicts = {}
+    for answer in LANGUAGE_ANSWERS:
+        page.fill("#f-language", answer)
+        page.locator("#f-language").blur()
+        verdicts[answer] = page.locator("#f-language-error").inner_text() == ""
+    assert verdicts == {answer: is_language_tag(answer) for answer in LANGUAGE_ANSWERS}
+    assert not verdicts["zz"] and verdicts["pt-BR"]
+
+
+def test_ticking_another_day_replaces_the_start_dates_and_says_so(page, served_site, site):
+    open_form(page, served_site, site)
+    fill(page, IN_PERSON, {"#f-library": "central"})
+    assert page.is_checked("#f-schedule-weekdays-tuesday")  # from the start date
+    page.check("#f-schedule-weekdays-thursday")
+    assert not page.is_checked("#f-schedule-weekdays-tuesday")
+    assert "Tuesday was unticked" in page.locator('[data-field="schedule.weekdays"] [data-note]').inner_text()
+    page.check("#f-schedule-weekdays-tuesday")  # both days, now that the librarian says so
+    assert page.locator("input[name='schedule.weekdays']:checked").count() == 2

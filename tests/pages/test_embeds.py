@@ -10,7 +10,14 @@ import pytest
 from bs4 import BeautifulSoup
 
 from circles.directory.assemble import assemble_directory
-from circles.pages.embeds import CURRENT_IN_EMBED, PAST_IN_EMBED, embed_pages
+from circles.pages.embeds import (
+    COMPACT_HEIGHT,
+    CURRENT_IN_COMPACT,
+    CURRENT_IN_EMBED,
+    FULL_HEIGHT,
+    PAST_IN_EMBED,
+    embed_pages,
+)
 from tests.conftest import BUILD_DATE, CIRCLE, LIBRARY, NETWORK, ROOT, build, write_tree
 
 SITEURL = "https://circles.example.org/dir"
@@ -40,7 +47,8 @@ CONTENT = {"networks/net.yml": NETWORK, "libraries/central.yml": LIBRARY, "libra
            "circles/online.yml": ONLINE}
 #: "other" has no circle: with every library given its pages, it shows an embed with none listed.
 EVERY_LIBRARY = {"flyer_pdfs": False, "library_pages": "all"}
-EMBEDS = ["embed/networks/net/", "embed/libraries/central/", "embed/libraries/other/"]
+EMBEDS = [f"embed/{record}/{variant}" for record in ("networks/net", "libraries/central", "libraries/other")
+          for variant in ("", "compact/")]
 
 
 def build_site(tmp_path_factory, **overrides) -> Path:
@@ -74,7 +82,7 @@ def listed(page: BeautifulSoup) -> list[str]:
     return [a["href"].rstrip("/").rsplit("/", 1)[1] for a in page.select("main a") if "/circles/" in a["href"]]
 
 
-def test_every_network_and_library_has_one_embed(site, directory):
+def test_every_network_and_library_has_a_full_and_a_compact_embed(site, directory):
     written = sorted(p.parent.relative_to(site).as_posix() + "/" for p in (site / "embed").rglob("index.html"))
     assert written == sorted(EMBEDS)
     assert sorted(embed.url for embed in embed_pages(directory)) == sorted(EMBEDS)
@@ -153,7 +161,7 @@ def test_the_snippet_is_the_iframe_html_with_the_public_address(published, path,
     assert iframe["title"] == title
     assert iframe["width"] == "100%" and iframe.get("loading") == "lazy"
     previews = [a["href"] for a in section.select("a")]
-    assert previews == [f"{SITEURL}/embed/{name}/"]
+    assert previews == [f"{SITEURL}/embed/{name}/", f"{SITEURL}/embed/{name}/compact/"]
     assert "SITEURL" not in section.get_text()
 
 
@@ -213,3 +221,33 @@ def test_no_accessibility_violations_in_an_embed(site, browser, served_site):
         violations[path] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in report["violations"]]
     context.close()
     assert violations == {path: [] for path in violations}
+
+
+def test_the_compact_embed_shows_the_next_circles_and_a_link_to_the_rest(site):
+    page = soup(site, "embed/networks/net/compact/")
+    assert len(page.select(".embed__item")) <= CURRENT_IN_COMPACT and not page.select(".embed__past")
+    assert page.select_one(".embed__foot a")["href"].endswith("networks/net/")
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> Path:
+    return build(ROOT / "content", tmp_path_factory.mktemp("sample") / "output",
+                 DIRECTORY={"languages": ["en"], "flyer_pdfs": False, "toolkit_pdfs": False})
+
+
+@pytest.mark.parametrize("variant, width, height", [("", 600, FULL_HEIGHT), ("compact/", 320, COMPACT_HEIGHT)])
+def test_every_embed_of_the_sample_fits_the_height_its_code_gives(sample, page, served_site, variant, width, height):
+    """The heights the embed code gives (the full one from 600 px wide, the compact one from 320 px) hold the
+    sample's every embed: a frame with a scroll bar inside someone else's page is what issue 23 found."""
+    base = served_site(sample)
+    page.set_viewport_size({"width": width, "height": 800})
+    needed = {}
+    for path in sorted((sample / "embed").glob(f"*/*/{variant}index.html")):
+        page.goto(base + path.parent.relative_to(sample).as_posix() + "/")
+        needed[path.parent.relative_to(sample).as_posix()] = page.evaluate("Math.ceil(document.querySelector('main').getBoundingClientRect().bottom"
+                                                 " + parseFloat(getComputedStyle(document.body).paddingBottom))")
+    assert len(needed) > 20
+    assert {name: px for name, px in needed.items() if px > height} == {}
+    code = BeautifulSoup((sample / "networks/p2pu/index.html").read_text(encoding="utf-8"), "lxml").select("#embed ~ pre")
+    assert [f'height="{FULL_HEIGHT}"' in c.get_text() for c in code] == [True, False]
+    assert f'height="{COMPACT_HEIGHT}"' in code[1].get_text() and "compact/" in code[1].get_text()

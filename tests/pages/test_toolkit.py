@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shutil
 import socket
@@ -87,6 +88,17 @@ def test_checklists_and_write_on_lines_are_drawn_for_paper(site):
     assert survey.select(".write-on") and not survey.select(".toolkit-body hr")
 
 
+def test_a_checklist_item_keeps_its_words_in_one_element(site):
+    """Issue 23: the item is a flex row, so bare text beside a link made columns ("Book" alone on its line)."""
+    output, _ = site
+    checklist = soup(output / "toolkit" / "planning-checklist" / "index.html")
+    for item in checklist.select(".toolkit-body li.check"):
+        assert [child.get("class") for child in item.find_all(recursive=False)] == [["check__box"], ["check__text"]]
+        assert not "".join(item.find_all(string=True, recursive=False)).strip(), item
+    book = next(item for item in checklist.select("li.check") if "Book the room" in item.get_text())
+    assert book.select_one(".check__text a") and book.select_one(".check__text").get_text().endswith("finding a space.")
+
+
 def test_every_internal_link_and_anchor_resolves(site):
     output, toolkit = site
     checked = 0
@@ -140,6 +152,47 @@ def test_each_pdf_opens_with_pages_and_text(site):
     assert all(guide.title in text for guide in toolkit.pages)
 
 
+def test_every_toolkit_pdf_is_tagged_for_screen_readers(site):
+    output, toolkit = site
+    for path in [toolkit.pdf, *(guide.pdf for guide in toolkit.pages)]:
+        reader = pypdf.PdfReader(output / path)
+        catalog = reader.trailer["/Root"]
+        assert "/StructTreeRoot" in catalog and bool(catalog["/MarkInfo"]["/Marked"]), path
+        assert catalog["/Lang"] == "en" and toolkit.title in reader.metadata.title, path
+        assert b"pdfuaid:part=\"1\"" in catalog["/Metadata"].get_object().get_data(), path
+
+
+def test_cross_references_in_the_whole_pdf_lead_inside_it(site):
+    output, toolkit = site
+    reader = pypdf.PdfReader(output / toolkit.pdf)
+    names, targets = reader.named_destinations, []
+    for page in reader.pages:
+        for annotation in (a.get_object() for a in page.get("/Annots") or []):
+            action = annotation.get("/A") or {}
+            if action.get("/S") == "/URI":
+                assert not re.search(r"site\.invalid|/toolkit/|\.md\b", action["/URI"]), action["/URI"]
+                continue
+            target = annotation.get("/Dest") or action.get("/D")
+            assert isinstance(target, str) and target in names, f"link to {target!r} leads nowhere"
+            targets.append(target)
+    assert "11-feedback--participant-survey" in targets and "04-finding-a-space--room-setup-checklist" in targets
+    survey = reader.pages[reader.get_destination_page_number(names["11-feedback--participant-survey"])]
+    assert "participant survey" in survey.extract_text().lower()
+
+
+def test_markdown_links_in_the_zip_lead_to_files_in_it(site):
+    output, toolkit = site
+    archive = zipfile.ZipFile(output / toolkit.zip)
+    names, checked = set(archive.namelist()), 0
+    for name in (name for name in names if name.endswith(".md")):
+        for href in re.findall(r"\]\(([^)\s]+)\)", archive.read(name).decode()):
+            if not re.match(r"^[a-z]+:|#", href):
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(name), href.partition("#")[0]))
+                assert target in names, f"{name}: {href} is not in the ZIP"
+                checked += 1
+    assert checked > 50
+
+
 def test_the_zip_holds_exactly_what_the_downloads_page_lists(site):
     output, toolkit = site
     page = soup(output / "toolkit" / "downloads" / "index.html")
@@ -150,7 +203,8 @@ def test_the_zip_holds_exactly_what_the_downloads_page_lists(site):
     for guide in toolkit.pages:
         folder = "guides" if guide.kind == "guide" else "forms"
         source = archive.read(f"{toolkit.stem}/{folder}/{Path(guide.name).name}")
-        assert source == (TOOLKIT / guide.name).read_bytes()
+        links = re.compile(rb"\]\([^)]*\)")  # pointed at where the files are in the ZIP
+        assert links.sub(b"]()", source) == links.sub(b"]()", (TOOLKIT / guide.name).read_bytes())
         assert archive.read(f"{toolkit.stem}/{folder}/{guide.file_stem}.pdf") == (output / guide.pdf).read_bytes()
     for form in ("flyer", "sign-in-sheet", "participant-survey", "facilitator-reflection"):
         sheet = BeautifulSoup(archive.read(f"{toolkit.stem}/forms/{form}.html").decode(), "lxml")

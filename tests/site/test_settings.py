@@ -29,6 +29,7 @@ def test_unknown_keys_are_named():
     (dt.date(2026, 3, 3), dt.date(2026, 3, 3)),
     ("2026-03-03", dt.date(2026, 3, 3)),
     (dt.datetime(2026, 3, 3, 23, 59), dt.date(2026, 3, 3)),
+    ("2026-03-03T23:59:00Z", dt.date(2026, 3, 3)),
 ])
 def test_build_date_setting(value, expected, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")

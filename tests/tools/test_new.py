@@ -28,6 +28,7 @@ CIRCLE_ANSWERS = [
     "",  # language: the network's first, en
     "2027-03-02",  # start date, a Tuesday
     "", "", "", "",  # weekdays, start time, duration, weeks: the defaults
+    "",  # skipped dates: none
     "", "", "", "", "",  # room, sign-up (the library's website), capacity, facilitators, description
     "",  # id: the suggestion
 ]
@@ -261,3 +262,19 @@ def test_a_course_is_written_and_valid(tree, circles_new):
     assert data == {"title": "Python for Everybody", "provider": "Dr. Charles Severance", "url": "https://www.py4e.com/",
                     "language": "en", "licence": "CC-BY-3.0", "format": "course", "topics": ["python", "programming"]}
     assert errors_in(content) == []
+
+
+def test_a_circle_is_asked_for_its_weeks_off(tree, circles_new):
+    content = tree()
+    code, out, _ = circles_new(content, "circle", answers_with(14, "2027-03-16, 2027-04-06"))
+    assert code == 0, out
+    assert "Holidays and other weeks off" in out
+    data = data_of(content / "circles" / "central-python-at-the-branch-2027-03.yml")
+    assert data["schedule"]["skip"] == ["2027-03-16", "2027-04-06"]
+
+
+def test_a_mistyped_library_is_asked_again_not_replaced(tree, circles_new):
+    content = tree()
+    code, out, _ = circles_new(content, "circle", answers_with(2, "centrl", "central"))
+    assert code == 0
+    assert "no library matches 'centrl' — did you mean 'central'?" in out

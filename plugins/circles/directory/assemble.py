@@ -12,7 +12,7 @@ from circles.i18n import Texts
 from circles.problems import InvalidRecords, errors, listed, summary_line, text_line
 from circles.progress import Progress
 from circles.records.validate import Dataset, collector_paused, records_cache, validate_tree
-from circles.settings import build_date, cache_path, content_root, directory_settings
+from circles.settings import build_date, build_moment, cache_path, content_root, directory_settings
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def assemble_directory(settings: dict[str, Any], progress: Progress | None = Non
 
     with progress.stage("enrich"), collector_paused():
         directory = enrich(data, build_date(settings), Texts(options["locale"]), cache, options["archive_after_months"],
-                           options["library_pages"])
+                           options["library_pages"], build_moment(settings))
     directory.rows = data.rows  # kept for the open data, which publishes the records as written
     return directory
 

@@ -17,7 +17,7 @@ from circles.directory.geocoding import GeoCache, locate
 from circles.directory.geography import country_timezone, timezone_at
 from circles.directory.models import Address, Circle, Course, Directory, Library, Network, Provenance, Signup
 from circles.directory.places import browse_tree
-from circles.directory.schedule import meeting_dates, meetings, next_meeting, schedule_text, status, week_count
+from circles.directory.schedule import meeting_dates, meetings, next_meeting, schedule_text, status_at, week_count
 from circles.i18n import WEEKDAY_NAMES, Texts
 from circles.records.validate import Dataset
 
@@ -64,14 +64,16 @@ def archive_cutoff(today: dt.date, months: int) -> dt.date:
 
 
 def enrich(data: Dataset, today: dt.date, texts: Texts, cache: GeoCache, archive_after_months: int = 12,
-           library_pages: str = "with_circles") -> Directory:
+           library_pages: str = "with_circles", now: dt.datetime | None = None) -> Directory:
+    """The linked directory as of ``today``; statuses and next meetings as of ``now`` when the build
+    knows its time (a meeting that has ended is past), else of ``today`` (one on that day is not)."""
     rows = data.rows
     sources = {kind: {i: r.path for i, r in recs.items()} for kind, recs in data.records.items()}
     networks = {i: _network(r, sources["networks"][i]) for i, r in sorted(rows["networks"].items())}
     libraries = {i: _library(r, sources["libraries"][i], networks, texts, cache)
                  for i, r in sorted(rows["libraries"].items())}
     courses = {i: _course(r, sources["courses"][i]) for i, r in sorted(rows.get("courses", {}).items())}
-    circles = [_circle(r, sources["circles"][i], libraries, networks, courses, today, texts)
+    circles = [_circle(r, sources["circles"][i], libraries, networks, courses, now or today, texts)
                for i, r in sorted(rows["circles"].items())]
 
     for library in libraries.values():
@@ -154,7 +156,7 @@ def _written_out(row: dict[str, Any]) -> Course:
 
 
 def _circle(row: dict[str, Any], source: str, libraries: dict[str, Library], networks: dict[str, Network],
-            courses: dict[str, Course], today: dt.date, texts: Texts) -> Circle:
+            courses: dict[str, Course], now: dt.date | dt.datetime, texts: Texts) -> Circle:
     library = libraries.get(row["library"] or "")
     network = networks.get(row["network"] or "") or (library.network if library else None)
     timezone = row["timezone"] or (library.timezone if library else "") or "UTC"
@@ -164,7 +166,7 @@ def _circle(row: dict[str, Any], source: str, libraries: dict[str, Library], net
     if not dates:  # every date skipped: keep the start so the circle still has a page
         dates = [row["schedule_start_date"]]
     all_meetings = meetings(dates, row["schedule_start_time"], row["schedule_duration"], timezone)
-    state = status(dates, row["status"], today)
+    state = status_at(all_meetings, row["status"], now)
     weekly = not row["schedule_dates"]
     weeks = row["schedule_weeks"] or week_count(dates)
     text = schedule_text(texts, dates, weekdays, weekly, all_meetings[0], weeks)
@@ -176,7 +178,7 @@ def _circle(row: dict[str, Any], source: str, libraries: dict[str, Library], net
         meetings=all_meetings, skipped=sorted(row["schedule_skip"]), weekdays=weekdays or [dates[0].weekday()],
         duration=row["schedule_duration"], status=state, schedule_text=text, signup=_signup(row["signup"]),
         library=library, network=network, topics=sorted(set(row["topics"])),
-        next_meeting=next_meeting(all_meetings, state, today), room=row["room"] or "",
+        next_meeting=next_meeting(all_meetings, state, now), room=row["room"] or "",
         facilitators=row["facilitators"], capacity=row["capacity"], cost=row["cost"] or "free",
         description_html=render_markdown(row["description"]), accessibility=row["accessibility"] or "",
         listed=row["listed"], last_verified=row["last_verified"], provenance=_provenance(row),

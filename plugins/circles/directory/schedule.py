@@ -1,4 +1,4 @@
-"""Meeting dates, status and the schedule in words: pure functions of a row and a build date."""
+"""Meeting dates, status and the schedule in words: pure functions of a row and a build date (or moment)."""
 
 from __future__ import annotations
 
@@ -55,19 +55,38 @@ def meetings(dates: list[dt.date], start_time: dt.time, duration: int, timezone:
 
 def status(dates: list[dt.date], override: str | None, today: dt.date) -> str:
     """open/full before the first meeting (and on its day), in_progress until the last, then completed."""
+    return _state(override, bool(dates) and dates[0] < today, not dates or dates[-1] < today)
+
+
+def status_at(all_meetings: list[Meeting], override: str | None, now: dt.date | dt.datetime) -> str:
+    """:func:`status` by the hour: open/full until the first meeting has ended, in_progress until the
+    last has, then completed; on a date alone, the day's rule of :func:`has_ended`."""
+    ended = not all_meetings or has_ended(all_meetings[-1], now)
+    return _state(override, bool(all_meetings) and has_ended(all_meetings[0], now), ended)
+
+
+def _state(override: str | None, first_past: bool, last_past: bool) -> str:
     if override == "cancelled":
         return "cancelled"
-    if not dates or dates[-1] < today:
+    if last_past:
         return "completed"
-    if dates[0] < today:
+    if first_past:
         return "in_progress"
     return "full" if override == "full" else "open"
 
 
-def next_meeting(all_meetings: list[Meeting], state: str, today: dt.date) -> Meeting | None:
+def has_ended(meeting: Meeting, now: dt.date | dt.datetime) -> bool:
+    """Whether a meeting is past at ``now``: an aware moment once the meeting's end has come; a date
+    alone (BUILD_DATE without a time) from the day after it, so a meeting on that day has not ended."""
+    if isinstance(now, dt.datetime):
+        return meeting.end <= now
+    return meeting.start.date() < now
+
+
+def next_meeting(all_meetings: list[Meeting], state: str, now: dt.date | dt.datetime) -> Meeting | None:
     if state in ("completed", "cancelled"):
         return None
-    return next((m for m in all_meetings if m.start.date() >= today), None)
+    return next((m for m in all_meetings if not has_ended(m, now)), None)
 
 
 def schedule_text(texts: Texts, dates: list[dt.date], weekdays: list[int], weekly: bool,

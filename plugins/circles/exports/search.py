@@ -86,7 +86,21 @@ def search_data(circle: Circle, schedules: dict[Language, Schedule]) -> dict[str
         "network": [circle.network.name] if circle.network else [],
         "library": [library.id] if library else [],
     }
-    return {"meta": meta, "filters": filters, "sort": {"start": start}, "every": EVERY_CIRCLE}
+    return {"meta": meta, "filters": filters, "sort": {"start": start, "order": order_key(filters["status"], start)},
+            "every": EVERY_CIRCLE}
+
+
+#: Turns an ISO time into one that sorts the other way round: its digits from 9 down (the rest keep their place).
+BACKWARDS = str.maketrans("0123456789", "9876543210")
+
+
+def order_key(status: list[str], start: str) -> str:
+    """The order search lists circles in (issue 23): upcoming and running ones first, soonest start
+    first, past ones after, most recent first. Past circles go by their start too, not their end:
+    the search index's bundles are in start order (pagefind.py), so the browser joins a bundle's
+    past circles to the next one's by searching the bundles newest first (search.js)."""
+    past = status == [STATUS_GROUPS["completed"]]
+    return f"1{start.translate(BACKWARDS)}" if past else f"0{start}"
 
 
 def search_record(circle: Circle, data: dict[str, Any], texts: list[Texts]) -> bytes:
@@ -152,7 +166,7 @@ def first_view(directory: Directory, searched: dict[str, dict[str, Any]], page: 
     holds each circle's :func:`search_data`, as its page has it.
     """
     entries = sorted(((c, searched[c.id]) for c in directory.circles if not c.archived),
-                     key=lambda e: (e[1]["sort"]["start"], e[0].id))
+                     key=lambda e: (e[1]["sort"]["order"], e[0].id))
     past = STATUS_GROUPS["completed"]  # the value every ended circle has
     showing = [(c, data) for c, data in entries if data["filters"]["status"] != [past]]
     counts: dict[str, dict[str, int]] = {key: {} for key in FACETS}
@@ -213,6 +227,7 @@ def search_messages(texts: Texts) -> dict[str, str]:
         "clear": _("Clear filters"),
         "unavailable_search": _("Search is not available right now. Browse by topic or place instead."),
         "past_hidden": _("Past circles are hidden; choose Past under Status to see them."),
+        "suggest": _("Did you mean {word}?"),
     }
     return {**{key: texts.gettext(value) if key not in ("count_one", "count_other") else value
                for key, value in words.items()},

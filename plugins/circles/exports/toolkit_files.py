@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import logging
+import posixpath
+import re
 import time
 import zipfile
 from collections.abc import Callable
@@ -27,6 +29,8 @@ log = logging.getLogger(__name__)
 
 #: Renders a theme template to a string: ``render(template, **context)``.
 Render = Callable[..., str]
+#: A Markdown link to a file of the toolkit: ``](templates/flyer.md`` followed by ``)`` or ``#anchor)``.
+MARKDOWN_LINK = re.compile(r"(\]\()([^()#\s:]+\.md)(?=[#)\s])")
 
 
 @dataclass
@@ -60,12 +64,12 @@ def make_downloads(toolkit: Toolkit, settings: dict[str, Any], output: Path, ren
         files.append(Download(f"{toolkit.stem}.pdf", _("The whole toolkit, with a table of contents"),
                               printer.pdf(whole), toolkit.pdf))
     for guide in toolkit.pages:
-        folder = "guides" if guide.kind == "guide" else "forms"
+        folder = zip_folder(guide)
         if printer:
             html, _headings = convert(guide, toolkit, standalone_link(guide, settings, prefix))
             page = render("toolkit_print", toolkit=toolkit, sections=[(guide, guide.file_stem, html)], whole=False)
             files.append(Download(f"{folder}/{guide.file_stem}.pdf", guide.title, printer.pdf(page), guide.pdf))
-        files.append(Download(f"{folder}/{Path(guide.name).name}", guide.title, (toolkit.folder / guide.name).read_bytes()))
+        files.append(Download(f"{folder}/{Path(guide.name).name}", guide.title, zip_markdown(guide, toolkit)))
         if guide.kind == "template":
             html, _headings = convert(guide, toolkit, standalone_link(guide, settings, prefix))
             form = render("toolkit_form", toolkit=toolkit, guide=guide, html=html, css=printer_css(settings))
@@ -85,6 +89,22 @@ def standalone_link(guide: Guide, settings: dict[str, Any], prefix: str = ""):
         return site_url(settings, prefix + target.url) + (f"#{anchor}" if anchor else "")
 
     return link
+
+
+def zip_folder(guide: Guide) -> str:
+    return "guides" if guide.kind == "guide" else "forms"
+
+
+def zip_markdown(guide: Guide, toolkit: Toolkit) -> bytes:
+    """A guide's Markdown source, its links to other toolkit files pointed at where the ZIP holds them
+    (``templates/flyer.md`` from a guide is ``../forms/flyer.md`` there)."""
+    def relink(match: re.Match) -> str:
+        target = toolkit.by_name(posixpath.normpath(posixpath.join(posixpath.dirname(guide.name), match[2])))
+        if target is None:
+            return match[0]
+        return match[1] + posixpath.relpath(f"{zip_folder(target)}/{Path(target.name).name}", zip_folder(guide))
+
+    return MARKDOWN_LINK.sub(relink, (toolkit.folder / guide.name).read_bytes().decode("utf-8")).encode("utf-8")
 
 
 def zip_bytes(toolkit: Toolkit, files: list[Download]) -> bytes:
@@ -140,6 +160,9 @@ def printer_css(settings: dict[str, Any]) -> str:
 class Printer:
     """WeasyPrint with the site's own files only, and one font configuration for all PDFs."""
 
+    #: Tagged PDF for screen readers; its language and title are the print page's <html lang> and <title>.
+    VARIANT = "pdf/ua-1"
+
     def __init__(self, settings: dict[str, Any], output: Path, kept: KeptFiles):
         from weasyprint.text.fonts import FontConfiguration
 
@@ -154,7 +177,7 @@ class Printer:
         self.style = b"".join(path.read_bytes() for path in styles)
 
     def pdf(self, html: str) -> bytes:
-        key = self.kept.key(WEASYPRINT, self.base, self.style, html)
+        key = self.kept.key(WEASYPRINT, self.VARIANT, self.base, self.style, html)
         return self.kept.get(key) or self.kept.put(key, self._print(html))
 
     def _print(self, html: str) -> bytes:
@@ -162,9 +185,9 @@ class Printer:
 
         try:
             document = HTML(string=html, base_url=self.base, url_fetcher=self.fetcher).render(font_config=self.fonts)
+            return document.write_pdf(pdf_variant=self.VARIANT)
         except Exception as error:
             raise ToolkitPrintError(f"a toolkit PDF could not be made: {error}") from None
-        return document.write_pdf()
 
 
 class ToolkitPrintError(RuntimeError):

@@ -147,7 +147,9 @@ class Fingerprints:
             library, network = value.library, value.network
             return _hash(b"c", self.row("circles", value.id), self.row("libraries", library and library.id),
                          self.row("networks", library and library.network and library.network.id),
-                         self.row("networks", network and network.id), self.row("courses", value.course.id or None))
+                         self.row("networks", network and network.id), self.row("courses", value.course.id or None),
+                         # what the build's moment makes of it: a meeting that ended an hour ago changes both
+                         self.of((value.status, value.next_meeting and value.next_meeting.start.isoformat())))
         if isinstance(value, Course):  # a course written out in a circle is made of its circle's row
             if not value.id:
                 return _hash(b"w", self.of((value.title, value.provider, value.website, value.language, value.licence)))

@@ -15,6 +15,7 @@ from typing import Any
 
 from circles.directory.models import Directory
 from circles.i18n import FORMAT_LABELS, WEEKDAY_NAMES, Texts, _
+from circles.records.codes import LANGUAGE_TAG, language_codes
 from circles.records.rules import DROP_IN, EMAIL, PLACEHOLDER_HOSTS, PLACEHOLDERS, TOPIC
 from circles.records.schema import Column, Resource, load_schema
 
@@ -37,8 +38,6 @@ GROUPS = {"course": _("A course that is not listed yet"), "schedule": _("Schedul
 #: Checks the validator makes beyond the schema (rules.py), by column name.
 CHECKS = {"signup": "signup", "topics": "topic", "language": "language", "course_language": "language",
           "timezone": "timezone"}
-#: The shape of a BCP 47 tag; whether CLDR knows the language is left to the validator.
-LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 #: Text this long gets a text area.
 LONG_TEXT = 1000
 #: GitHub refuses very long addresses; a longer listing is copied and pasted instead.
@@ -171,7 +170,7 @@ def suggestions(directory: Directory, texts: Texts) -> dict[str, list[tuple[str,
 
 def checks() -> dict[str, Any]:
     """The validator's own patterns, for the browser (JavaScript reads these regular expressions alike)."""
-    return {"email": EMAIL.pattern, "topic": TOPIC.pattern, "language": LANGUAGE_TAG,
+    return {"email": EMAIL.pattern, "topic": TOPIC.pattern, "language": LANGUAGE_TAG, "languages": sorted(language_codes()),
             "placeholder": PLACEHOLDERS.pattern, "placeholder_host": PLACEHOLDER_HOSTS.pattern,
             "drop_in": sorted(DROP_IN), "weekdays": list(WEEKDAY_NAMES)}
 
@@ -204,6 +203,7 @@ def contribute_messages(texts: Texts) -> dict[str, Any]:
         "many_lengths": _("Give only one of these: weeks, end date or meeting dates."),
         "end_before_start": _("The end date is before the start date."),
         "weekday_mismatch": _("The start date is a {weekday}, which is not among the days chosen."),
+        "weekday_moved": _("{weekday} was unticked: tick it again if the circle meets on both days."),
         "dates_start": _("The first of the meeting dates must be the start date."),
         "skip_not_meeting": _("{date} is not a meeting day of this circle."),
         "summary_one": _("1 thing to fix before listing the circle"),

@@ -20,6 +20,7 @@ from circles.directory.models import Address, Circle, Place
 from circles.directory.schedule import schedule_text
 from circles.i18n import Language, Texts, _
 from circles.pages.browsing import Crumb
+from circles.pages.embeds import COMPACT_HEIGHT, FULL_HEIGHT
 from circles.pages.structured import circle_data, course_data, json_ld, library_data, website_data
 from circles.records.rules import spdx_licences
 from circles.settings import site_root
@@ -73,6 +74,7 @@ def template_filters(texts: Texts, schedule=None) -> dict:
         "weekdays": texts.weekdays,
         "status_label": texts.status,
         "format_label": texts.format_label,
+        "network_type": texts.network_type,
         "course_format": texts.course_format,
         "hours": lambda value: format_decimal(value, locale=texts.locale),
         "licence": partial(licence, texts),
@@ -165,6 +167,8 @@ def configure_environment(env, options: dict, siteurl: str, build_date: dt.date,
         og_alternates=[open_graph_locale(other.locale) for other in languages if other != language],
         # Each page's schema.org data (pages/structured.py), written with the json_ld filter.
         circle_data=circle_data, course_data=course_data, library_data=library_data, website_data=website_data,
+        # The iframe heights the embed code gives (pages/embeds.py).
+        embed_heights={"full": FULL_HEIGHT, "compact": COMPACT_HEIGHT},
     )
 
 

@@ -185,8 +185,7 @@ def page_link(guide: Guide):
     """Links from ``guide``'s page: relative page addresses, so the site works under any path."""
 
     def link(target: Guide, anchor: str) -> str:
-        href = posixpath.relpath(target.url, guide.url) + "/"
-        href = "" if target is guide else href
+        href = "" if target is guide else posixpath.relpath(target.url, guide.url) + "/"
         return f"{href}#{anchor}" if anchor else href or "./"
 
     return link
@@ -244,14 +243,16 @@ class _Links(Treeprocessor):
 
     @staticmethod
     def checkbox(item) -> None:
-        """``- [ ] Book the room`` becomes an item with a box to tick on paper."""
+        """``- [ ] Book the room``: a box to tick on paper, then the words in one element (not a column each)."""
         holder = item[0] if len(item) and item[0].tag == "p" and not (item.text or "").strip() else item
         if not holder.text or not CHECKBOX.match(holder.text):
             return
         item.set("class", "check")
-        box = etree.Element("span", {"class": "check__box"})
-        box.tail, holder.text = CHECKBOX.sub("", holder.text), None
-        holder.insert(0, box)
+        end = next((i for i, child in enumerate(holder) if child.tag in ("ul", "ol")), len(holder))  # to a list inside
+        text = etree.Element("span", {"class": "check__text"})
+        text.text, holder.text = CHECKBOX.sub("", holder.text), None
+        text.extend(holder[:end])
+        holder[:end] = [etree.Element("span", {"class": "check__box"}), text]
 
     def rewrite(self, href: str) -> str | None:
         if re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):

@@ -62,11 +62,15 @@ class Record:
 
 
 class LoadError(Exception):
-    """A file that cannot be read as a record: a catalogue code, its line and its template's values."""
+    """A file that cannot be read as a record: a catalogue code, its line and its template's values; ``also``,
+    the other mistakes found in the same pass, all told at once (one pull request, not one per line)."""
 
-    def __init__(self, line: int, code: str, **params: object):
+    def __init__(self, line: int, code: str, also: tuple[LoadError, ...] = (), **params: object):
         super().__init__(code)
-        self.line, self.code, self.params = line, code, params
+        self.line, self.code, self.params, self.also = line, code, params, also
+
+    def problems(self, path: str) -> list[Problem]:
+        return [problem(e.code, path, e.line, **e.params) for e in (self, *self.also)]
 
 
 def load_file(path: Path, display: str, kind: str, raw: bytes | None = None) -> tuple[Record | None, list[Problem]]:
@@ -84,8 +88,7 @@ def load_file(path: Path, display: str, kind: str, raw: bytes | None = None) -> 
             problems.append(problem("byte-order-mark", display, 1))
         data, lines = parse(text)
     except LoadError as exc:
-        problems.append(problem(exc.code, display, exc.line, **exc.params))
-        return None, problems
+        return None, problems + exc.problems(display)
     return Record(kind, path.stem, display, data, lines), problems
 
 
@@ -101,9 +104,10 @@ def _decode(raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise LoadError(line, "not-utf8") from None
-    tab = "\t" in text and re.search(r"^[ ]*\t", text, re.MULTILINE)
-    if tab:
-        raise LoadError(text.count("\n", 0, tab.start()) + 1, "tab-indent")
+    if "\t" in text:
+        tabbed = [number for number, line in enumerate(text.split("\n"), 1) if line.lstrip(" ").startswith("\t")]
+        if tabbed:
+            raise LoadError(tabbed[0], "tab-indent", also=tuple(LoadError(n, "tab-indent") for n in tabbed[1:]))
     return text
 
 
@@ -128,8 +132,7 @@ def parse_file(path: Path, shown: str, what: str, error: type[Exception]) -> tup
     except UnicodeDecodeError:
         raise error([f"{shown}:1: {what} is not UTF-8 text — save it as UTF-8"]) from None
     except LoadError as exc:
-        found = problem(exc.code, shown, exc.line, **exc.params)
-        raise error([f"{shown}:{exc.line}: {found.message} — {found.hint}"]) from None
+        raise error([f"{p.path}:{p.line}: {p.message} — {p.hint}" for p in exc.problems(shown)]) from None
 
 
 def parse_events(text: str) -> tuple[dict[str, Any], dict[str, int]]:
@@ -138,7 +141,7 @@ def parse_events(text: str) -> tuple[dict[str, Any], dict[str, int]]:
     try:
         root = _walk(_Parser(text).get_event, lines)  # the reader rejects control characters here already
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc) from None
+        raise _syntax_error(exc, text) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         raise LoadError(line, "control-character", character=f"U+{exc.character:04X}"
@@ -228,9 +231,12 @@ def _line(event: Any) -> int:
     return event.start_mark.line + 1
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError) -> LoadError:
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
+    mistakes = _mistakes(text)
+    if mistakes and mistakes[0].line <= line:  # the parser stumbled on the first of them, or a line later
+        return LoadError(mistakes[0].line, mistakes[0].code, mistakes[1:], **mistakes[0].params)
     error = (exc.problem or "").strip()
     if "mapping values are not allowed" in error:
         code = "yaml-syntax:quotes"
@@ -239,3 +245,35 @@ def _syntax_error(exc: yaml.MarkedYAMLError) -> LoadError:
     else:
         code = "yaml-syntax:line"
     return LoadError(line, code, error=error or "syntax error")
+
+
+#: A field name and its colon, as records write them; quoted names too.
+_FIELD = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s:#"'][^:#]*?)[ ]*:(?:\s|$)""")
+#: The start of a value that may go on over the lines below, indented further: a block of text, quotes, a list.
+_OPEN = re.compile(r"""[|>]|"(?:[^"\\]|\\.)*$|'[^']*$|[\[{](?!.*[\]}]\s*(#.*)?$)""")
+
+
+def _mistakes(text: str) -> list[LoadError]:
+    """Lines with a mistake the parser reports a line late or with a vague hint: no ':' after a field name, an
+    indentation unlike the lines around, a non-breaking space pasted from a web page. Read when parsing failed."""
+    # value: the indentation of the last value given on its line, and whether it may hold anything on the lines
+    # below (a block of text, unclosed quotes or brackets) or only more plain words.
+    found: list[LoadError] = []
+    value: tuple[int, bool] | None = None
+    for number, line in enumerate(text.split("\n"), 1):
+        rest = line.lstrip(" ")
+        indent, item = len(line) - len(rest), rest.startswith("- ") or rest.rstrip() == "-"
+        body = rest[2:] if item else rest
+        field = _FIELD.match(body)
+        if not rest.strip() or rest.startswith(("#", "---", "...", "%")) or (
+                value and indent > value[0] and (value[1] or not field)):
+            continue  # nothing, or the value above goes on
+        if body.startswith("\u00a0") or field and body[field.end() - 1] == "\u00a0":
+            found.append(LoadError(number, "yaml-syntax:nbsp"))
+        elif indent % 2 or value and indent > value[0]:
+            found.append(LoadError(number, "yaml-syntax:indent"))
+        elif not field and not item:
+            found.append(LoadError(number, "yaml-syntax:colon", key=rest.split()[0].split(":")[0]))
+        after = body[field.end():].strip() if field else body.strip() if item else ""
+        value = (indent + 2 * item, bool(_OPEN.match(after))) if after and after[0] != "#" else None
+    return found

@@ -9,10 +9,11 @@ from functools import cache, lru_cache
 from typing import Any
 from zoneinfo import available_timezones
 
-from circles.i18n import WEEKDAY_NAMES, known_country, known_language
+from circles.i18n import WEEKDAY_NAMES, known_country
 from circles.problems import Problem, problem
+from circles.records.codes import is_language_tag
 from circles.records.load import Record
-from circles.records.schema import Resource, closest
+from circles.records.schema import Resource, closest, country_code, unquoted
 
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 TOPIC = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -30,7 +31,46 @@ FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 _CODED = frozenset({"address_country", "countries", "language", "languages", "course_language", "topics"})
 # Looking a code up in CLDR costs more than every other rule together; records repeat a handful of codes.
 _known_country = lru_cache(maxsize=4096)(known_country)
-_known_language = lru_cache(maxsize=4096)(known_language)
+_known_language = lru_cache(maxsize=4096)(is_language_tag)
+
+
+# Privacy (issue 23): a facilitator is listed by first name, and a contact is an organization's address.
+# Both are guesses, so they warn. "Priya Smith", "Priya, MLIS", "Dr Priya" and "Smith, Priya" (quoted as one
+# item) are full names; "Priya S." is not (an initial names nobody), nor is a two-word first name whose
+# second word is a common given name ("Mary Ann", "Jean Luc"): any other capitalized later word is taken
+# for a surname. An unquoted [Smith, Priya] is two items, each a single word, and passes.
+TITLES = frozenset({
+    "mr", "mrs", "ms", "mx", "miss", "dr", "prof", "rev", "sr", "sra", "srta", "mme", "mlle", "mlis", "mls",
+    "mlib", "phd", "msc", "bsc", "med", "edd"})
+GIVEN_NAMES = frozenset({
+    "ann", "anne", "beth", "claire", "grace", "jane", "jo", "kay", "lou", "louise", "lynn", "mae", "marie",
+    "may", "rose", "sue", "jean", "luc", "paul", "pierre", "josé", "maría", "maria", "luis", "carmen", "ángel"})
+INITIAL = re.compile(r"^[A-Z]\.?$")
+FREE_MAIL = re.compile(r"^(?:(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|aol|gmx|yandex)\.(?:com|net|[a-z]{2}"
+                       r"|co\.[a-z]{2}|com\.[a-z]{2})|(?:icloud|me|mac|msn|mail|proton|protonmail)\.(?:com|me)|pm\.me)$")
+#: first.last@ is a person's; circles.team@ or library.events@ is not.
+PERSONAL_LOCAL = re.compile(r"^[a-z]+[._][a-z]+$")
+ROLE_WORDS = frozenset({
+    "circles", "circle", "learning", "library", "libraries", "events", "programs", "programmes", "info",
+    "contact", "admin", "help", "team", "office", "desk", "branch", "adult", "adults", "services"})
+
+
+def full_name(entry: str) -> bool:
+    """Whether a facilitator's entry looks like more than a first name (see above)."""
+    words = entry.replace(".", ". ").split()
+    if "," in entry or (len(words) > 1 and any(w.strip(".").casefold() in TITLES for w in words)):
+        return True
+    later = [w for w in words[1:] if not INITIAL.match(w)]
+    if len(words) == 2 and later and later[0].casefold() in GIVEN_NAMES:
+        return False
+    return any(w[:1].isupper() for w in later)
+
+
+def personal_address(address: str) -> bool:
+    """Whether an email address looks like a person's own: a free-mail domain, or first.last@."""
+    local, _, domain = address.lower().rpartition("@")
+    return bool(FREE_MAIL.match(domain)) or (bool(PERSONAL_LOCAL.match(local))
+                                             and not ROLE_WORDS & set(re.split(r"[._]", local)))
 
 
 #: What a draft (``provenance.draft: true``) is asked for besides the fields the schema requires: no calendar
@@ -103,7 +143,9 @@ class Checker:
             value = self.row.get(column.name)
             if not value:
                 continue
-            if column.name == "signup":
+            if (bare := unquoted(value)) is not None:
+                yield self.problem(path, "curly-quotes", value=value, name=path.rsplit(".", 1)[-1], bare=bare)
+            elif column.name == "signup":
                 yield from self.contact(path, value, allow_drop_in=True)
             elif column.name == "contact":
                 yield from self.contact(path, value, allow_drop_in=False)
@@ -128,6 +170,8 @@ class Checker:
             yield from self.url(path, value)
         elif not EMAIL.match(value.removeprefix("mailto:")):
             yield self.problem(path, "bad-contact:drop-in" if allow_drop_in else "bad-contact", value=value)
+        elif personal_address(value.removeprefix("mailto:")):
+            yield self.problem(path, "personal-email", value=value)
 
     def codes(self) -> Iterator[Problem]:
         for path, column in self.resource.columns.items():
@@ -139,8 +183,10 @@ class Checker:
                 if not v:
                     continue
                 item = f"{path}[{i}]" if isinstance(value, list) else path
-                if column.name in ("address_country", "countries") and not _known_country(v):
-                    yield self.problem(path, "unknown-country", line_path=item, value=v)
+                if (bare := unquoted(v)) is not None:
+                    yield self.problem(path, "curly-quotes", line_path=item, value=v, name=path, bare=bare)
+                elif column.name in ("address_country", "countries") and not _known_country(v):
+                    yield self.problem(path, "unknown-country", line_path=item, value=v, suggestion=country_code(v))
                 elif column.name in ("language", "languages", "course_language") and not _known_language(v):
                     yield self.problem(path, "unknown-language", line_path=item, value=v)
                 elif column.name == "topics" and not TOPIC.match(v):
@@ -190,17 +236,19 @@ class Checker:
                 if not row.get(field):
                     yield self.problem(field, "missing:online", example=example)
         yield from self.schedule()
+        for i, name in enumerate(row.get("facilitators") or []):
+            if full_name(name):
+                yield self.problem("facilitators", "full-name", line_path=f"facilitators[{i}]", value=name)
 
     def dates_in_range(self) -> Iterator[Problem]:
         for key in ("start_date", "end_date", "dates", "skip"):
             value = self.row.get(f"schedule_{key}")
             for i, day in enumerate(value if isinstance(value, list) else [value]):
                 if day is not None and not FIRST_DAY <= day <= LAST_DAY:
-                    yield self.problem(f"schedule.{key}", "out-of-range",
+                    yield self.problem(f"schedule.{key}", "out-of-range:date",
                                        line_path=f"schedule.{key}[{i}]" if isinstance(value, list) else None,
                                        value=f"'{day.isoformat()}'", minimum=FIRST_DAY.isoformat(),
-                                       maximum=LAST_DAY.isoformat(),
-                                       description=self.resource.columns[f"schedule.{key}"].description)
+                                       maximum=LAST_DAY.isoformat())
 
     def schedule(self) -> Iterator[Problem]:
         row = self.row

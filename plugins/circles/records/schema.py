@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import difflib
 import json
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
+from slugify import slugify
+
+from circles.i18n import TRANSLATIONS_DIR
 from circles.problems import Problem, problem
 from circles.records.cells import cell_reader
 from circles.records.load import Record
@@ -118,6 +123,37 @@ def closest(word: str, choices: list[str]) -> str:
     """The choice closest to ``word``, or empty when none is close: a problem's ``suggestion``."""
     close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
     return close[0] if close else ""
+
+
+#: Quotes a word processor puts around a value, opening and closing.
+CURLY_QUOTES = ("“”", "‘’", "«»", "„“", "‚‘")
+
+
+def unquoted(value: Any) -> str | None:
+    """The value without the curly quotes around it, or None when it has none."""
+    if isinstance(value, str) and len(value) > 2 and value[0] + value[-1] in CURLY_QUOTES:
+        return value[1:-1].strip()
+    return None
+
+
+def _folded(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c)).strip()
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    """Country codes by name, in English and the site's other languages, case and accents folded."""
+    names: dict[str, str] = {}
+    for language in ("en", *sorted(p.name for p in TRANSLATIONS_DIR.iterdir() if p.is_dir())):
+        for code, name in Locale.parse(language).territories.items():
+            if len(code) == 2 and code.isalpha():
+                names.setdefault(_folded(name), code)
+    return names
+
+
+def country_code(name: str) -> str:
+    """The code of the country called ``name`` (``Canada`` → ``CA``), or empty: a problem's suggestion."""
+    return _country_names().get(_folded(name), "")
 
 
 def _reader(field: dict, missing: list) -> Callable[[Any], tuple[Any, dict | None]]:
@@ -226,6 +262,7 @@ def _note_problem(path, column, value, notes, record, line, type_=None) -> Probl
     example = column.example.strip("[]").split(",")[0].strip() if type_ else column.example
     shown = repr(value) if not isinstance(value, str) else f"'{value}'"
     name = path.rsplit(".", 1)[-1]
+    bare = unquoted(value)
     if "required" in notes:
         if path in record.lines:  # written, but with nothing after the colon
             return problem("missing:empty", record.path, record.line(path), path, name=name, example=column.example)
@@ -233,18 +270,23 @@ def _note_problem(path, column, value, notes, record, line, type_=None) -> Probl
             return problem("missing:nested", record.path, record.line(path), path,
                            name=name, example=column.example, parent=path.split(".")[0])
         return problem("missing", record.path, record.line(path), path, name=name, example=column.example)
+    if bare is not None:
+        return problem("curly-quotes", record.path, line, path, value=value, name=name, bare=bare)
     if "type" in notes:
         kind = type_ or column.type
         return problem(_WRONG_TYPE.get(kind, "wrong-type"), record.path, line, path, value=shown, type=kind, example=example)
     if "enum" in notes:
         return problem("not-allowed", record.path, line, path, value=shown, options=", ".join(c["enum"]),
                        suggestion=closest(str(value), c["enum"]))
+    if "pattern" in notes and path == "id" and (stem := slugify(str(value), max_length=c.get("maxLength", 0),
+                                                                 word_boundary=True, backend="text-unidecode")):
+        return problem("bad-format:file-name", record.path, line, path, stem=stem)
     if "pattern" in notes:
         return problem("bad-format", record.path, line, path, value=shown, description=column.description,
-                       example=column.example)
+                       example=column.example, suggestion=country_code(str(value)) if "country" in name else "")
     if "minimum" in notes or "maximum" in notes:
         return problem("out-of-range", record.path, line, path, value=shown, minimum=c.get("minimum", "…"),
-                       maximum=c.get("maximum", "…"), description=column.description)
+                       maximum=c.get("maximum", "…"), example=example)
     if "minLength" in notes or "maxLength" in notes:
         return problem("bad-length:long" if "maxLength" in notes else "bad-length", record.path, line, path,
                        minimum=c.get("minLength", 1), maximum=c.get("maxLength", "…"))

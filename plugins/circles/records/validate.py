@@ -9,7 +9,6 @@ import datetime as dt
 import gc
 import os
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -57,15 +56,19 @@ def display_path(path: Path) -> str:
 
 #: A file meant as a record: .yml, also as .yaml, in capitals or with the .txt some editors add.
 RECORD_NAME = re.compile(r"(?P<stem>.+?)\.ya?ml(\.txt)?", re.IGNORECASE)
+NOT_RECORDS = re.compile(r"\.|readme(\.|$)", re.IGNORECASE)  # silent in a record folder: .gitkeep, .DS_Store, READMEs
 
 
 def discover(root: Path) -> tuple[list[tuple[Path, str, str]], list[Problem]]:
-    """Record files under a content folder: ``(path, kind, path as shown)``; misplaced files are problems."""
+    """Record files under a content folder: ``(path, kind, path as shown)``; misplaced or misnamed files are problems."""
     found, problems = [], []
     inside = root.resolve()
-    for parts, path, shown, link in sorted(_named_like_records(root)):
+    for parts, path, shown, link in sorted(_files(root)):
+        if not RECORD_NAME.fullmatch(parts[-1]):  # in a record folder: saved without .yml, or not a record at all
+            if parts[0] in KINDS and len(parts) > 1 and not any(NOT_RECORDS.match(part) for part in parts[1:]):
+                problems.append(problem("wrong-extension", shown, 1, stem=parts[-1].rpartition(".")[0] or parts[-1]))
         # A symbolic link can point anywhere on the machine: read only files that are in a record folder.
-        if len(parts) != 2 or parts[0] not in KINDS or (link and not path.resolve().is_relative_to(inside / parts[0])):
+        elif len(parts) != 2 or parts[0] not in KINDS or (link and not path.resolve().is_relative_to(inside / parts[0])):
             problems.append(problem("wrong-folder", shown, 1, folders=", ".join(f"{root.name}/{k}/" for k in KINDS)))
         elif not parts[1].endswith(".yml"):
             problems.append(problem("wrong-extension", shown, 1, stem=RECORD_NAME.fullmatch(parts[1])["stem"]))
@@ -74,9 +77,9 @@ def discover(root: Path) -> tuple[list[tuple[Path, str, str]], list[Problem]]:
     return found, problems
 
 
-def _named_like_records(root: Path) -> Iterator[tuple[tuple[str, ...], Path, str, bool]]:
-    """Files under ``root`` named like records, as ``root.rglob("*")`` finds them (it does not enter linked
-    folders): their parts under root, path, path as shown, and whether the file is a link."""
+def _files(root: Path) -> Iterator[tuple[tuple[str, ...], Path, str, bool]]:
+    """Files under ``root``, as ``root.rglob("*")`` finds them (it does not enter linked folders): their parts
+    under root, path, path as shown, and whether the file is a link."""
     folders = [((), root)]
     while folders:
         parts, folder = folders.pop()
@@ -90,7 +93,7 @@ def _named_like_records(root: Path) -> Iterator[tuple[tuple[str, ...], Path, str
             name = entry.name
             if _is(entry.is_dir, follow_symlinks=False):
                 folders.append(((*parts, name), folder / name))
-            if RECORD_NAME.fullmatch(name) and _is(entry.is_file):
+            elif _is(entry.is_file):
                 yield (*parts, name), folder / name, name if shown == "." else f"{shown}/{name}", _is(entry.is_symlink)
 
 
@@ -268,10 +271,7 @@ def check_references(data: Dataset, schema: dict[str, Resource]) -> list[Problem
 
 
 def counts(data: Dataset) -> dict[str, int]:
-    per_kind: dict[str, int] = defaultdict(int)
-    for kind, rows in data.records.items():
-        per_kind[kind] = len(rows)
-    return dict(per_kind)
+    return {kind: len(rows) for kind, rows in data.records.items()}
 
 
 def root_of(path: Path) -> Path:

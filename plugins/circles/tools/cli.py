@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from circles.problems import FORMATS, REPEATED, WARNINGS, CirclesError, errors, summary
+from circles.problems import FORMATS, REPEATED, WARNINGS, CirclesError, Problem, errors, problem, summary
 from circles.settings import read_project_settings
 
 
@@ -132,12 +132,27 @@ def validate(paths: list[Path], fmt: str, warnings: str = "summary") -> int:
     from circles.records.validate import validate_paths
 
     problems = [p for data in validate_paths(paths, read_project_settings()) for p in data.problems]
+    problems = sorted(problems + missing(paths))
     report = FORMATS[fmt](problems, warnings)
     if report:
         print(report)
     if fmt == "github" and problems:
         print(summary(problems), file=sys.stderr)
     return 1 if errors(problems) else 0
+
+
+def missing(paths: list[Path]) -> list[Problem]:
+    """The paths given that do not exist, as errors: else finding nothing there would read "No problems found"."""
+    from circles.records.schema import closest
+    from circles.records.validate import display_path
+
+    def near(path: Path) -> str:  # a misspelt file name
+        try:
+            return closest(path.name, sorted(os.listdir(path.parent)))
+        except OSError:
+            return ""
+
+    return [problem("no-such-file", display_path(p), 1, suggestion=near(p)) for p in paths if not os.path.lexists(p)]
 
 
 def write_docs(folder: Path, check: bool) -> int:

@@ -97,6 +97,7 @@ QUESTIONS = {
         Question("schedule.start_time", default=lambda d: "18:00"),
         Question("schedule.duration", default=lambda d: "90"),
         Question("schedule.weeks", default=lambda d: "6", required=lambda d: True),
+        Question("schedule.skip", note="Holidays and other weeks off, YYYY-MM-DD, separated by commas."),
         Question("room"),
         Question("signup", default=lambda d: _text(d.library().get("website")) or _text(d.network().get("website"))),
         Question("capacity"),

@@ -129,6 +129,7 @@ function start(form) {
   const EMAIL = pattern(checks.email);
   const TOPIC = pattern(checks.topic);
   const LANGUAGE = pattern(checks.language);
+  const LANGUAGES = new Set(checks.languages);
   const PLACEHOLDER = pattern(checks.placeholder, "i");
   const PLACEHOLDER_HOST = pattern(checks.placeholder_host, "i");
   const $ = (selector) => document.querySelector(selector);
@@ -141,6 +142,7 @@ function start(form) {
   let checkedAll = false; // after a full check every field shows its problem
   let idEdited = false; // the librarian's own file name is never overwritten
   let daysChosen = false; // nor the days they ticked
+  let autoDay = ""; // the day ticked from the start date, until the librarian ticks one
   let state; // {values, found, yaml, file}
 
   const say = (key, fields = {}) => (words[key] ?? key).replace(/\{(\w+)\}/g, (_, name) => String(fields[name] ?? ""));
@@ -186,7 +188,8 @@ function start(form) {
         if (value.includes("://")) return urlProblem(spec, value) && say("signup");
         return EMAIL.test(value.replace(/^mailto:/, "")) ? "" : say("signup");
       case "topic": return TOPIC.test(value) ? "" : say("topic", { value, tag: slug(value) });
-      case "language": return LANGUAGE.test(value) ? "" : say("language", { value });
+      // The validator's rule (i18n.is_language_tag), with its list of languages.
+      case "language": return LANGUAGE.test(value) && LANGUAGES.has(value.split("-")[0].toLowerCase()) ? "" : say("language", { value });
       case "timezone":
         try {
           new Intl.DateTimeFormat("en", { timeZone: value });
@@ -295,6 +298,21 @@ function start(form) {
     if (daysChosen || !isDate(start)) return;
     const day = checks.weekdays[weekday(start)];
     for (const input of form.querySelectorAll('input[name="schedule.weekdays"]')) input.checked = input.value === day;
+    autoDay = day;
+  }
+
+  // The first day the librarian ticks replaces the one ticked from the start date, and the page says so:
+  // keeping both silently listed two meeting days (issue 23).
+  function dayTicked(input) {
+    const note = form.querySelector('[data-field="schedule.weekdays"] [data-note]');
+    if (!daysChosen && input.checked && autoDay && input.value !== autoDay) {
+      const auto = form.querySelector(`input[name="schedule.weekdays"][value="${CSS.escape(autoDay)}"]`);
+      if (auto?.checked) {
+        auto.checked = false;
+        if (note) note.textContent = say("weekday_moved", { weekday: words.weekday_names[checks.weekdays.indexOf(autoDay)] });
+      }
+    }
+    daysChosen = true;
   }
 
   // Which fields are required depends on the format and the library.
@@ -451,7 +469,7 @@ function start(form) {
   // A checkbox fires input before change: either one marks what the librarian chose.
   form.addEventListener("input", (event) => {
     if (event.target === idInput) idEdited = idInput.value !== "";
-    if (event.target.name === "schedule.weekdays") daysChosen = true;
+    if (event.target.name === "schedule.weekdays") dayTicked(event.target);
     update();
   });
   form.addEventListener("change", (event) => {

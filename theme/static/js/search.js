@@ -29,12 +29,14 @@ const status = $("[data-status]");
 const list = $("[data-results]");
 const more = $("[data-more]");
 const followNear = $("[data-follow-near]");
+const suggestion = $("[data-suggest]");
 const PAGE = 20;
 const NEAR_LIMIT = 200; // results whose data is loaded to sort by distance
 const DEFAULT_RADIUS = 25;
 
 let libraries; // {library id: [lat, lon]}, loaded on first use
 let towns; // Map of library id → [town page, town name], loaded on first use
+let known; // {word: how many circles have it} (search/words.json), loaded when a search first finds nothing
 let state = readState(new URLSearchParams(location.search));
 let latest = 0; // the newest search; answers to older ones are dropped
 let shown = []; // results with their data, in display order
@@ -120,8 +122,24 @@ function loadPagefind() {
   return openIndex(root, bundles, root.pathname);
 }
 
-async function find(term, options) {
-  return searchIndex(await loadPagefind(), bundles, term, options);
+async function find(term, options, order = bundles) {
+  return searchIndex(await loadPagefind(), order, term, options);
+}
+
+// Upcoming and running circles come first in every order (by date, relevance or distance), past
+// ones after (issue 23). With Past chosen, they are searched on their own and follow the others:
+// by date, most recent first, which is their order key's and, joined, their bundles' newest first.
+async function findInOrder(term, nearby) {
+  const options = searchOptions(nearby);
+  const chosen = state.filters.status ?? [];
+  if (!chosen.includes(PAST)) return { ...(await find(term, options)), current: Infinity };
+  const only = (values) => ({ ...options, filters: { ...options.filters, status: { any: values } } });
+  const current = chosen.filter((value) => value !== PAST);
+  const [first, past] = await Promise.all([
+    current.length ? find(term, only(current)) : { results: [] },
+    find(term, only([PAST]), [...bundles].reverse()),
+  ]);
+  return { results: first.results.concat(past.results), current: first.results.length };
 }
 
 async function nearbyLibraries(place, radius) {
@@ -143,7 +161,7 @@ function pagefindFilters(nearby, without = null) {
 }
 
 function searchOptions(nearby, without = null) {
-  return { filters: pagefindFilters(nearby, without), sort: state.q ? undefined : { start: "asc" } };
+  return { filters: pagefindFilters(nearby, without), sort: state.q ? undefined : { order: "asc" } };
 }
 
 // Counts for each facet: from the search itself, except for facets that narrow it, whose
@@ -198,6 +216,7 @@ function showFirstView() {
 // searches that counting takes. A newer search drops whatever an older one still draws.
 async function run() {
   followNear.hidden = true;
+  suggestion.hidden = true;
   if (isFirstView()) return showFirstView();
   const id = ++latest;
   moreFromSearch = false;
@@ -211,21 +230,22 @@ async function run() {
       render(id, [], null, { none: "none_near" });
       return drawFacets(id, {}, {});
     }
-    const search = await find(state.q || EVERY, searchOptions(nearby));
+    const search = await findInOrder(state.q || EVERY, nearby);
     if (id !== latest) return;
     let results = search.results;
     let loaded = [];
     if (nearby) {
       loaded = await Promise.all(results.slice(0, NEAR_LIMIT).map(load));
       const km = Object.fromEntries(nearby.map(({ id: lib, km: d }) => [lib, d]));
-      loaded.forEach((r) => (r.km = km[r.meta.library]));
-      loaded.sort((a, b) => a.km - b.km || a.meta.next.localeCompare(b.meta.next));
+      loaded.forEach((r, i) => Object.assign(r, { km: km[r.meta.library], past: i >= search.current }));
+      loaded.sort((a, b) => a.past - b.past || a.km - b.km || a.meta.next.localeCompare(b.meta.next));
       results = [];
     } else {
       loaded = await Promise.all(results.slice(0, PAGE).map(load));
       results = results.slice(PAGE);
     }
     render(id, loaded, results, { count: search.results.length });
+    if (!search.results.length && state.q) suggest(id, state.q);
     requestCounts(id, nearby);
   } catch (error) {
     if (id !== latest) return;
@@ -263,6 +283,58 @@ async function offerToFollow(id, nearby) {
   const webcal = followNear.querySelector('[data-follow="webcal"]');
   if (webcal) webcal.href = `${webcal.dataset.webcalRoot}${page}circles.ics`;
   followNear.hidden = false;
+}
+
+// "Did you mean python?" for "pyhton": each word not in the directory put right to the most frequent
+// of its nearest words there (exports/words.py), at most two edits away (one for short words).
+async function suggest(id, q) {
+  try {
+    known ??= await (await fetch(new URL("search/words.json", root))).json();
+  } catch (error) {
+    console.warn(error); // a bonus, as the town to follow is
+    return;
+  }
+  const typed = q.toLowerCase().split(/[^\p{L}]+/u).filter(Boolean);
+  const fixed = typed.map((word) => (word.length < 3 || word in known ? word : nearestWord(word) ?? word));
+  if (id !== latest || fixed.every((word, i) => word === typed[i])) return;
+  const better = fixed.join(" ");
+  const link = element("a", "", better);
+  link.href = `${location.pathname}?${new URLSearchParams({ q: better })}`;
+  link.addEventListener("click", (event) => {
+    event.preventDefault();
+    state.q = better;
+    query.value = better;
+    commit(true);
+  });
+  const [before, after = ""] = say("suggest").split("{word}");
+  suggestion.replaceChildren(before, link, after);
+  suggestion.hidden = false;
+}
+
+function nearestWord(word) {
+  const most = word.length <= 4 ? 1 : 2;
+  let best = null;
+  let bestDistance = most + 1;
+  for (const [candidate, count] of Object.entries(known)) {
+    if (Math.abs(candidate.length - word.length) > most) continue;
+    const d = editDistance(word, candidate);
+    if (d < bestDistance || (d === bestDistance && count > known[best])) [best, bestDistance] = [candidate, d];
+  }
+  return best;
+}
+
+// Damerau–Levenshtein distance (optimal string alignment: "pyhton" is one swap from "python").
+function editDistance(a, b) {
+  const rows = [...Array(a.length + 1)].map((_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) rows[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+    }
+  }
+  return rows[a.length][b.length];
 }
 
 async function loadTowns() {
@@ -318,7 +390,7 @@ function render(id, loaded, rest, { count = 0, none = "none" } = {}) {
 async function showMore() {
   const id = latest;
   if (moreFromSearch) {
-    const search = await find(EVERY, searchOptions(null));
+    const search = await findInOrder(EVERY, null);
     if (id !== latest) return;
     pending = search.results.slice(shown.length);
     moreFromSearch = false;

@@ -24,8 +24,9 @@ from urllib.parse import urlsplit
 from circles.directory.geocoding import GeoCache
 from circles.directory.geography import country_timezone, timezone_at
 from circles.directory.schedule import meeting_dates, week_count
-from circles.i18n import WEEKDAY_NAMES, known_language
+from circles.i18n import WEEKDAY_NAMES
 from circles.problems import CirclesError, errors
+from circles.records.codes import is_language_tag
 from circles.records.load import LoadError, Record, parse
 from circles.records.rules import PLACEHOLDER_HOSTS
 from circles.records.schema import closest, load_schema
@@ -73,7 +74,7 @@ def import_calendar(location: str, content: Path, library: str, *, name: str = "
         near = closest(library, sorted(local.data.rows["libraries"]))
         raise CirclesError(f"--library {library}: there is no library '{library}' in {display_path(content / 'libraries')}"
                            + (f" — did you mean '{near}'?" if near else " — give the name of one of its files, without .yml"))
-    if language and not known_language(language):
+    if language and not is_language_tag(language):
         raise CirclesError(f"--language {language}: not a known language tag — use a BCP 47 tag such as en, fr or pt-BR")
     feed = read_feed(fetch(location, limits or Limits()), location, _library_zone(place))
     source = one_line(name, TITLE) or feed.name

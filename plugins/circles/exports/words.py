@@ -1,0 +1,40 @@
+"""Export stage: ``search/words.json``, the words the directory's circles are found by, for the
+search page's "Did you mean …?" when a search finds nothing (issue 23; read by search.js).
+
+The words of each circle listed (not archived): its title, its course's title, its topics, its
+library's name and town, folded to lower case, each with the number of circles it is in, so that
+a typo is put right to the more frequent of two words as near.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+from circles.directory.models import Circle, Directory
+from circles.incremental.layer import Files
+
+#: Shorter words are too near too many others for a suggestion to be worth making.
+SHORTEST = 3
+WORD = re.compile(r"[^\W\d_]+")
+
+
+def circle_words(circle: Circle) -> set[str]:
+    """The words of a circle that its search record holds and someone may misspell."""
+    library = circle.library
+    texts = [circle.title, circle.course.title, *circle.topics,
+             *((library.name, library.address.city) if library else ())]
+    return {word for text in texts for word in WORD.findall(text.lower()) if len(word) >= SHORTEST}
+
+
+def word_files(directory: Directory) -> Files:
+    """``search/words.json``: ``{word: how many circles have it}``."""
+    counts = Counter(word for circle in directory.circles if not circle.archived for word in circle_words(circle))
+    words = dict(sorted(counts.items()))
+
+    def make(names: list[str]):
+        for name in names:
+            yield name, json.dumps(words, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    return Files("search-words", {"search/words.json": (words,)}, make)
