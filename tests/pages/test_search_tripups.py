@@ -70,6 +70,7 @@ def test_a_misspelt_word_finds_nothing_but_offers_the_word_meant_which_finds_cir
     page.goto(f"{base}search/?q={typo}")
     wait_for_results(page, "No circles match")
     offer = page.locator("[data-suggest]")
+    assert offer.inner_text() == "Did you mean python?"  # the word where the sentence puts it
     offer.get_by_role("link", name="python").click()
     page.wait_for_function("() => new URL(location.href).searchParams.get('q') === 'python'")
     wait_for_results(page)

@@ -19,6 +19,7 @@ def flat(content):
 
 @pytest.mark.parametrize("name, code, stem", [
     ("python-class-march", "wrong-extension", "python-class-march"),  # saved without .yml in GitHub's editor
+    ("Python Class March", "wrong-extension", "python-class-march"),  # and named as a title
     ("python-class-march.yaml.txt", "wrong-extension", "python-class-march"),
     ("python-class-march.YML", "wrong-extension", "python-class-march"),
     ("python-class-march.txt", "wrong-extension", "python-class-march"),

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from slugify import slugify
+
 from circles import processes
 from circles.directory.geocoding import GeoCache
 from circles.incremental.recordcache import RecordCache, Result, Signature, digest, signature, version
@@ -66,7 +68,8 @@ def discover(root: Path) -> tuple[list[tuple[Path, str, str]], list[Problem]]:
     for parts, path, shown, link in sorted(_files(root)):
         if not RECORD_NAME.fullmatch(parts[-1]):  # in a record folder: saved without .yml, or not a record at all
             if parts[0] in KINDS and len(parts) > 1 and not any(NOT_RECORDS.match(part) for part in parts[1:]):
-                problems.append(problem("wrong-extension", shown, 1, stem=parts[-1].rpartition(".")[0] or parts[-1]))
+                problems.append(problem("wrong-extension", shown, 1,  # named as an id: python-class-march
+                                        stem=slugify(name := parts[-1].rpartition(".")[0] or parts[-1], max_length=80) or name))
         # A symbolic link can point anywhere on the machine: read only files that are in a record folder.
         elif len(parts) != 2 or parts[0] not in KINDS or (link and not path.resolve().is_relative_to(inside / parts[0])):
             problems.append(problem("wrong-folder", shown, 1, folders=", ".join(f"{root.name}/{k}/" for k in KINDS)))
@@ -268,10 +271,6 @@ def check_references(data: Dataset, schema: dict[str, Resource]) -> list[Problem
                                             path, value=value, target=target[:-1], folder=target,
                                             suggestion=closest(value, sorted(data.records[target]))))
     return problems
-
-
-def counts(data: Dataset) -> dict[str, int]:
-    return {kind: len(rows) for kind, rows in data.records.items()}
 
 
 def root_of(path: Path) -> Path:

@@ -306,7 +306,8 @@ async function suggest(id, q) {
     query.value = better;
     commit(true);
   });
-  const [before, after = ""] = say("suggest").split("{word}");
+  // The sentence as written, its {word} replaced by the link (say() would empty it first).
+  const [before, after = ""] = (words.suggest ?? "{word}").split("{word}");
   suggestion.replaceChildren(before, link, after);
   suggestion.hidden = false;
 }
