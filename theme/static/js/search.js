@@ -585,7 +585,10 @@ $("[data-locate]").addEventListener("click", async () => {
   status.textContent = say("locating");
   try {
     const here = await currentPosition();
-    state.place = { label: say("my_location"), ...here };
+    // About a kilometre (two decimals): the search's address is shared and kept, and must not say
+    // where the visitor lives (issue 23). Distances change by less than that.
+    const rough = (degrees) => Math.round(degrees * 100) / 100;
+    state.place = { label: say("my_location"), lat: rough(here.lat), lon: rough(here.lon) };
     placeInput.value = state.place.label;
     commit(true);
   } catch (error) {
