@@ -88,8 +88,10 @@ def test_circles_courses_moves_written_out_courses_into_files(tree, monkeypatch,
 
 
 def test_the_command_line_offers_it(tree, monkeypatch, capsys):
-    content = tree()
-    monkeypatch.chdir(content.parent)
-    monkeypatch.setattr("circles.tools.cli.read_project_settings", lambda: {"PATH": str(content)})
+    content = tree(circles__python=CIRCLE.replace("  provider: Cisco Networking Academy\n",
+                                                  "  provider: Cisco Networking Academy\n  url: https://www.netacad.com/\n"))
+    monkeypatch.chdir(content.parent)  # no pelicanconf.py here: the content folder is content/
     assert main(["courses"]) == 0
-    assert "add --write" in capsys.readouterr().out
+    assert "courses/python-essentials-1.yml (new, 1 circle:" in capsys.readouterr().out
+    assert main(["courses", "--write", "--content", str(content)]) == 0
+    assert (content / "courses" / "python-essentials-1.yml").is_file()

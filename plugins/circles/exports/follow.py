@@ -24,6 +24,7 @@ from operator import attrgetter
 from typing import Any
 
 from circles.directory.models import Circle, Directory, Place
+from circles.exports.search import located
 from circles.i18n import Texts, _
 from circles.incremental.layer import Files
 from circles.pages.browsing import group_topics
@@ -86,8 +87,7 @@ def town_files(directory: Directory) -> Files:
     towns = {}
     for country in directory.countries:
         for town in country.children:
-            libraries = sorted(lib.id for lib in town.libraries if lib.latitude is not None
-                               and any(not circle.archived for circle in lib.circles))
+            libraries = sorted(lib.id for lib in town.libraries if located(lib))
             if libraries:
                 towns[town.url] = [town.name, libraries]
 

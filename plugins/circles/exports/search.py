@@ -17,7 +17,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from circles.directory.models import Circle, Directory
+from circles.directory.models import Circle, Directory, Library
 from circles.exports.pagefind import Bundle, Indexing, plan_bundles
 from circles.i18n import FORMAT_LABELS, STATUS_LABELS, WEEKDAY_NAMES, Language, Texts, _
 
@@ -144,14 +144,19 @@ def record_path(circle: Circle) -> str:
     return f"{circle.url}index.html"
 
 
+def located(library: Library) -> bool:
+    """Whether search places the library (``search/libraries.json``): it has coordinates and a circle
+    that search lists (not archived)."""
+    return library.latitude is not None and any(not circle.archived for circle in library.circles)
+
+
 def write_search(directory: Directory, output: Path, indexing: Indexing) -> None:
     """Wait for Pagefind (``indexing``, started once the pages were written) and write the
     libraries' coordinates."""
     indexing.finish()
     # Only where a circle search lists meets: a country's whole list of branches is tens of
     # thousands of libraries, most without a circle (issue 20).
-    points = {lib.id: [round(lib.latitude, 5), round(lib.longitude, 5)] for lib in directory.libraries
-              if lib.latitude is not None and any(not circle.archived for circle in lib.circles)}
+    points = {lib.id: [round(lib.latitude, 5), round(lib.longitude, 5)] for lib in directory.libraries if located(lib)}
     folder = output / "search"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "libraries.json").write_text(json.dumps(points, sort_keys=True, separators=(",", ":")), encoding="utf-8")

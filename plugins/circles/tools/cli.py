@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
     moving = commands.add_parser("courses", help="move the courses written out in circles into files of content/courses/")
     moving.add_argument("--write", action="store_true", help="write the course files and name them in the circles")
+    moving.add_argument("--content", type=Path, help="the content folder (default: from pelicanconf.py)")
 
     bring = commands.add_parser("import", help="add or update records from a list of libraries, another directory or a "
                                                 "library's calendar")
@@ -85,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "courses":
             from circles.tools.courses import courses_command
 
-            return courses_command(read_project_settings(), args.write)
+            settings = read_project_settings()
+            return courses_command({**settings, "PATH": str(args.content)} if args.content else settings, args.write)
         if args.command == "geocode":
             from circles.tools.geocode import geocode_command
 
