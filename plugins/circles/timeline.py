@@ -24,7 +24,6 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from circles.directory.assemble import assemble_directory
@@ -225,11 +224,10 @@ class Build:
             return env.get_template(f"{template}.html").render({**self.context, **context})
 
         kept = layer.kept_files(f"toolkit-{language.tag}" if language.prefix else "toolkit")
-        items, archive = make_downloads(toolkit, self.settings, self.output, render, kept, language.prefix)
+        downloads = make_downloads(toolkit, self.settings, self.output, render, kept, language.prefix)
         kept.prune()
-        files = SimpleNamespace(items=items, by_url={item.url: item for item in items if item.url}, zip_size=len(archive))
-        self.write_pages(write_pages, layer, in_language(toolkit_pages(toolkit, files), language), language)
-        write_downloads(items, archive, toolkit, self.output / language.prefix)
+        self.write_pages(write_pages, layer, in_language(toolkit_pages(toolkit, downloads), language), language)
+        write_downloads(downloads, toolkit, self.output / language.prefix)
 
     def run_steps(self, steps: list[tuple[str, Callable[[], object], str]]) -> None:
         """Run the steps in order, each timed as a stage."""

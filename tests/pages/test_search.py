@@ -156,6 +156,7 @@ def test_the_url_restores_the_state_and_back_and_forward_work(site, tab):
 def test_the_map_shows_a_marker_for_each_result(site, tab):
     base, _ = site
     search(tab, base, "python")
+    tab.get_by_role("button", name="Show the results on a map").click()
     tab.wait_for_selector("[data-map='results'] .leaflet-marker-icon")
     with_place = tab.evaluate("""() => [...document.querySelectorAll('[data-results] li')].length""")
     markers = tab.evaluate("""() => {

@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from circles.pages.toolkit import ToolkitError, document_sections, load_toolkit
+from circles.pages.toolkit_model import PAPERS
 from tests.conftest import ROOT, build
 
 TOOLKIT = ROOT / "content" / "toolkit"
@@ -154,7 +155,7 @@ def test_each_pdf_opens_with_pages_and_text(site):
 
 def test_every_toolkit_pdf_is_tagged_for_screen_readers(site):
     output, toolkit = site
-    for path in [toolkit.pdf, *(guide.pdf for guide in toolkit.pages)]:
+    for path in [toolkit.pdf_on(paper) for paper in PAPERS] + [g.pdf_on(p) for g in toolkit.pages for p in PAPERS]:
         reader = pypdf.PdfReader(output / path)
         catalog = reader.trailer["/Root"]
         assert "/StructTreeRoot" in catalog and bool(catalog["/MarkInfo"]["/Marked"]), path
@@ -212,7 +213,8 @@ def test_the_zip_holds_exactly_what_the_downloads_page_lists(site):
         assert sheet.h1.get_text() == toolkit.by_name(f"templates/{form}.md").title
         assert sheet.select(".write-on, .check__box, table"), f"{form}: nothing to fill in"
     assert "CC BY-SA 4.0" in archive.read(f"{toolkit.stem}/LICENCE.txt").decode()
-    assert page.select_one("a[data-zip]")["href"].endswith(Path(toolkit.zip).name)
+    zips = {Path(a["href"]).name for a in page.select("a[data-zip]")}
+    assert zips == {Path(toolkit.zip_on(paper)).name for paper in PAPERS}
 
 
 def test_the_toolkit_is_reachable_from_every_page(site):

@@ -5,7 +5,8 @@ pages; once it exists, :func:`write_flyers` adds beside it
 
 - ``circles/<id>/flyer/qr.png``: a QR code of the circle's page (segno);
 - ``circles/<id>/flyer-a4.pdf`` and ``flyer-letter.pdf``: that page printed by WeasyPrint,
-  one PDF per paper size with exactly one page each, so that printing one never wastes a sheet.
+  one PDF per paper size with exactly one page each, so that printing one never wastes a sheet;
+  tagged (PDF/UA-1), so that a screen reader finds its headings, list and the QR code's text.
 
 PDFs are optional: ``DIRECTORY["flyer_pdfs"] = False`` skips them, and a machine without
 Pango gets a warning instead of a failed build. WeasyPrint may load nothing but the site's
@@ -47,6 +48,8 @@ QR_MASK = 2
 #: Root font sizes to try, in order, until a flyer fits on one page (flyer.css sizes in rem).
 #: Given as a user stylesheet, so only !important beats flyer.css's own 12pt.
 FIT_SIZES = ("", *(f"html {{ font-size: {size} !important }}" for size in ("10pt", "8.5pt", "7pt")))
+#: Tagged PDF for screen readers, as the toolkit's: its language and title are flyer.html's <html lang> and <title>.
+PDF_VARIANT = "pdf/ua-1"
 
 
 def qr_png(text: str) -> bytes:
@@ -155,7 +158,7 @@ def write_pdfs(circles: list[Circle], settings: dict[str, Any], output: Path, ke
             page = output / folder / "flyer" / "index.html"
             for name, size in PAPER.items():
                 try:
-                    key = kept.key(WEASYPRINT, size, page.read_bytes(), (page.parent / "qr.png").read_bytes(), style)
+                    key = kept.key(WEASYPRINT, PDF_VARIANT, size, page.read_bytes(), (page.parent / "qr.png").read_bytes(), style)
                     pdf = kept.get(key)
                     if pdf is None:
                         pdf = kept.put(key, print_page(page, f"{root}/{folder}flyer/", size, fetcher, circle.source, fonts))
@@ -188,7 +191,7 @@ def print_page(page: Path, base_url: str, size: str, fetcher, source: str = "", 
         document = document.copy(document.pages[:1])
     # No /ID and no dates: WeasyPrint writes CreationDate and ModDate only from dcterms meta tags,
     # which flyer.html leaves out, so the bytes depend on the flyer alone, not on when it was printed.
-    return document.write_pdf()
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def local_fetcher(output: Path, settings: dict[str, Any]):

@@ -231,7 +231,6 @@ def search_messages(texts: Texts) -> dict[str, str]:
         "my_location": _("your location"),
         "clear": _("Clear filters"),
         "unavailable_search": _("Search is not available right now. Browse by topic or place instead."),
-        "past_hidden": _("Past circles are hidden; choose Past under Status to see them."),
         "suggest": _("Did you mean {word}?"),
     }
     return {**{key: texts.gettext(value) if key not in ("count_one", "count_other") else value

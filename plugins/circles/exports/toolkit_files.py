@@ -1,8 +1,13 @@
 """The toolkit's downloads: a PDF of each guide and form, one PDF of the whole toolkit, and a
-ZIP holding those PDFs, the Markdown sources and the forms as printable HTML.
+ZIP holding those PDFs, the Markdown sources (the language's own where a guide is translated)
+and the forms as printable HTML; the PDFs and the ZIP for A4 and for US Letter paper.
 
-Everything is made in memory first, so that the downloads page can list exactly what the ZIP
-holds, with sizes. The bytes depend only on the toolkit and the theme: PDFs carry no dates
+Names: A4 keeps the toolkit's first addresses (``05-promotion.pdf``,
+``learning-circle-toolkit-1.0.zip``), Letter adds ``-letter`` to them; the two ZIPs hold the same
+file names under the same folder, each with its paper's PDFs, and say which in their README.
+
+Everything is made in memory first, so that the downloads page can list exactly what the ZIPs
+hold, with sizes. The bytes depend only on the toolkit and the theme: PDFs carry no dates
 (WeasyPrint writes none unless asked), and ZIP entries carry the toolkit's own date.
 """
 
@@ -17,12 +22,15 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
-from circles.exports.flyers import document_root, local_fetcher, pdf_problem
-from circles.i18n import _
-from circles.incremental.values import WEASYPRINT, KeptFiles
-from circles.pages.toolkit import LICENCE_URL, Guide, Toolkit, convert, document_sections
+from circles.exports.flyers import pdf_problem
+from circles.exports.toolkit_print import Printer
+from circles.i18n import _, site_languages
+from circles.incremental.values import KeptFiles
+from circles.pages.toolkit import LICENCE_URL, convert, document_sections
+from circles.pages.toolkit_model import LETTER_TERRITORIES, PAPERS, Guide, Paper, Toolkit, papers_for
 from circles.settings import directory_settings, site_root, site_url
 
 log = logging.getLogger(__name__)
@@ -35,7 +43,7 @@ MARKDOWN_LINK = re.compile(r"(\]\()([^()#\s:]+\.md)(?=[#)\s])")
 
 @dataclass
 class Download:
-    """One file of the ZIP, and where the site also serves it (PDFs only)."""
+    """One file of a ZIP, and where the site also serves it (PDFs only)."""
 
     path: str  # inside the ZIP, under its top folder
     what: str  # shown on the downloads page
@@ -47,36 +55,98 @@ class Download:
         return len(self.data)
 
 
+@dataclass
+class Downloads:
+    """The toolkit's downloads in one language: a ZIP for each paper size, holding the same files,
+    its PDFs printed on that paper."""
+
+    papers: tuple[Paper, ...]  # as the pages offer them: the paper likeliest in the language first
+    files: dict[str, list[Download]]  # paper name → the ZIP's files, in ZIP order
+    zips: dict[str, bytes]  # paper name → the ZIP
+
+    @property
+    def by_url(self) -> dict[str, Download]:
+        """Every PDF the site serves, of every paper, by its address."""
+        return {item.url: item for items in self.files.values() for item in items if item.url}
+
+    @property
+    def rows(self) -> list[SimpleNamespace]:
+        """The ZIPs' files, one row each: ``path``, ``what`` and ``copies``, [(paper, Download)] in
+        the papers' order (a PDF's size differs with its paper)."""
+        listed = [self.files[paper.name] for paper in self.papers]
+        return [SimpleNamespace(path=same[0].path, what=same[0].what, pdf=bool(same[0].url),
+                                copies=list(zip(self.papers, same, strict=True)))
+                for same in zip(*listed, strict=True)]
+
+    @property
+    def letter_regions(self) -> tuple[str, ...]:
+        """Where Letter is the usual paper, for the page's script to put the visitor's own first."""
+        return LETTER_TERRITORIES
+
+    def zip_size(self, paper: Paper) -> int:
+        return len(self.zips[paper.name])
+
+
 def make_downloads(toolkit: Toolkit, settings: dict[str, Any], output: Path, render: Render,
-                   kept: KeptFiles, prefix: str = "") -> tuple[list[Download], bytes]:
-    """Every file of the ZIP (in ZIP order), and the ZIP itself, of the toolkit in the language whose
-    pages are in the folder ``prefix``; PDFs printed from the same page and stylesheets before are found
-    in ``kept``."""
+                   kept: KeptFiles, prefix: str = "") -> Downloads:
+    """Each paper's ZIP and its files (in ZIP order), of the toolkit in the language whose pages are in
+    the folder ``prefix``; PDFs printed from the same page and stylesheets before are found in ``kept``."""
     started = time.perf_counter()
     problem = pdf_problem(settings, "toolkit_pdfs")
     if problem and directory_settings(settings)["toolkit_pdfs"]:
         log.warning("Toolkit PDFs skipped: %s. The ZIP holds the Markdown and HTML forms only.", problem)
-    printer = None if problem else Printer(settings, output, kept)
-    files = [Download("README.txt", _("What is in this file"), readme(toolkit, settings, prefix).encode()),
+    own = {guide.name: convert(guide, toolkit, standalone_link(guide, settings, prefix))[0] for guide in toolkit.pages}
+    pdfs: dict[tuple[str, str], bytes] = {}
+    if not problem:  # every page on every paper, printed in one batch (toolkit_print.Printer.pdfs)
+        sections, pages = document_sections(toolkit), {}
+        for paper in PAPERS:  # paper after paper, so that Printer.pdfs shares them out evenly
+            pages[paper.name, ""] = render("toolkit_print", toolkit=toolkit, sections=sections, whole=True, paper=paper)
+            for guide in toolkit.pages:
+                pages[paper.name, guide.name] = render("toolkit_print", toolkit=toolkit, whole=False, paper=paper,
+                                                       sections=[(guide, guide.file_stem, own[guide.name])])
+        pdfs = dict(zip(pages, Printer(settings, output, kept).pdfs(list(pages.values())), strict=True))
+    forms = {guide.name: render("toolkit_form", toolkit=toolkit, guide=guide, html=own[guide.name],
+                                css=printer_css(settings)).encode() for guide in toolkit.templates}
+    files = {paper.name: zip_files(toolkit, paper, pdfs, forms, render(
+        "toolkit_readme", toolkit=toolkit, paper=paper, online=online(settings, prefix, toolkit, paper))) for paper in PAPERS}
+    zips = {name: zip_bytes(toolkit, items) for name, items in files.items()}
+    log.info("Toolkit downloads: %d files in %.1f s", sum(len(items) + 1 for items in files.values()),
+             time.perf_counter() - started)
+    return Downloads(papers_for(language_at(settings, prefix)), files, zips)
+
+
+def zip_files(toolkit: Toolkit, paper: Paper, pdfs: dict[tuple[str, str], bytes], forms: dict[str, bytes],
+              readme: str) -> list[Download]:
+    """The files of ``paper``'s ZIP, in order: its PDFs (when printed), the Markdown sources and the forms."""
+    files = [Download("README.txt", _("What is in this file"), readme.encode()),
              Download("LICENCE.txt", _("The licence"), licence(toolkit).encode())]
-    if printer:
-        whole = render("toolkit_print", toolkit=toolkit, sections=document_sections(toolkit), whole=True)
+    if (paper.name, "") in pdfs:
         files.append(Download(f"{toolkit.stem}.pdf", _("The whole toolkit, with a table of contents"),
-                              printer.pdf(whole), toolkit.pdf))
+                              pdfs[paper.name, ""], toolkit.pdf_on(paper)))
     for guide in toolkit.pages:
         folder = zip_folder(guide)
-        if printer:
-            html, _headings = convert(guide, toolkit, standalone_link(guide, settings, prefix))
-            page = render("toolkit_print", toolkit=toolkit, sections=[(guide, guide.file_stem, html)], whole=False)
-            files.append(Download(f"{folder}/{guide.file_stem}.pdf", guide.title, printer.pdf(page), guide.pdf))
+        if (paper.name, guide.name) in pdfs:
+            files.append(Download(f"{folder}/{guide.file_stem}.pdf", guide.title, pdfs[paper.name, guide.name],
+                                  guide.pdf_on(paper)))
         files.append(Download(f"{folder}/{Path(guide.name).name}", guide.title, zip_markdown(guide, toolkit)))
-        if guide.kind == "template":
-            html, _headings = convert(guide, toolkit, standalone_link(guide, settings, prefix))
-            form = render("toolkit_form", toolkit=toolkit, guide=guide, html=html, css=printer_css(settings))
-            files.append(Download(f"{folder}/{guide.file_stem}.html", guide.title, form.encode()))
-    archive = zip_bytes(toolkit, files)
-    log.info("Toolkit downloads: %d files in %.1f s", len(files) + 1, time.perf_counter() - started)
-    return files, archive
+        if guide.name in forms:
+            files.append(Download(f"{folder}/{guide.file_stem}.html", guide.title, forms[guide.name]))
+    return files
+
+
+def language_at(settings: dict[str, Any], prefix: str) -> str:
+    """The locale of the site's language whose pages are in the folder ``prefix``."""
+    return next(language.locale for language in site_languages(directory_settings(settings)["languages"])
+                if language.prefix == prefix)
+
+
+def online(settings: dict[str, Any], prefix: str, toolkit: Toolkit, paper: Paper) -> SimpleNamespace | None:
+    """Where the toolkit is read online, and the ZIP of each other paper, for the README; None without SITEURL."""
+    if not site_root(settings):
+        return None
+    return SimpleNamespace(toolkit=site_url(settings, prefix + "toolkit/"),
+                           others=[(other, site_url(settings, prefix + toolkit.zip_on(other)))
+                                   for other in PAPERS if other != paper])
 
 
 def standalone_link(guide: Guide, settings: dict[str, Any], prefix: str = ""):
@@ -104,7 +174,7 @@ def zip_markdown(guide: Guide, toolkit: Toolkit) -> bytes:
             return match[0]
         return match[1] + posixpath.relpath(f"{zip_folder(target)}/{Path(target.name).name}", zip_folder(guide))
 
-    return MARKDOWN_LINK.sub(relink, (toolkit.folder / guide.name).read_bytes().decode("utf-8")).encode("utf-8")
+    return MARKDOWN_LINK.sub(relink, (guide.path or toolkit.folder / guide.name).read_bytes().decode("utf-8")).encode("utf-8")
 
 
 def zip_bytes(toolkit: Toolkit, files: list[Download]) -> bytes:
@@ -120,26 +190,15 @@ def zip_bytes(toolkit: Toolkit, files: list[Download]) -> bytes:
     return buffer.getvalue()
 
 
-def write_downloads(files: list[Download], archive: bytes, toolkit: Toolkit, output: Path) -> None:
-    for item in files:
-        if item.url:
-            target = output / item.url
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(item.data)
-    (output / toolkit.zip).parent.mkdir(parents=True, exist_ok=True)
-    (output / toolkit.zip).write_bytes(archive)
-
-
-def readme(toolkit: Toolkit, settings: dict[str, Any], prefix: str = "") -> str:
-    online = f"\nRead it online: {site_url(settings, prefix + 'toolkit/')}\n" if site_root(settings) else ""
-    guides = "\n".join(f"  {g.number:>2}. {g.title}" for g in toolkit.guides)
-    forms = "\n".join(f"  - {g.title}" for g in toolkit.templates)
-    return (f"{toolkit.title}\nVersion {toolkit.version}, {toolkit.date.isoformat()}\n{online}\n"
-            f"Guides (PDF and Markdown in guides/):\n{guides}\n\n"
-            f"Forms to fill in (PDF, Markdown and printable HTML in forms/):\n{forms}\n\n"
-            f"{toolkit.stem}.pdf is the whole toolkit in one file, with a table of contents.\n"
-            f"The Markdown files are the sources: edit them for your own library, and share them\n"
-            f"under the same licence (LICENCE.txt).\n")
+def write_downloads(downloads: Downloads, toolkit: Toolkit, output: Path) -> None:
+    """The PDFs the site serves on their own, and each paper's ZIP."""
+    for item in downloads.by_url.values():
+        target = output / item.url
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(item.data)
+    for paper in PAPERS:
+        (output / toolkit.zip_on(paper)).parent.mkdir(parents=True, exist_ok=True)
+        (output / toolkit.zip_on(paper)).write_bytes(downloads.zips[paper.name])
 
 
 def licence(toolkit: Toolkit) -> str:
@@ -155,40 +214,3 @@ def printer_css(settings: dict[str, Any]) -> str:
     """The print stylesheet, for the standalone HTML forms (they are opened from disk)."""
     path = Path(settings.get("THEME") or "theme") / "static" / "css" / "toolkit-print.css"
     return path.read_text(encoding="utf-8") if path.is_file() else ""
-
-
-class Printer:
-    """WeasyPrint with the site's own files only, and one font configuration for all PDFs."""
-
-    #: Tagged PDF for screen readers; its language and title are the print page's <html lang> and <title>.
-    VARIANT = "pdf/ua-1"
-
-    def __init__(self, settings: dict[str, Any], output: Path, kept: KeptFiles):
-        from weasyprint.text.fonts import FontConfiguration
-
-        self.fetcher = local_fetcher(output, settings)
-        # Every language's PDFs are printed as if at the first's address: only the stylesheets are
-        # fetched, and links to guides are absolute (standalone_link).
-        self.base = f"{document_root(settings)}/toolkit/downloads/"
-        self.fonts = FontConfiguration()
-        self.kept = kept
-        # What a page's PDF depends on besides its HTML: the stylesheets it may fetch, and WeasyPrint.
-        styles = sorted((Path(settings.get("THEME") or "theme") / "static" / "css").glob("*.css"))
-        self.style = b"".join(path.read_bytes() for path in styles)
-
-    def pdf(self, html: str) -> bytes:
-        key = self.kept.key(WEASYPRINT, self.VARIANT, self.base, self.style, html)
-        return self.kept.get(key) or self.kept.put(key, self._print(html))
-
-    def _print(self, html: str) -> bytes:
-        from weasyprint import HTML
-
-        try:
-            document = HTML(string=html, base_url=self.base, url_fetcher=self.fetcher).render(font_config=self.fonts)
-            return document.write_pdf(pdf_variant=self.VARIANT)
-        except Exception as error:
-            raise ToolkitPrintError(f"a toolkit PDF could not be made: {error}") from None
-
-
-class ToolkitPrintError(RuntimeError):
-    pass

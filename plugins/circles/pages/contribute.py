@@ -15,8 +15,9 @@ from typing import Any
 
 from circles.directory.models import Directory
 from circles.i18n import FORMAT_LABELS, WEEKDAY_NAMES, Texts, _
+from circles.pages import contribute_library as new
 from circles.records.codes import LANGUAGE_TAG, language_codes
-from circles.records.rules import DROP_IN, EMAIL, PLACEHOLDER_HOSTS, PLACEHOLDERS, TOPIC
+from circles.records.rules import DROP_IN, EMAIL, FIRST_DAY, LAST_DAY, PLACEHOLDER_HOSTS, PLACEHOLDERS, TOPIC, timezones
 from circles.records.schema import Column, Resource, load_schema
 
 #: Where the page is written.
@@ -37,7 +38,16 @@ ENUM_LABELS = {"format": FORMAT_LABELS}
 GROUPS = {"course": _("A course that is not listed yet"), "schedule": _("Schedule")}
 #: Checks the validator makes beyond the schema (rules.py), by column name.
 CHECKS = {"signup": "signup", "topics": "topic", "language": "language", "course_language": "language",
-          "timezone": "timezone"}
+          "timezone": "timezone", "address_country": "country"}
+#: The pickers' help in a librarian's words: the schema's speaks of files in content/, which the form writes.
+PICKER_HELP = {
+    "library": _("The library where the circle meets. If it is not in the list, choose “My library is not listed” "
+                 "and describe it: the page writes its listing too. An online circle with no library leaves this empty."),
+    "network": _("The library system or organization that runs the circle, if it is in the list. Needed for an "
+                 "online circle that has no library; otherwise the library's is used."),
+    "course": _("The course the group takes together, if it is in the list. If it is not, describe it below."),
+    "course_title": _("The course the group takes together, when it is not in the list above."),
+}
 #: Text this long gets a text area.
 LONG_TEXT = 1000
 #: GitHub refuses very long addresses; a longer listing is copied and pasted instead.
@@ -48,7 +58,7 @@ MAX_URL = 8000
 class Field:
     """One control of the form, as the template draws it and the script checks it."""
 
-    name: str  # YAML path, e.g. schedule.start_date
+    name: str  # the control's name: the YAML path (schedule.start_date), a new library's with new.PREFIX
     id: str  # HTML id
     label: str
     help: str
@@ -62,10 +72,11 @@ class Field:
     picker: str = ""  # the kind of record a picker lists: libraries or networks
     options: list[tuple[str, str]] = field(default_factory=list)  # (value, label) of a select or checkboxes
     today: bool = False
+    record: str = "circle"  # the file it is written to: the circle's, or a new library's
 
     def spec(self) -> dict[str, Any]:
         """What contribute.js needs to build and check the value."""
-        return {"name": self.name, "id": self.id, "label": self.label, "example": self.placeholder,
+        return {"name": self.name, "key": self.name.removeprefix(new.PREFIX), "record": self.record, "id": self.id, "label": self.label, "example": self.placeholder,
                 "widget": self.widget, "type": self.type, "item": self.item_type, "required": self.required,
                 "check": self.check, "today": self.today, **self.constraints}
 
@@ -79,30 +90,35 @@ class Section:
     fields: list[Field] = field(default_factory=list)
 
 
-def form_field(column: Column, texts: Texts, pickers: dict[str, str]) -> Field:
-    """The control for one schema column."""
+def form_field(column: Column, texts: Texts, pickers: dict[str, str], prefix: str = "") -> Field:
+    """The control for one schema column; ``prefix`` names a new library's apart from the circle's."""
     c = column.constraints
     constraints = {key: c[key] for key in ("pattern", "minLength", "maxLength", "minimum", "maximum") if key in c}
     options: list[tuple[str, str]] = []
     if column.yaml in CHOICES:
         options = list(zip(CHOICES[column.yaml], weekday_names(texts)))
+    elif column.name == "address_country":
+        options = new.country_options(texts)
     elif "enum" in c:
         labels = ENUM_LABELS.get(column.name, {})
         options = [(value, texts.gettext(labels[value]) if value in labels else value) for value in c["enum"]]
     check = "url" if column.format == "uri" else CHECKS.get(column.name, "")
+    help_text = (new.HELP if prefix else PICKER_HELP).get(column.name, column.description)
+    name = prefix + column.yaml
     return Field(
-        name=column.yaml, id="f-" + column.yaml.replace(".", "-").replace("_", "-"),
-        label=texts.gettext(column.title), help=texts.gettext(column.description),
+        name=name, id="f-" + name.replace(":", "-").replace(".", "-").replace("_", "-"),
+        label=texts.gettext(column.title), help=texts.gettext(help_text),
         placeholder=column.example.strip("[]"), widget=_widget(column, pickers), type=column.type,
         item_type=column.item_type, required=column.required, constraints=constraints, check=check,
-        picker=pickers.get(column.name, ""), options=options, today=column.name in TODAY,
+        picker=pickers.get(column.name, ""), options=options, today=column.name in TODAY and not prefix,
+        record="library" if prefix else "circle",
     )
 
 
 def _widget(column: Column, pickers: dict[str, str]) -> str:
     if column.yaml in CHOICES:
         return "checkboxes"
-    if column.name in pickers or "enum" in column.constraints:
+    if column.name in pickers or "enum" in column.constraints or column.name == "address_country":
         return "select"
     if column.type in ("date", "time"):
         return column.type
@@ -140,6 +156,20 @@ def field_specs(resource: Resource, texts: Texts) -> list[dict[str, Any]]:
             if column.name not in LATER and not column.name.startswith(IMPORTED)]
 
 
+def new_library(schema: dict[str, Resource], texts: Texts) -> dict[str, Any]:
+    """The fields of a library not listed yet (contribute_library.py), in sections as the circle's."""
+    resource = schema["libraries"]
+    pickers = dict(resource.foreign_keys)
+    fields, id_field = new.library_fields(resource, lambda column: form_field(column, texts, pickers, new.PREFIX))
+    sections: list[Section] = []
+    for f in fields:
+        group = f.name.removeprefix(new.PREFIX).partition(".")[0] if "." in f.name else ""
+        if not sections or sections[-1].group != group:
+            sections.append(Section(group, texts.gettext(new.GROUPS[group]) if group else ""))
+        sections[-1].fields.append(f)
+    return {"sections": sections, "id_field": id_field, "specs": [f.spec() for f in [*fields, id_field]]}
+
+
 def library_choices(directory: Directory) -> list[dict[str, str]]:
     """``Name — City (id)`` of every library, with the name and city apart for the preview."""
     choices = [{"id": lib.id, "label": f"{lib.name} — {lib.address.city} ({lib.id})", "name": lib.name,
@@ -172,7 +202,9 @@ def checks() -> dict[str, Any]:
     """The validator's own patterns, for the browser (JavaScript reads these regular expressions alike)."""
     return {"email": EMAIL.pattern, "topic": TOPIC.pattern, "language": LANGUAGE_TAG, "languages": sorted(language_codes()),
             "placeholder": PLACEHOLDERS.pattern, "placeholder_host": PLACEHOLDER_HOSTS.pattern,
-            "drop_in": sorted(DROP_IN), "weekdays": list(WEEKDAY_NAMES)}
+            "drop_in": sorted(DROP_IN), "weekdays": list(WEEKDAY_NAMES), "timezones": sorted(timezones()),
+            "first_day": FIRST_DAY.isoformat(), "last_day": LAST_DAY.isoformat(), "new_library": new.NEW,
+            "countries": new.country_codes()}
 
 
 def contribute_messages(texts: Texts) -> dict[str, Any]:
@@ -191,6 +223,7 @@ def contribute_messages(texts: Texts) -> dict[str, Any]:
         "range": _("{label} must be between {min} and {max}."),
         "date": _("{label} must be a date, written YYYY-MM-DD, such as {example}."),
         "date_item": _("“{value}” is not a date: write dates as YYYY-MM-DD, such as {example}."),
+        "date_range": _("{value} is not between {first} and {last}: check the year."),
         "time": _("{label} must be a time on a 24-hour clock, written HH:MM, such as {example}."),
         "url": _("{label} must be a web address starting with https://, such as {example}."),
         "placeholder_host": _("{host} is an example address. Give the real one."),
@@ -223,6 +256,7 @@ def contribute_messages(texts: Texts) -> dict[str, Any]:
         "when_dates": _("{times} on {dates}"),
         "course_by": _("{course}, by {provider}"),
     }
+    words |= new.library_messages()
     translated = {key: texts.gettext(value) for key, value in words.items()}
     translated |= {"weeks_one": one.replace("0", "{count}", 1), "weeks_other": other.replace("0", "{count}", 1),
                    "weekdays": [texts.weekdays([day]) for day in range(7)],
@@ -232,15 +266,21 @@ def contribute_messages(texts: Texts) -> dict[str, Any]:
 
 def contribute_context(directory: Directory, options: dict[str, Any], texts: Texts) -> dict[str, Any]:
     """Everything contribute.html needs: the form, the pickers' choices, the words and the GitHub target."""
-    resource = load_schema()["circles"]
+    schema = load_schema()
+    resource = schema["circles"]
     # The folder in the repository; a build from elsewhere (PATH) still proposes to content/.
     folder = "content" if Path(options["content"]).is_absolute() else options["content"].strip("/")
     config = {"repository": options["repository"].strip("/"), "branch": options["branch"],
-              "folder": f"{folder}/{resource.name}/", "file": FILE_NAME, "max_url": MAX_URL}
+              "folder": f"{folder}/{resource.name}/", "library_folder": f"{folder}/{schema['libraries'].name}/",
+              "file": FILE_NAME, "library_file": new.PREFIX + FILE_NAME, "max_url": MAX_URL}
+    library = new_library(schema, texts)
     return {
         "sections": form_sections(resource, texts),
         "id_field": form_field(resource.columns[FILE_NAME], texts, {}),
-        "specs": field_specs(resource, texts),
+        "specs": field_specs(resource, texts) + library["specs"],
+        "library_sections": library["sections"],
+        "library_id_field": library["id_field"],
+        "new_library": new.NEW,
         "libraries": library_choices(directory),
         "networks": network_choices(directory),
         "courses": course_choices(directory),

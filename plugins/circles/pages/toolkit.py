@@ -14,7 +14,6 @@ import datetime as dt
 import posixpath
 import re
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ import yaml
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from circles.problems import CirclesError
+from circles.pages.toolkit_model import Guide, Heading, Toolkit, ToolkitError
 
 #: Tags a guide may use; the toolkit is the project's own writing, sanitized all the same.
 TAGS = {"h2", "h3", "h4", "p", "br", "em", "strong", "ul", "ol", "li", "a", "code", "pre", "blockquote", "hr",
@@ -37,78 +36,6 @@ FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 WRITE_ON = re.compile(r"^_{6,}[ \t]*$", re.M)
 CHECKBOX = re.compile(r"^\[ \]\s+")
 LICENCE_URL = "https://creativecommons.org/licenses/by-sa/4.0/"
-
-
-class ToolkitError(CirclesError):
-    pass
-
-
-@dataclass
-class Heading:
-    level: int
-    id: str
-    text: str
-
-
-@dataclass
-class Guide:
-    """One guide or fill-in form: its source, its page and its PDF."""
-
-    name: str  # path inside the toolkit folder, e.g. "05-promotion.md" or "templates/flyer.md"
-    slug: str  # "promotion", "flyer"
-    kind: str  # "guide" or "template"
-    title: str
-    summary: str
-    source: str  # the Markdown body, without front matter
-    language: str = ""  # the guide's own language when it is not the site's (an English guide on a French site)
-    number: int = 0  # 1, 2 … in reading order; templates are numbered after the guides
-    html: str = ""
-    headings: list[Heading] = field(default_factory=list)
-    previous: Guide | None = None
-    next: Guide | None = None
-
-    @property
-    def url(self) -> str:
-        return f"toolkit/{'templates/' if self.kind == 'template' else ''}{self.slug}/"
-
-    @property
-    def pdf(self) -> str:
-        return f"toolkit/downloads/{self.file_stem}.pdf"
-
-    @property
-    def file_stem(self) -> str:
-        """The file name without its extension, as in the ZIP: "05-promotion", "flyer"."""
-        return Path(self.name).stem
-
-
-@dataclass
-class Toolkit:
-    title: str
-    version: str
-    date: dt.date
-    licence: str
-    guides: list[Guide]
-    templates: list[Guide]
-    folder: Path
-
-    @property
-    def pages(self) -> list[Guide]:
-        return [*self.guides, *self.templates]
-
-    @property
-    def stem(self) -> str:
-        return f"learning-circle-toolkit-{self.version}"
-
-    @property
-    def pdf(self) -> str:
-        return f"toolkit/downloads/{self.stem}.pdf"
-
-    @property
-    def zip(self) -> str:
-        return f"toolkit/downloads/{self.stem}.zip"
-
-    def by_name(self, name: str) -> Guide | None:
-        return next((g for g in self.pages if g.name == name), None)
 
 
 # Loading
@@ -175,7 +102,7 @@ def _guide(path: Path, name: str, kind: str, language: str = "") -> Guide:
         raise ToolkitError(f"{path}: its front matter needs a title and a summary")
     slug = re.sub(r"^\d+-", "", path.stem)
     body = FRONT_MATTER.sub("", path.read_text(encoding="utf-8"), count=1)
-    return Guide(name, slug, kind, str(meta["title"]), str(meta["summary"]), body, language)
+    return Guide(name, slug, kind, str(meta["title"]), str(meta["summary"]), body, language, path)
 
 
 # Markdown to HTML

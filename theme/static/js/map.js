@@ -6,6 +6,7 @@
 //   place    one venue: data-lat, data-lon, data-label, optional data-approximate="true"
 //   points   the items carrying data-lat/data-lon/data-label of the list whose id is data-points
 //   results  the search page: markers follow the latest `circles:results` event on document
+// A container with data-deferred waits for its button ([data-map-open] whose aria-controls is its id).
 
 // Leaflet, its cluster plug-in and their styles load only once a page has a map to draw, from the
 // theme's vendor/ folder beside js/: the pages themselves carry one script tag and nothing more.
@@ -262,10 +263,18 @@ function drawResults(container, settings) {
 
 const draw = { place: drawPlace, points: drawPoints, results: drawResults };
 
-async function main() {
-  const containers = [...document.querySelectorAll("[data-map]")];
-  if (!containers.length) return;
-  const [leaflet, settings] = await Promise.all([loadLeaflet(), loadSettings()]);
+// Leaflet and the map settings, loaded once, on the first map to draw.
+let ready = null;
+function loadOnce() {
+  ready ??= Promise.all([loadLeaflet(), loadSettings()]).catch((error) => {
+    ready = null; // a later map may try again
+    throw error;
+  });
+  return ready;
+}
+
+async function drawMaps(containers) {
+  const [leaflet, settings] = await loadOnce();
   L = leaflet;
   if (!L?.markerClusterGroup) return;
   for (const container of containers) {
@@ -278,6 +287,46 @@ async function main() {
   }
   // A search that dispatched before this module ran can send its results again.
   document.dispatchEvent(new CustomEvent("circles:map-ready"));
+}
+
+// A deferred map (data-deferred) asks the tile server for nothing, and loads no Leaflet, until the
+// visitor presses its button: the tiles of a search near them would tell the server where they are.
+// Once opened, the maps of later pages in the same tab open by themselves: the visitor asked for them.
+const OPENED = "circles:map-opened";
+
+function openedBefore() {
+  try {
+    return sessionStorage.getItem(OPENED) === "yes";
+  } catch {
+    return false; // storage refused: ask again on each page
+  }
+}
+
+function whenAskedFor(container) {
+  const button = container.id && document.querySelector(`[data-map-open][aria-controls="${CSS.escape(container.id)}"]`);
+  if (!button) return;
+  button.addEventListener("click", async () => {
+    button.hidden = true;
+    try {
+      sessionStorage.setItem(OPENED, "yes");
+    } catch {
+      // not kept: this page's map opens all the same
+    }
+    await drawMaps([container]);
+    container.focus({ preventScroll: false });
+  }, { once: true });
+}
+
+async function main() {
+  const containers = [...document.querySelectorAll("[data-map]")];
+  const later = openedBefore() ? [] : containers.filter((container) => "deferred" in container.dataset);
+  later.forEach(whenAskedFor);
+  const now = containers.filter((container) => !later.includes(container));
+  for (const container of now) {
+    const button = container.id && document.querySelector(`[data-map-open][aria-controls="${CSS.escape(container.id)}"]`);
+    if (button) button.hidden = true;
+  }
+  if (now.length) await drawMaps(now);
 }
 
 main().catch((error) => console.error("map:", error));

@@ -3,6 +3,7 @@
 // everything from records is set as text, never as HTML. The location never leaves the browser.
 import { openIndex, searchIndex } from "./bundles.js";
 import { currentPosition, distanceKm, distanceUnit, findPlaces, formatDistance, radiusChoices } from "./places.js";
+import { betterQuery, betterTown } from "./suggest.js";
 
 const form = document.querySelector("[data-search]");
 // The files every language shares (the index, libraries.json) are at the site's root; the circles'
@@ -30,13 +31,20 @@ const list = $("[data-results]");
 const more = $("[data-more]");
 const followNear = $("[data-follow-near]");
 const suggestion = $("[data-suggest]");
+const pastNote = $("[data-past-note]");
+const nearPlace = $("#near-place");
+const facetsToggle = $("[data-facets-toggle]");
+const beyond = $("[data-beyond]");
+const online = $("[data-online]");
 const PAGE = 20;
 const NEAR_LIMIT = 200; // results whose data is loaded to sort by distance
 const DEFAULT_RADIUS = 25;
+const BEYOND = 5; // circles listed beyond the radius when none is within it
+const ONLINE = 3; // online circles listed beside them
+const ONLINE_FORMATS = ["online", "hybrid"]; // the formats one can join from anywhere
 
 let libraries; // {library id: [lat, lon]}, loaded on first use
 let towns; // Map of library id → [town page, town name], loaded on first use
-let known; // {word: how many circles have it} (search/words.json), loaded when a search first finds nothing
 let state = readState(new URLSearchParams(location.search));
 let latest = 0; // the newest search; answers to older ones are dropped
 let shown = []; // results with their data, in display order
@@ -217,6 +225,8 @@ function showFirstView() {
 async function run() {
   followNear.hidden = true;
   suggestion.hidden = true;
+  beyond.hidden = true;
+  online.hidden = true;
   if (isFirstView()) return showFirstView();
   const id = ++latest;
   moreFromSearch = false;
@@ -228,7 +238,8 @@ async function run() {
     offerToFollow(id, nearby);
     if (nearby && !nearby.length) {
       render(id, [], null, { none: "none_near" });
-      return drawFacets(id, {}, {});
+      drawFacets(id, {}, {});
+      return offerBeyond(id);
     }
     const search = await findInOrder(state.q || EVERY, nearby);
     if (id !== latest) return;
@@ -244,8 +255,10 @@ async function run() {
       loaded = await Promise.all(results.slice(0, PAGE).map(load));
       results = results.slice(PAGE);
     }
-    render(id, loaded, results, { count: search.results.length });
-    if (!search.results.length && state.q) suggest(id, state.q);
+    render(id, loaded, results, { count: search.results.length, none: nearby ? "none_near" : "none" });
+    if (state.placeText && !state.place) suggestTown(id, state.placeText);
+    else if (!search.results.length && state.q) suggestWords(id, state.q);
+    if (nearby && !search.results.length) offerBeyond(id);
     requestCounts(id, nearby);
   } catch (error) {
     if (id !== latest) return;
@@ -285,57 +298,88 @@ async function offerToFollow(id, nearby) {
   followNear.hidden = false;
 }
 
-// "Did you mean python?" for "pyhton": each word not in the directory put right to the most frequent
-// of its nearest words there (exports/words.py), at most two edits away (one for short words).
-async function suggest(id, q) {
-  try {
-    known ??= await (await fetch(new URL("search/words.json", root))).json();
-  } catch (error) {
-    console.warn(error); // a bonus, as the town to follow is
-    return;
-  }
-  const typed = q.toLowerCase().split(/[^\p{L}]+/u).filter(Boolean);
-  const fixed = typed.map((word) => (word.length < 3 || word in known ? word : nearestWord(word) ?? word));
-  if (id !== latest || fixed.every((word, i) => word === typed[i])) return;
-  const better = fixed.join(" ");
-  const link = element("a", "", better);
-  link.href = `${location.pathname}?${new URLSearchParams({ q: better })}`;
-  link.addEventListener("click", (event) => {
-    event.preventDefault();
+// "Did you mean python?" for "pyhton" (suggest.js); the link searches for the word meant.
+async function suggestWords(id, q) {
+  const better = await betterQuery(root, q).catch((error) => console.warn(error)); // a bonus, as the town to follow is
+  if (!better || id !== latest) return;
+  offer(better, `${location.pathname}?${new URLSearchParams({ q: better })}`, () => {
     state.q = better;
     query.value = better;
+  });
+}
+
+// "Did you mean Toronto, CA?" for a town near me does not know ("Torronto"): the directory's towns (suggest.js).
+async function suggestTown(id, text) {
+  const better = await betterTown(root, text).catch((error) => console.warn(error));
+  if (!better || id !== latest) return;
+  const params = new URLSearchParams(location.search);
+  params.set("place", better);
+  offer(better, `${location.pathname}?${params}`, async () => {
+    placeInput.value = better;
+    await choosePlace(better);
+  });
+}
+
+// The sentence "Did you mean {word}?" as written, its {word} a link that takes the choice and searches.
+function offer(better, href, choose) {
+  const link = element("a", "", better);
+  link.href = href;
+  link.addEventListener("click", async (event) => {
+    event.preventDefault();
+    await choose();
     commit(true);
   });
-  // The sentence as written, its {word} replaced by the link (say() would empty it first).
-  const [before, after = ""] = (words.suggest ?? "{word}").split("{word}");
+  const [before, after = ""] = (words.suggest ?? "{word}").split("{word}"); // say() would empty {word}
   suggestion.replaceChildren(before, link, after);
   suggestion.hidden = false;
 }
 
-function nearestWord(word) {
-  const most = word.length <= 4 ? 1 : 2;
-  let best = null;
-  let bestDistance = most + 1;
-  for (const [candidate, count] of Object.entries(known)) {
-    if (Math.abs(candidate.length - word.length) > most) continue;
-    const d = editDistance(word, candidate);
-    if (d < bestDistance || (d === bestDistance && count > known[best])) [best, bestDistance] = [candidate, d];
+// Near a place where nothing matches (issue 23): the nearest circles beyond the radius with their
+// distance, from the nearest 100 libraries, then 1,000, then anywhere; and the online circles in the
+// page's language. A dead end no more, and still nothing leaves the browser.
+async function offerBeyond(id) {
+  const all = await nearbyLibraries(state.place, Infinity);
+  const km = Object.fromEntries(all.map(({ id: library, km: d }) => [library, d]));
+  let found = [];
+  for (const size of [100, 1000, Infinity]) {
+    const search = await find(state.q || EVERY, searchOptions(size < all.length ? all.slice(0, size) : null));
+    if (id !== latest) return;
+    const loaded = await Promise.all(search.results.slice(0, NEAR_LIMIT).map(load));
+    found = loaded.filter((r) => km[r.meta.library] !== undefined).map((r) => Object.assign(r, { km: km[r.meta.library] }));
+    if (found.length || size >= all.length) break;
   }
-  return best;
+  if (id !== latest) return;
+  found.sort((a, b) => a.km - b.km || a.meta.next.localeCompare(b.meta.next));
+  if (found.length) {
+    const title = $("[data-beyond-title]");
+    title.textContent = title.dataset.title.replace("{radius}", radiusLabel());
+    $("[data-beyond-list]").replaceChildren(...found.slice(0, BEYOND).map(card));
+    beyond.hidden = false;
+    announce(found.slice(0, BEYOND));
+  }
+  await offerOnline(id);
 }
 
-// Damerau–Levenshtein distance (optimal string alignment: "pyhton" is one swap from "python").
-function editDistance(a, b) {
-  const rows = [...Array(a.length + 1)].map((_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) rows[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
-    }
-  }
-  return rows[a.length][b.length];
+async function offerOnline(id) {
+  const lang = document.documentElement.lang.split("-")[0];
+  const tags = Object.keys(first.totals?.language ?? {}).filter((tag) => tag.split("-")[0] === lang);
+  if (!tags.length) return;
+  const filters = { ...pagefindFilters(null), format: { any: ONLINE_FORMATS }, language: { any: tags } };
+  const search = await find(state.q || EVERY, { filters, sort: state.q ? undefined : { order: "asc" } });
+  if (id !== latest || !search.results.length) return;
+  const loaded = await Promise.all(search.results.slice(0, ONLINE).map(load));
+  if (id !== latest) return;
+  const language = valueLabel("language", tags[0]);
+  const title = $("[data-online-title]");
+  title.textContent = title.dataset.title.replace("{language}", language);
+  $("[data-online-list]").replaceChildren(...loaded.map(card));
+  const all = $("[data-online-all]");
+  all.textContent = all.dataset.text.replace("{language}", language);
+  const params = new URLSearchParams(state.q ? { q: state.q } : {});
+  ONLINE_FORMATS.forEach((format) => params.append("format", format));
+  tags.forEach((tag) => params.append("language", tag));
+  all.href = `${location.pathname}?${params}`;
+  online.hidden = false;
 }
 
 async function loadTowns() {
@@ -384,7 +428,8 @@ function render(id, loaded, rest, { count = 0, none = "none" } = {}) {
   const unknown = state.placeText && !state.place ? `${say("unknown_place", { place: state.placeText })} ` : "";
   if (!count) status.textContent = unknown + say(none, { radius: radiusLabel(), place: placeName() });
   else if (state.place) status.textContent = say("near", { count: plural(count), radius: radiusLabel(), place: placeName() });
-  else status.textContent = unknown + plural(count) + (state.filters.status ? "" : `. ${say("past_hidden")}`);
+  else status.textContent = unknown + plural(count);
+  pastNote.hidden = !count || Boolean(state.filters.status);
   announce();
 }
 
@@ -406,8 +451,8 @@ async function showMore() {
   announce();
 }
 
-function announce() {
-  const results = shown.map(({ url, meta }) => ({
+function announce(listed = shown) {
+  const results = listed.map(({ url, meta }) => ({
     url, title: meta.title, when: meta.when, where: meta.where, status: meta.status,
     statusLabel: meta.status_label, format: meta.format,
     lat: meta.lat ? parseFloat(meta.lat) : null, lon: meta.lon ? parseFloat(meta.lon) : null,
@@ -491,6 +536,8 @@ function renderFacets(counts, totals) {
   }
   const focused = document.activeElement?.closest?.(".facet") ? [document.activeElement.name, document.activeElement.value] : null;
   facetList.replaceChildren(...groups);
+  const ticked = Object.values(state.filters).flat().length;
+  facetsToggle.textContent = ticked ? facetsToggle.dataset.labelSome.replace("{count}", ticked) : facetsToggle.dataset.label;
   if (Object.keys(state.filters).length) {
     const clear = element("button", "button button--secondary", say("clear"));
     clear.type = "button";
@@ -552,6 +599,8 @@ async function choosePlace(text) {
   state.placeText = text;
   state.place = best ? { label: best.label, lat: best.lat, lon: best.lon, country: best.country } : null;
   fillRadius();
+  // The radius searched is the one shown: in the place's unit, the choice nearest the one before.
+  state.radius = parseFloat(radiusSelect.value) || state.radius;
   if (!best) status.textContent = say("unknown_place", { place: text });
 }
 
@@ -599,11 +648,17 @@ $("[data-locate]").addEventListener("click", async () => {
 more.addEventListener("click", showMore);
 (window.requestIdleCallback ?? ((then) => setTimeout(then, 200)))(getReady, { timeout: 2000 });
 
-$("[data-facets-toggle]").addEventListener("click", (event) => {
-  const open = event.currentTarget.getAttribute("aria-expanded") !== "true";
-  event.currentTarget.setAttribute("aria-expanded", String(open));
-  facetList.classList.toggle("facets--open", open);
-});
+// On a phone the town and radius, and the facets, each open below their button (search.css).
+function toggles(button, panel, openClass) {
+  button.addEventListener("click", () => {
+    const open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    panel.classList.toggle(openClass, open);
+    if (open) panel.querySelector("input, select")?.focus();
+  });
+}
+toggles(facetsToggle, facetList, "facets--open");
+toggles($("[data-near-toggle]"), nearPlace, "near-place--open");
 
 window.addEventListener("popstate", () => {
   state = readState(new URLSearchParams(location.search));
