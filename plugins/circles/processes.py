@@ -23,15 +23,16 @@ PARALLEL_FROM = 2000
 
 
 def in_shares(function: Callable[[Sequence], list], items: Sequence,
-              meanwhile: Callable[[], object] | None = None, parallel_from: int = PARALLEL_FROM) -> list[Any]:
+              meanwhile: Callable[[], object] | None = None, parallel_from: int | None = None) -> list[Any]:
     """``function`` over ``items`` in one share per core; the results concatenated, in order.
 
     ``meanwhile``, when there are other processes, is called here once this process's share is
     done, while theirs finish: work needed next that does not depend on the results.
-    ``parallel_from``: fewer items than this run here, for items each too quick to be worth a process.
+    ``parallel_from``: fewer items than this (PARALLEL_FROM unless given) run here, for items each
+    too quick to be worth a process.
     """
     workers = min(os.cpu_count() or 1, 4)
-    if len(items) < parallel_from or workers < 2 or not can_fork():
+    if len(items) < (PARALLEL_FROM if parallel_from is None else parallel_from) or workers < 2 or not can_fork():
         return function(items)
     size = -(-len(items) // workers)
     children = [_start(function, items[start:start + size]) for start in range(size, len(items), size)]

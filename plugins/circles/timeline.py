@@ -180,7 +180,7 @@ class Build:
                 ("feeds", lambda: (layer.write(feed_files(directory, settings, followed)),
                                    layer.write(town_files(directory))), ""),
                 ("places", lambda: self.write_places(layer), ""),
-                ("search words", lambda: layer.write(word_files(directory)), ""),
+                ("search words", lambda: layer.write(word_files(directory, list(self.texts_of.values()))), ""),
                 ("icons", lambda: layer.write(icon_files(settings)), ""),
             ])
             if opendata:

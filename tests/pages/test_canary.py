@@ -111,6 +111,7 @@ def open_popup(tab, map_selector: str) -> str:
 def test_map_popups_show_hostile_names_as_text(site, tab, console_errors):
     base, _ = site
     tab.goto(f"{base}search/?q=Zanzibar")
+    tab.locator("[data-map-open]").click()
     tab.wait_for_selector("[data-map='results'] .leaflet-marker-icon")
     assert open_popup(tab, "[data-map='results']").startswith(TITLE)
     tab.goto(f"{base}libraries/hostile-branch/")

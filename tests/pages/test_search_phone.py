@@ -93,8 +93,8 @@ def test_from_the_home_page_the_keyboard_reaches_the_first_result_in_three_press
     phone.keyboard.press("Tab")
     first = phone.locator("[data-results] .card__title a").first
     assert phone.evaluate("document.activeElement.href") == first.evaluate("(a) => a.href")
-    phone.keyboard.press("Enter")
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.keyboard.press("Enter")
     assert "Python" in phone.locator("h1").inner_text()
 
 
@@ -105,3 +105,13 @@ def test_without_javascript_there_is_no_skip_to_results(site, browser):
     assert page.locator(".skip-link", has_text="Skip to results").count() == 1
     assert page.get_by_role("link", name="Skip to results").count() == 0  # hidden: there are no results to skip to
     context.close()
+
+
+def test_a_typo_of_a_topic_in_the_pages_language_offers_the_topic(site, phone):
+    """Topics are found by their label in every language, so a misspelt French label is put right too."""
+    phone.goto(f"{site}fr/search/?q=porgrammation")
+    wait_for_results(phone, "Aucun cercle")
+    offer = phone.locator("[data-suggest]")
+    offer.get_by_role("link", name="programmation").click()
+    wait_for_results(phone, "cercle")
+    assert phone.locator("[data-results] li").count() > 0

@@ -278,3 +278,20 @@ def test_a_mistyped_library_is_asked_again_not_replaced(tree, circles_new):
     code, out, _ = circles_new(content, "circle", answers_with(2, "centrl", "central"))
     assert code == 0
     assert "no library matches 'centrl' — did you mean 'central'?" in out
+
+
+@pytest.mark.parametrize("typed", ["centra", "entral"])
+def test_part_of_a_library_id_is_asked_about_not_taken(tree, circles_new, typed):
+    """A word that is only part of one library's id or name may be a mistyped id: the library is offered, not chosen."""
+    content = tree()
+    code, out, _ = circles_new(content, "circle", answers_with(2, typed, "1"))
+    assert code == 0, out
+    assert f"no library is called '{typed}'; did you mean this one?\n  1. central: " in out
+    assert data_of(content / "circles" / "central-python-at-the-branch-2027-03.yml")["library"] == "central"
+
+
+def test_a_whole_word_of_one_librarys_name_chooses_it(tree, circles_new):
+    content = tree()
+    code, out, _ = circles_new(content, "circle", answers_with(2, "Central"))
+    assert code == 0, out
+    assert "→ central: " in out

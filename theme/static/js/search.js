@@ -46,6 +46,7 @@ const ONLINE_FORMATS = ["online", "hybrid"]; // the formats one can join from an
 let libraries; // {library id: [lat, lon]}, loaded on first use
 let towns; // Map of library id → [town page, town name], loaded on first use
 let state = readState(new URLSearchParams(location.search));
+let searched = location.search; // the search the page shows, as its address gives it
 let latest = 0; // the newest search; answers to older ones are dropped
 let shown = []; // results with their data, in display order
 let pending = []; // results not loaded yet ("Show more")
@@ -109,6 +110,7 @@ function writeState({ push }) {
   if (state.unit) params.set("u", state.unit);
   const url = `${location.pathname}${params.size ? `?${params}` : ""}`;
   if (url !== `${location.pathname}${location.search}`) history[push ? "pushState" : "replaceState"](null, "", url);
+  searched = location.search;
 }
 
 function showState() {
@@ -660,7 +662,11 @@ function toggles(button, panel, openClass) {
 toggles(facetsToggle, facetList, "facets--open");
 toggles($("[data-near-toggle]"), nearPlace, "near-place--open");
 
+// Back and forward between searches. A jump within the page ("Skip to results", #results) is a
+// history entry too, with the same search: redrawing the results then would take away the focus.
 window.addEventListener("popstate", () => {
+  if (location.search === searched) return;
+  searched = location.search;
   state = readState(new URLSearchParams(location.search));
   showState();
   run();
