@@ -309,7 +309,7 @@ def a_circle(dates: list[str], weekdays: list[int], skipped: list[str] = (), zon
     (["2026-03-03"], [1], ["2026-03-03"], None),  # one meeting
 ])
 def test_weekly_exdates(dates, weekdays, skipped, expected):
-    from circles.exports.calendars import weekly_exdates
+    from circles.exports.ics import weekly_exdates
 
     found = weekly_exdates(a_circle(dates, weekdays, skipped))
     assert found == (None if expected is None else [dt.date.fromisoformat(d) for d in expected])

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from circles.directory.geography import zone_countries
 from circles.directory.models import Circle, Course, Library, Network
-from circles.exports.calendars import weekly_exdates
+from circles.exports.ics import weekly_exdates
 
 SCHEMA = "https://schema.org"
 #: schema.org's days, Monday first like ``date.weekday()``.

@@ -8,6 +8,7 @@ read back by the loader and checked, and only the problems the answers so far ca
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,6 +195,12 @@ def record_label(data: dict[str, Any]) -> str:
 def search_text(record_id: str, data: dict[str, Any]) -> str:
     """What a word typed to find a listed record is looked for in."""
     return f"{record_id} {record_label(data)}".lower()
+
+
+def whole_words(words: list[str], text: str) -> bool:
+    """Whether each word typed is a whole word of ``text`` (ids count whole and by their parts)."""
+    found = set(text.split()) | set(re.split(r"[\W_]+", text))
+    return all(word in found for word in words)
 
 
 def existing_records(root: Path, kind: str) -> dict[str, dict[str, Any]]:

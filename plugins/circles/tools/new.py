@@ -9,7 +9,6 @@ schema/datapackage.json. Nothing is written until the last answer.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from circles.tools.draft import (
     render,
     search_text,
     suggest_id,
+    whole_words,
 )
 
 SHOWN = 10  # existing records listed at a time when choosing one
@@ -221,7 +221,7 @@ def _pick(question: Question, raw: str, draft: Draft, say: SAY) -> str:
         return choice
     words = raw.lower().split()
     found = [i for i, data in sorted(options.items()) if all(w in search_text(i, data) for w in words)]
-    if len(found) == 1 and _whole_words(words, search_text(found[0], options[found[0]])):
+    if len(found) == 1 and whole_words(words, search_text(found[0], options[found[0]])):
         say(f"  → {found[0]}: {record_label(options[found[0]])}")
         return found[0]
     if found:
@@ -231,12 +231,6 @@ def _pick(question: Question, raw: str, draft: Draft, say: SAY) -> str:
     close = closest(raw, sorted(options))
     raise Again(f"no {KINDS_SINGULAR[question.pick]} matches '{raw}'" + (f" — did you mean '{close}'?" if close else
                                                                           " — type part of its name, id or town"))
-
-
-def _whole_words(words: list[str], text: str) -> bool:
-    """Whether each word typed is a whole word of ``text`` (ids count whole and by their parts)."""
-    found = set(text.split()) | set(re.split(r"[\W_]+", text))
-    return all(word in found for word in words)
 
 
 def _listing(question: Question, draft: Draft, ids: list[str]) -> str:
