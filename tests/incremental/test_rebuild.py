@@ -219,13 +219,13 @@ def test_a_rebuild_makes_again_the_events_of_the_changed_circle_only(content, tm
     site, cache = tmp_path / "site", tmp_path / "cache"
     cached_build(content, site, cache)
     made = []
-    real = circles.exports.calendars.Entry.of.__func__
+    real = circles.exports.calendars.event_text
 
-    def counted(cls, circle, site_):
+    def counted(circle, site_):
         made.append(circle.id)
-        return real(cls, circle, site_)
+        return real(circle, site_)
 
-    monkeypatch.setattr(circles.exports.calendars.Entry, "of", classmethod(counted))
+    monkeypatch.setattr(circles.exports.calendars, "event_text", counted)
     (site / "circles/tpl-albion-excel-2026-12/circle.ics").unlink(missing_ok=True)  # its own file is written again too
     edit(content / "circles/bpl-central-python-essentials-2027-03.yml", "title", "Python, from the start")
     cached_build(content, site, cache)
