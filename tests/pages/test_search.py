@@ -38,10 +38,11 @@ def results(page) -> list[str]:
 
 
 def wait_for_results(page, status_contains: str = "circle"):
-    """Until the latest search and its facet counts have been drawn and its status says ``status_contains``."""
+    """Until the latest search and its facet counts have been drawn and its status says ``status_contains``.
+    Called just after a form on another page is sent, it may first look at that page: nothing there yet."""
     page.wait_for_function(
         """(text) => { const s = document.querySelector('[data-status]');
-                       const drawn = (selector) => document.querySelector(selector).getAttribute('aria-busy') === 'false';
+                       const drawn = (selector) => document.querySelector(selector)?.getAttribute('aria-busy') === 'false';
                        return drawn('[data-results]') && drawn('[data-facet-list]') && s.textContent.includes(text); }""",
         arg=status_contains)
 
