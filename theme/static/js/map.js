@@ -302,8 +302,13 @@ function openedBefore() {
   }
 }
 
+// The button that opens a deferred map: the [data-map-open] whose aria-controls is the map's id.
+function openButton(container) {
+  return container.id ? document.querySelector(`[data-map-open][aria-controls="${CSS.escape(container.id)}"]`) : null;
+}
+
 function whenAskedFor(container) {
-  const button = container.id && document.querySelector(`[data-map-open][aria-controls="${CSS.escape(container.id)}"]`);
+  const button = openButton(container);
   if (!button) return;
   button.addEventListener("click", async () => {
     button.hidden = true;
@@ -323,7 +328,7 @@ async function main() {
   later.forEach(whenAskedFor);
   const now = containers.filter((container) => !later.includes(container));
   for (const container of now) {
-    const button = container.id && document.querySelector(`[data-map-open][aria-controls="${CSS.escape(container.id)}"]`);
+    const button = openButton(container); // opened earlier in this visit: no button to press
     if (button) button.hidden = true;
   }
   if (now.length) await drawMaps(now);

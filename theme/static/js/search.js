@@ -312,7 +312,7 @@ async function suggestWords(id, q) {
 
 // "Did you mean Toronto, CA?" for a town near me does not know ("Torronto"): the directory's towns (suggest.js).
 async function suggestTown(id, text) {
-  const better = await betterTown(root, text).catch((error) => console.warn(error));
+  const better = await loadTownsJson().then((all) => betterTown(all, text)).catch((error) => console.warn(error));
   if (!better || id !== latest) return;
   const params = new URLSearchParams(location.search);
   params.set("place", better);
@@ -384,11 +384,23 @@ async function offerOnline(id) {
   online.hidden = false;
 }
 
+// search/towns.json (each town page: [its name, its libraries]), fetched once for both its uses:
+// the town to follow after a search near a place, and the town meant when near me knows none.
+let townsJson;
+function loadTownsJson() {
+  townsJson ??= fetch(new URL("search/towns.json", root)).then((response) => {
+    if (!response.ok) throw new Error(`search/towns.json: HTTP ${response.status}`);
+    return response.json();
+  }).catch((error) => {
+    townsJson = null; // tried again next time
+    throw error;
+  });
+  return townsJson;
+}
+
 async function loadTowns() {
-  const response = await fetch(new URL("search/towns.json", root));
-  if (!response.ok) throw new Error(`search/towns.json: HTTP ${response.status}`);
   const found = new Map();
-  for (const [page, [name, ids]] of Object.entries(await response.json())) {
+  for (const [page, [name, ids]] of Object.entries(await loadTownsJson())) {
     for (const library of ids) found.set(library, [page, name]);
   }
   return found;

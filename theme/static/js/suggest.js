@@ -1,11 +1,11 @@
 // "Did you mean …?" on the search page, when a search finds nothing or near me does not know a town:
 // the words and towns the directory itself contains (search/words.json, written by
-// plugins/circles/exports/words.py, and search/towns.json, by exports/follow.py), nearest first.
-// Only the site's own files are fetched; everything typed stays in the browser.
+// plugins/circles/exports/words.py, fetched here, and search/towns.json, by exports/follow.py,
+// which search.js fetches), nearest first. Only the site's own files are fetched; everything typed
+// stays in the browser.
 import { fold } from "./places.js";
 
 let known; // {word: how many circles have it}, loaded on first use
-let townNames; // [[folded name, "Toronto, CA"], …], loaded on first use
 
 async function fetchJson(url) {
   const response = await fetch(url);
@@ -22,16 +22,12 @@ export async function betterQuery(root, q) {
 }
 
 /** The directory's town nearest to a town the gazetteer did not know ("Torronto" → "Toronto, CA"), or null.
-    Each town of search/towns.json is named with its country, from its page's address (browse/ca/toronto/). */
-export async function betterTown(root, text) {
-  if (!townNames) {
-    const towns = await fetchJson(new URL("search/towns.json", root));
-    townNames = Object.entries(towns).map(([page, [name]]) => [fold(name), `${name}, ${page.split("/")[1].toUpperCase()}`]);
-  }
+    ``towns`` is search/towns.json; each town is named with its country, from its page's address (browse/ca/toronto/). */
+export function betterTown(towns, text) {
+  const names = Object.entries(towns).map(([page, [name]]) => [fold(name), `${name}, ${page.split("/")[1].toUpperCase()}`]);
   const typed = fold(text.split(",")[0]);
-  const counts = Object.fromEntries(townNames.map(([folded]) => [folded, 1]));
-  const best = typed.length >= 3 ? nearest(typed, counts) : null;
-  return townNames.find(([folded]) => folded === best)?.[1] ?? null;
+  const best = typed.length >= 3 ? nearest(typed, Object.fromEntries(names.map(([folded]) => [folded, 1]))) : null;
+  return names.find(([folded]) => folded === best)?.[1] ?? null;
 }
 
 // The most frequent of the words nearest to `word`, at most two edits away (one for short words).
