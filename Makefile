@@ -62,12 +62,13 @@ expected: $(STAMP)  ## regenerate the expected-output site in tests/expected/ (r
 # The search benchmark searches the 10,000-circle site the build benchmark left in $(BENCH_WORK).
 # BENCH_FLAGS=--quick measures 1,000 and 10,000 circles only; --pdfs prints the flyers and the toolkit too.
 BENCH_WORK := build/bench
-bench: $(STAMP)  ## build benchmark (1,000 to 50,000 synthetic circles, beside Pelican and Hugo) then search benchmark, then one to four languages (issue 21) and search from /es/; writes benchmarks/RESULTS.md, SEARCH.md, LANGUAGES.md and SEARCH-languages.md (slow)
+bench: $(STAMP)  ## build benchmark (1,000 to 50,000 synthetic circles, beside Pelican and Hugo up to 10,000) then search benchmark, then one and four languages (issues 21, 24) and search from /es/, then every target with its verdict (benchmarks/summary.py); writes benchmarks/RESULTS.md, SEARCH.md, LANGUAGES.md and SEARCH-languages.md (slow)
 	$(BIN)/python -m benchmarks.build_bench --work $(BENCH_WORK) $(BENCH_FLAGS)
 	$(BIN)/python -m benchmarks.search_bench --work $(BENCH_WORK)/10000-2000 --reuse
-	$(BIN)/python -m benchmarks.languages_bench --work $(BENCH_WORK)/languages
+	$(BIN)/python -m benchmarks.languages_bench --work $(BENCH_WORK)/languages --no-anchors
 	$(BIN)/python -m benchmarks.search_bench --work $(BENCH_WORK)/languages/four --reuse --page es/ \
 		--report benchmarks/SEARCH-languages.md
+	$(BIN)/python -m benchmarks.summary
 
 # Not part of `make test`: it asks every listed website, so it needs the network.
 linkcheck: $(STAMP)  ## check that the web links of listings still answer; .github/workflows/linkcheck.yml runs it weekly

@@ -1,13 +1,15 @@
 """The build benchmark's harness (benchmarks/build_bench.py): it runs end to end on a tiny directory,
-and its targets table says PASS or MISS by how much. No time is asserted: nothing here is timed."""
+and its targets table says PASS or MISS by how much; so does the languages benchmark's report
+(benchmarks/languages_bench.py). No time is asserted: nothing here is timed."""
 
 from __future__ import annotations
 
+import argparse
 import re
 
 import pytest
 
-from benchmarks import build_bench
+from benchmarks import build_bench, languages_bench, summary
 from benchmarks.build_bench import Run, Size
 
 
@@ -17,7 +19,7 @@ def test_a_tiny_run_reports_every_table_with_numbers(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # a folder named from where it runs, as `make bench` names build/bench
     assert build_bench.main(["--sizes", "30:10", "--work", "work", "--report", str(report)]) == 0
     text = report.read_text(encoding="utf-8")
-    for heading in ("# Build benchmark", "## Targets (issue #8)", "## The directory's builds",
+    for heading in ("# Build benchmark", "## Targets (issues #8, #20 and #24)", "## The directory's builds",
                     "## Side by side: as many pages built by others", "## Output: bytes and files", "## Machine"):
         assert heading in text
     line = next(line for line in text.splitlines() if line.startswith("| 30 circles, 10 libraries | "))
@@ -29,8 +31,14 @@ def test_a_tiny_run_reports_every_table_with_numbers(tmp_path, monkeypatch):
     side = next(line for line in text.splitlines()[text.splitlines().index("## Side by side: as many pages built by others"):]
                 if line.startswith("| 30 circles"))
     assert re.search(r"\d+\.\d\d ×|not installed", side)
-    assert "the targets are for 10,000 circles | not measured | n/a" in text
-    assert "| Output under 1 GB (GitHub Pages' limit) at 50,000 circles | not measured (no 50,000 size) | n/a |" in text
+    assert "| the targets are for 10,000 circles | #8, #24 | not measured | n/a |" in text
+    assert ("| Output under 1 GB (GitHub Pages' limit) at 50,000 circles | #20, #24 | not measured (no 50,000 size) "
+            "| n/a |") in text
+    assert summary.targets(text) == [  # as the summary that `make bench` prints last reads them
+        ("the targets are for 10,000 circles (#8, #24)", "not measured", "n/a"),
+        ("Output under 1 GB (GitHub Pages' limit) at 50,000 circles (#20, #24)", "not measured (no 50,000 size)", "n/a")]
+    assert "Why each miss:" not in text  # nothing measured at 10,000 circles, so no miss to explain
+    assert "Where the full build's memory and CPU time go, by program" in text
     output = text.split("## Output: bytes and files")[1]
     beside = next(line for line in output.splitlines() if line.startswith("| 30 circles"))
     assert re.fullmatch(r"\| 30 circles, 10 libraries \| [\d,]+ \| [\d.,]+ MB \([\d,]+ files\)"
@@ -85,7 +93,59 @@ def test_a_missing_anchor_is_no_ratio():
     ten = size(10_000, full=20.0, rebuild=2.0, validate=1.0, peak_mb=500)
     ten.anchors = {"hugo": "not installed", "pelican": "not installed"}
     first = build_bench.targets([ten])[2]
-    assert first.endswith("| not installed | n/a |")
+    assert first.endswith("| #8, #24 | not installed | n/a |")
+
+
+def test_each_target_names_the_issues_it_comes_from():
+    ten = size(10_000, full=20.0, rebuild=2.0, validate=2.5, peak_mb=900, hugo=40.0, pelican=60.0)
+    fifty = size(50_000, full=120.0, rebuild=10.0, validate=12.0, peak_mb=1_200, output_mb=990)
+    issues = {line.split(" | ")[0].lstrip("| "): line.split(" | ")[1] for line in build_bench.targets([ten, fifty])[2:]}
+    assert issues == {
+        "Full build of 10,000 circles: at most 0.7 × Hugo + Pagefind on as many pages (30,000)": "#8, #24",
+        "Full build of 10,000 circles: at most 0.25 × vanilla Pelican on as many pages (30,000)": "#8, #24",
+        "Linear: 50,000 circles take at most 5.5 × 10,000": "#8, #24",
+        "One changed record rebuilds in at most 15% of a full build": "#8, #24",
+        "`circles validate` on 10,000 circles under 2 s": "#8",
+        "Peak memory under 1 GB: full build of 10,000 circles": "#8",
+        "Peak memory under 1 GB: full build of 50,000 circles": "#8, #24",
+        "Output under 1 GB (GitHub Pages' limit) at 50,000 circles": "#20, #24"}
+
+
+def test_the_anchors_run_only_where_a_target_needs_them_unless_asked():
+    assert [build_bench.anchored(c, None) for c in (1_000, 10_000, 50_000)] == [True, True, False]
+    assert [build_bench.anchored(c, "all") for c in (1_000, 10_000, 50_000)] == [True, True, True]
+    assert [build_bench.anchored(c, "none") for c in (1_000, 10_000, 50_000)] == [False, False, False]
+    assert [build_bench.anchored(c, "10000, 50000") for c in (1_000, 10_000, 50_000)] == [False, True, True]
+    assert build_bench.parse_anchor_sizes("1000,10000") == "1000,10000"
+    with pytest.raises(argparse.ArgumentTypeError):
+        build_bench.parse_anchor_sizes("ten thousand")
+    fifty = size(50_000, full=120.0, rebuild=10.0, validate=12.0, peak_mb=900, output_mb=990)
+    fifty.anchors = {"pelican": build_bench.NOT_RUN, "hugo": build_bench.NOT_RUN}
+    line = build_bench.side_by_side([fifty])[2]
+    assert line.endswith("| not run (no target needs it; --anchor-sizes all runs it) | n/a " * 2 + "|")
+    assert build_bench.outputs([fifty])[2].endswith(f"| {build_bench.NOT_RUN} | {build_bench.NOT_RUN} |")
+
+
+def languages_report(before: str | None) -> str:
+    """The languages benchmark's report on made-up runs: one language 50 s, four 110 s, before 48 s."""
+    seconds = {"one": 50.0, "four": 110.0, **({"before": 48.0} if before else {})}
+    median = {name: Run(value, 800_000_000, cpu=value * 1.6) for name, value in seconds.items()}
+    args = argparse.Namespace(circles=10_000, libraries=2_000, before=before, rounds=2, no_anchors=False)
+    made = Size(10_000, 2_000, median["one"], median["four"], median["four"], 84_000, 0, 0)
+    made.anchors = {"pelican": Run(600.0, 700_000_000), "hugo": "not installed"}
+    return languages_bench.report(args, {name: [run] for name, run in median.items()}, median,
+                                  dict.fromkeys(median, 21_000), dict.fromkeys(median, (1, 1)), made, {"date": "today"})
+
+
+def test_the_languages_report_judges_four_languages_against_one_and_before_only_when_asked():
+    text = languages_report(None)
+    assert "| four languages at most 2 × one | #24; #21 asked 2.5 × | 2.20 × (110.0 s against 50.0 s) | **MISS** by 0.20 × |" in text
+    assert "before issue 21" not in text and "--before" not in text
+    assert "| four languages against vanilla Pelican on as many pages |  | 0.18 × | (no target) |" in text
+    assert [verdict for _, _, verdict in summary.targets(text)] == ["MISS by 0.20 ×"]
+    text = languages_report("410faaa")
+    assert "--before 410faaa --rounds 2" in text and "| before issue 21 (410faaa), English | 48.0 s |" in text
+    assert "| one language no slower than before issue 21 | #21 | 1.04 × | **MISS** by 0.04 × |" in text
 
 
 def test_each_miss_says_why_from_what_was_measured():

