@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import quote_plus, urlencode
 
 from icalendar import vDDDTypes
 
@@ -138,3 +139,27 @@ def writable(circle: Circle, times: Times) -> bool:
     """Whether the circle's parameters need none of the quoting this module leaves to icalendar."""
     return bool(PLAIN_PARAMETER.fullmatch(circle.language)) and (times.tzid is None or bool(PLAIN_PARAMETER.fullmatch(times.tzid)))
 
+
+
+def google_calendar(circle: Circle, site_root: str, where: str) -> str:
+    """Google Calendar's "new event" page for a circle, filled in: the first meeting in UTC, and the
+    weekly rule of :func:`event_plan` (what its .ics holds) with the skipped dates in the circle's
+    zone; the first meeting only when its meetings are no weekly series.
+
+    Why here (issue 24): the template worked the rule out day by day in Jinja, about 1 ms a circle
+    page (1.6 s of a 31 s single-process profile of 2,000 circles) and a second copy of the rule."""
+    first = circle.first_meeting
+    params = {"action": "TEMPLATE", "text": circle.title,
+              "dates": f"{_utc(first.start)}/{_utc(first.end)}", "details": f"{site_root}/{circle.url}",
+              "location": where, "ctz": circle.timezone}
+    weekly = event_plan(circle, "")[0][3]
+    if weekly:
+        count, weekdays, excepted = weekly
+        params["recur"] = f"RRULE:FREQ=WEEKLY;COUNT={count};BYDAY={','.join(BYDAY[day] for day in weekdays)}"
+        if excepted:
+            params["recur"] += f"\nEXDATE;TZID={circle.timezone}:{','.join(f'{day:%Y%m%dT%H%M%S}' for day in excepted)}"
+    return f"https://calendar.google.com/calendar/render?{urlencode(params, quote_via=quote_plus)}"
+
+
+def _utc(moment: dt.datetime) -> str:
+    return (moment - moment.utcoffset()).strftime("%Y%m%dT%H%M%SZ")

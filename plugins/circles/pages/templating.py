@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from circles.directory.models import Address, Circle, Place
 from circles.directory.schedule import schedule_text
+from circles.exports.ics import google_calendar
 from circles.i18n import Language, Texts, _
 from circles.pages.browsing import Crumb
 from circles.pages.embeds import COMPACT_HEIGHT, FULL_HEIGHT
@@ -205,6 +206,7 @@ def configure_environment(env, options: dict, siteurl: str, build_date: dt.date,
         og_alternates=[open_graph_locale(other.locale) for other in languages if other != language],
         # Each page's schema.org data (pages/structured.py), written with the json_ld filter.
         circle_data=circle_data, course_data=course_data, library_data=library_data, website_data=website_data,
+        google_calendar=google_calendar,  # a circle's "Add to Google Calendar" link (exports/ics.py)
         # The iframe heights the embed code gives (pages/embeds.py).
         embed_heights={"full": FULL_HEIGHT, "compact": COMPACT_HEIGHT},
     )
