@@ -21,6 +21,7 @@ from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
 from circles.incremental.templates import template_cache
+from circles.pages.constant_words import ConstantWords
 from circles.pages.site import Page
 from circles.pages.templating import Unindented
 from circles.problems import CirclesError
@@ -76,6 +77,7 @@ class DirectoryGenerator(Generator):
         # turn escaping off for contributors' text.
         self.env.autoescape = True
         self.env.add_extension("jinja2.ext.i18n")
+        self.env.add_extension(ConstantWords)
         self.env.bytecode_cache = template_cache(self.settings)
         self.build: Build | None = None
 

@@ -20,7 +20,16 @@ def template_cache(settings: dict[str, Any]) -> FileSystemBytecodeCache | None:
         return None
     folder = Path(settings["CACHE_PATH"]) / FOLDER / "templates"
     folder.mkdir(parents=True, exist_ok=True)
-    return FileSystemBytecodeCache(str(folder))
+    return LanguageBytecodeCache(str(folder))
+
+
+class LanguageBytecodeCache(FileSystemBytecodeCache):
+    """Compiled templates kept by name, language and its words as well as by source: each language's
+    are compiled with its words in them (pages/constant_words.py)."""
+
+    def get_bucket(self, environment, name, filename, source):
+        words = getattr(environment, "circles_words_key", "")
+        return super().get_bucket(environment, f"{words}/{name}", filename, source)
 
 
 class TemplateScope:

@@ -23,6 +23,7 @@ from circles.directory.schedule import schedule_text
 from circles.exports.ics import google_calendar
 from circles.i18n import Language, Texts, _
 from circles.pages.browsing import Crumb
+from circles.pages.constant_words import use_words
 from circles.pages.embeds import COMPACT_HEIGHT, FULL_HEIGHT
 from circles.pages.structured import circle_data, course_data, json_ld, library_data, website_data
 from circles.records.rules import spdx_licences
@@ -191,6 +192,7 @@ def configure_environment(env, options: dict, siteurl: str, build_date: dt.date,
     ``options`` is the merged DIRECTORY setting; ``siteurl`` Pelican's SITEURL.
     """
     env.install_gettext_translations(texts.translations, newstyle=True)
+    use_words(env, language.tag, texts.translations)
     env.globals["gettext"] = env.globals["_"] = words_once(texts.translations)
     env.filters.update(template_filters(texts, schedule))
     env.globals.update(
