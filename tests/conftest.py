@@ -159,11 +159,3 @@ def build(content: Path, output: Path, every_language: bool = False, **overrides
     })
     Pelican(settings).run()
     return output
-
-
-@pytest.fixture(scope="session")
-def town_file(tmp_path_factory) -> Path:
-    """The gazetteer's SQLite file (directory/townfile.py), written once for the tests that look towns up in it."""
-    from circles.directory.townfile import write_towns
-
-    return write_towns(tmp_path_factory.mktemp("gazetteer") / "towns.sqlite")

