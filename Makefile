@@ -28,11 +28,13 @@ validate: $(STAMP)  ## check every record
 
 # output/ and cache/ are kept: a build writes again only what changed since the last one and
 # removes the files of records that are gone (docs/settings.md, "Rebuilds"). `make clean html`
-# builds everything from nothing.
-html: validate  ## build the directory into output/, writing again only what changed
+# builds everything from nothing. The build checks every record first and stops, listing the
+# problems as `make validate` does, when one is wrong: running `circles validate` before it too
+# read every record twice (1.4 s more for a directory of 10,000 circles after one change; issue 24).
+html: $(STAMP)  ## check every record, then build the directory into output/, writing again only what changed
 	$(PELICAN) --settings pelicanconf.py
 
-publish: validate  ## build for GitHub Pages (SITEURL from the environment), writing again only what changed
+publish: $(STAMP)  ## check every record, then build for GitHub Pages (SITEURL from the environment), writing again only what changed
 	$(PELICAN) --settings publishconf.py
 
 # A wrong record stops the first build, before anything is served; after that, Pelican builds again
