@@ -82,7 +82,9 @@ def code_version() -> str:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    return commit + (" with uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+    # The reports make bench writes as it goes are not changes to the code measured.
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)benchmarks/*.md")
+    return commit + (" with uncommitted changes" if changed else "")
 
 
 def machine(browser_version: str, load: tuple[float, float, float], code: str) -> dict[str, str]:

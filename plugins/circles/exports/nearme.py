@@ -131,7 +131,7 @@ class Chunks:
 
     def __init__(self, folder: Path):
         self.folder, self.keys = folder, json.loads((folder / "index.json").read_bytes())["keys"]
-        self.pieces: dict[str, dict[str, set[str]]] = {}
+        self.pieces: dict[str, dict[str, str]] = {}  # compact name → its countries, as "CA US " (smaller than sets)
 
     def countries(self, name: str) -> set[str]:
         """The countries of the towns (and big towns' other names) whose compact name is ``name``."""
@@ -144,11 +144,12 @@ class Chunks:
             return set()
         piece = piece_name(key, number)
         if piece not in self.pieces:
-            found: dict[str, set[str]] = {}
+            found: dict[str, str] = {}
             for row in json.loads((self.folder / f"{piece}.json").read_bytes()):
-                found.setdefault(compact(fold(row[6] if len(row) > 6 else row[0])), set()).add(row[2])
+                town = compact(fold(row[6] if len(row) > 6 else row[0]))
+                found[town] = found.get(town, "") + f"{row[2]} "
             self.pieces[piece] = found
-        return self.pieces[piece].get(name, set())
+        return set(self.pieces[piece].get(name, "").split())
 
 
 def places_folder(settings: dict[str, Any]) -> Path:
