@@ -527,13 +527,18 @@ def reasons(sizes: list[Size], cores: int) -> list[str]:
                 "of Python for each page written. The anchors write plain articles, Hugo from compiled Go templates.")
     ratio = ten.rebuild.seconds / full.seconds
     if ratio > REBUILD:
-        waited = ten.rebuild.stages.get("search index")
+        stages = sorted(ten.rebuild.stages.items(), key=lambda item: -item[1])
+        largest = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in stages[:4] if seconds >= 0.1)
+        waited = ten.rebuild.stages.get("search index", 0.0)
         lines.append(
             f"- **Rebuild.** {percent(ratio)} of the full build: {ten.rebuild.seconds:.2f} s against "
-            f"{REBUILD * full.seconds:.2f} s allowed. Pagefind "
-            "indexes again the whole bundle of the changed circle's months (`search_bundle_size`), about a "
-            "millisecond a page" + (f"; the build waited {secs(waited)} for it at the end" if waited else "")
-            + ". Smaller bundles would make every search fetch more.")
+            f"{REBUILD * full.seconds:.2f} s allowed"
+            + (f". Its longest stages in the main process: {largest}; the rest is start-up and the smaller stages"
+               if largest else "")
+            + (f". The build waited {secs(waited)} at the end for Pagefind, which indexes again the bundle of the "
+               "changed circle's months (`search_bundle_size`)" if waited >= 0.1 else
+               ". Pagefind, indexing the changed circle's bundle beside them, was done before the build's end")
+            + ".")
     for size in sizes:
         if size.full.peak > MEMORY:
             largest = max(size.full.programs.items(), key=lambda item: item[1][0], default=None)

@@ -204,7 +204,7 @@ class Build:
         if self.gazetteer:
             self.gazetteer.wait()
         layer.write(nearme_files(self.settings))
-        layer.write(directory_towns(self.directory, cached_places(self.settings)))
+        layer.write(directory_towns(self.directory, places_folder(self.settings)))  # made by now
 
     def other_pages(self, circles, language: Language) -> list[Page]:
         return other_pages(self.directory, self.options, self.texts_of[language], circles, self.settings,

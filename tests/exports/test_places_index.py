@@ -18,6 +18,8 @@ import pytest
 from circles.directory.assemble import assemble_directory
 from circles.exports.nearme import (
     MAX_ROWS,
+    Chunks,
+    _town_rows,
     base_key,
     compact,
     countries,
@@ -57,6 +59,17 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
     tmp = tmp_path_factory.mktemp("places")
     Incremental.nothing_kept(tmp / "output").write(nearme_files(settings(tmp)))
     return tmp, tmp / "output" / "places"
+
+
+def test_towns_json_holds_the_towns_the_chunks_lack(built):
+    """Near me finds Toronto, Köln by its English name and Saint-Denis of Réunion (FR's overseas part)
+    in the chunks: towns.json adds only Cantwell, Alaska (IMLS), and a made-up village."""
+    placed = (("Toronto", "CA", "ON", 43.67, -79.39), ("Cologne", "DE", "", 50.94, 6.96),
+              ("Saint-Denis", "FR", "Réunion", -20.88, 55.45), ("Cantwell", "US", "AK", 63.39, -148.95),
+              ("Nowhere-sur-Rien", "FR", "", 45.0, 3.0), ("Cantwell", "US", "AK", 63.41, -148.93))
+    rows = json.loads(_town_rows(placed, Chunks(built[1])))
+    assert rows == [["Cantwell", "AK", "US", 63.4, -148.94, 0], ["Nowhere-sur-Rien", "", "FR", 45.0, 3.0, 0]]
+    assert Chunks(built[1]).countries("toronto") >= {"CA", "US"}  # Toronto, Ohio too
 
 
 @pytest.fixture(scope="module")

@@ -89,6 +89,19 @@ def test_a_too_large_output_says_which_files_are_largest():
                          "| 50,000 circles, 2,000 libraries | `circles/**/index.html` | 554 MB | 40% | 50,000 |",
                          "| 50,000 circles, 2,000 libraries | 1 other kind | 138 MB | 10% | 7 |"]
 
+def test_a_slow_rebuild_says_where_its_time_went():
+    ten = size(10_000, full=20.0, rebuild=4.0, validate=1.0, peak_mb=500)
+    ten.rebuild.stages = {"validate": 0.6, "enrich": 0.7, "pages": 1.7, "calendars": 0.6, "feeds": 0.3,
+                          "search index": 0.0}
+    (line,) = build_bench.reasons([ten], cores=2)
+    assert line == ("- **Rebuild.** 20.0% of the full build: 4.00 s against 3.00 s allowed. Its longest stages in "
+                    "the main process: pages 1.7 s, enrich 0.7 s, validate 0.6 s, calendars 0.6 s; the rest is "
+                    "start-up and the smaller stages. Pagefind, indexing the changed circle's bundle beside them, "
+                    "was done before the build's end.")
+    ten.rebuild.stages["search index"] = 1.2
+    assert "The build waited 1.20 s at the end for Pagefind" in build_bench.reasons([ten], cores=2)[0]
+
+
 def test_a_missing_anchor_is_no_ratio():
     ten = size(10_000, full=20.0, rebuild=2.0, validate=1.0, peak_mb=500)
     ten.anchors = {"hugo": "not installed", "pelican": "not installed"}

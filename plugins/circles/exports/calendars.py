@@ -49,7 +49,6 @@ if TYPE_CHECKING:  # the list of followed pages comes from the timeline
     from circles.exports.follow import Followed
 
 PRODID = "-//Learning Circles Directory//Calendars//EN"
-BYDAY = ics.BYDAY
 #: The site is rebuilt daily, so subscribers need not ask more often.
 REFRESH = dt.timedelta(days=1)
 #: Standing in for the site's host in UIDs when SITEURL is not an absolute address.
@@ -84,7 +83,7 @@ def circle_events(circle: Circle, site: Site) -> list[Event]:
         event = _event(circle, site, uid, start, end)
         if weekly:
             count, weekdays, excepted = weekly
-            event.add("rrule", {"freq": "WEEKLY", "count": count, "byday": [BYDAY[d] for d in weekdays]})
+            event.add("rrule", {"freq": "WEEKLY", "count": count, "byday": [ics.BYDAY[d] for d in weekdays]})
             if excepted:
                 event.add("exdate", excepted)
         events.append(event)

@@ -55,10 +55,9 @@ def qr_png(text: str) -> bytes:
     """A QR code of ``text`` as a black-and-white PNG, with the standard quiet zone.
 
     segno's code (made faster by exports/qrcode.py); the PNG is written here, a row of modules at a
-    time (segno's own
-    writer works pixel by pixel, three quarters of the time for ten thousand flyers). zlib's
-    level 6, not 9: on these long runs of equal bytes, 9 takes ten times as long (1.7 ms a
-    code) for a file no smaller.
+    time (segno's own writer works pixel by pixel, three quarters of the time for ten thousand
+    flyers). zlib's level 6, not 9: on these long runs of equal bytes, 9 takes ten times as long
+    (1.7 ms a code) for a file no smaller.
     """
     matrix = qr_matrix(text, QR_MASK)  # segno's code, module for module (exports/qrcode.py)
     # 1-bit greyscale, eight pixels a module: one module is one byte, dark 0x00, light 0xff.

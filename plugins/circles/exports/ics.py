@@ -122,10 +122,7 @@ def event(uid: str, start: dt.datetime, end: dt.datetime, times: Times, fields: 
              f"DTSTAMP:{fields['stamp']}",
              f"UID:{escape(uid)}"]
     if weekly:
-        count, weekdays, excepted = weekly
-        lines.append(f"RRULE:FREQ=WEEKLY;COUNT={count};BYDAY={','.join(BYDAY[d] for d in weekdays)}")
-        if excepted:
-            lines.append(f"EXDATE{times.parameter}:{','.join(times.value(moment) for moment in excepted)}")
+        lines += rule_lines(weekly, times.parameter, times.value)
     lines.append(f"DESCRIPTION:{escape(fields['description'])}")
     if fields["geo"]:
         lines.append(f"GEO:{fields['geo']}")
@@ -135,10 +132,19 @@ def event(uid: str, start: dt.datetime, end: dt.datetime, times: Times, fields: 
     return "BEGIN:VEVENT\r\n" + "".join(fold(line) + "\r\n" for line in lines) + "END:VEVENT\r\n"
 
 
+def rule_lines(weekly: tuple[int, list[int], list[dt.datetime]], parameter: str, value) -> list[str]:
+    """The RRULE of a weekly series, and its EXDATE when meetings are left out: ``parameter`` is the
+    EXDATE's ``;TZID=…`` (or ""), ``value`` writes each excepted meeting."""
+    count, weekdays, excepted = weekly
+    lines = [f"RRULE:FREQ=WEEKLY;COUNT={count};BYDAY={','.join(BYDAY[day] for day in weekdays)}"]
+    if excepted:
+        lines.append(f"EXDATE{parameter}:{','.join(value(moment) for moment in excepted)}")
+    return lines
+
+
 def writable(circle: Circle, times: Times) -> bool:
     """Whether the circle's parameters need none of the quoting this module leaves to icalendar."""
     return bool(PLAIN_PARAMETER.fullmatch(circle.language)) and (times.tzid is None or bool(PLAIN_PARAMETER.fullmatch(times.tzid)))
-
 
 
 def google_calendar(circle: Circle, site_root: str, where: str) -> str:
@@ -153,11 +159,8 @@ def google_calendar(circle: Circle, site_root: str, where: str) -> str:
               "dates": f"{_utc(first.start)}/{_utc(first.end)}", "details": f"{site_root}/{circle.url}",
               "location": where, "ctz": circle.timezone}
     weekly = event_plan(circle, "")[0][3]
-    if weekly:
-        count, weekdays, excepted = weekly
-        params["recur"] = f"RRULE:FREQ=WEEKLY;COUNT={count};BYDAY={','.join(BYDAY[day] for day in weekdays)}"
-        if excepted:
-            params["recur"] += f"\nEXDATE;TZID={circle.timezone}:{','.join(f'{day:%Y%m%dT%H%M%S}' for day in excepted)}"
+    if weekly:  # the skipped meetings in the circle's zone, even UTC, as Google reads them
+        params["recur"] = "\n".join(rule_lines(weekly, f";TZID={circle.timezone}", lambda day: f"{day:%Y%m%dT%H%M%S}"))
     return f"https://calendar.google.com/calendar/render?{urlencode(params, quote_via=quote_plus)}"
 
 

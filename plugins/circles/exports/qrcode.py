@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from segno import consts
-from segno import encoder as segno_encoder
+from segno import consts, encoder
 
 #: segno's error correction level M: 15 % of the code can be lost. segno raises it (to Q or H) when the
 #: data fits the same version anyway, as here.
@@ -26,7 +25,6 @@ ERROR = consts.ERROR_LEVEL_M
 
 def qr_matrix(text: str, mask: int) -> list[bytearray]:
     """The QR code of ``text``: rows of modules, 1 dark and 0 light, as segno's ``Code.matrix``."""
-    encoder = segno_encoder
     segments = encoder.prepare_data(text, None, None)
     version = encoder.find_version(segments, ERROR, eci=False, micro=False)
     error = encoder.boost_error_level(version, ERROR, segments, False)
@@ -49,22 +47,19 @@ def qr_matrix(text: str, mask: int) -> list[bytearray]:
 @cache
 def _template(version: int, error: int, mask: int) -> tuple[tuple[bytes, ...], tuple[tuple[int, int, int], ...]]:
     """The symbol without data, and each data module's (row, column, mask bit) in placement order."""
-    encoder = segno_encoder
     width = encoder.calc_matrix_size(version)
     matrix = encoder.make_matrix(width, width)
     encoder.add_finder_patterns(matrix, width, width)
     encoder.add_alignment_patterns(matrix, width, width)
+    # What find_and_apply_best_mask masks: the modules of no function pattern, nor the dark module.
+    function = [bytearray(row) for row in matrix]
+    function[-8][8] = 0x1
     # Where add_codewords puts each bit: give it the free modules' numbers instead of bits.
     numbered = [list(row) for row in matrix]
     free = sum(row.count(0x2) for row in matrix)
     encoder.add_codewords(numbered, [("bit", n) for n in range(free)], version)
     order = sorted((cell[1], i, j) for i, row in enumerate(numbered) for j, cell in enumerate(row)
                    if isinstance(cell, tuple))
-    # What find_and_apply_best_mask masks: the modules of no function pattern, nor the dark module.
-    function = encoder.make_matrix(width, width)
-    encoder.add_finder_patterns(function, width, width)
-    encoder.add_alignment_patterns(function, width, width)
-    function[-8][8] = 0x1
     pattern = encoder.get_data_mask_functions(False)[mask]
     for i, row in enumerate(matrix):
         for j in range(width):

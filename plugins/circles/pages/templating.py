@@ -155,6 +155,9 @@ def words_once(translations):
     through ``_gettext_alias``. Same results: a Markup where autoescaping is on, %-formatted with the
     variables given, even none (so "%%" is "%").
 
+    It answers the calls left when templates are rendered: those with variables or a message that is
+    not a plain string; a plain ``_("…")`` is compiled as its words (pages/constant_words.py).
+
     Why (issue 24): templates call it about 40 times a page; at 10,000 circles, 923,000 calls took 18 s
     of a 238 s single-process profile, each going through ``Context.call`` three times, the catalogue
     and ``Markup``. Measured side by side at 10,000 circles (benchmarks/README.md): the pages stage went
