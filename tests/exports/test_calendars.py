@@ -268,6 +268,13 @@ def test_the_google_link_holds_the_same_dates_as_the_ics(public):
         _google_link_matches(public, circle_id)
 
 
+def test_the_google_link_leads_back_to_the_page_in_its_language(tree, tmp_path):
+    site = build(tree(), tmp_path / "site", every_language=True, SITEURL=SITEURL, RELATIVE_URLS=False)
+    for prefix in ("", "fr/", "sw/"):
+        link = page(site, f"{prefix}circles/python/").select_one("a[href*='calendar.google.com']")["href"]
+        assert parse_qs(urlsplit(link).query)["details"] == [f"{SITEURL}/{prefix}circles/python/"]
+
+
 def _google_link_matches(public: Path, circle_id: str) -> None:
     soup = page(public, f"circles/{circle_id}")
     query = parse_qs(urlsplit(soup.select_one("a[href*='calendar.google.com']")["href"]).query)

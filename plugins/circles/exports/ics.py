@@ -147,16 +147,17 @@ def writable(circle: Circle, times: Times) -> bool:
     return bool(PLAIN_PARAMETER.fullmatch(circle.language)) and (times.tzid is None or bool(PLAIN_PARAMETER.fullmatch(times.tzid)))
 
 
-def google_calendar(circle: Circle, site_root: str, where: str) -> str:
+def google_calendar(circle: Circle, page: str, where: str) -> str:
     """Google Calendar's "new event" page for a circle, filled in: the first meeting in UTC, and the
     weekly rule of :func:`event_plan` (what its .ics holds) with the skipped dates in the circle's
-    zone; the first meeting only when its meetings are no weekly series.
+    zone; the first meeting only when its meetings are no weekly series. ``page`` is the address of
+    the circle's page the link is on (in its language), ``where`` the place in words.
 
     Why here (issue 24): the template worked the rule out day by day in Jinja, about 1 ms a circle
     page (1.6 s of a 31 s single-process profile of 2,000 circles) and a second copy of the rule."""
     first = circle.first_meeting
     params = {"action": "TEMPLATE", "text": circle.title,
-              "dates": f"{_utc(first.start)}/{_utc(first.end)}", "details": f"{site_root}/{circle.url}",
+              "dates": f"{_utc(first.start)}/{_utc(first.end)}", "details": page,
               "location": where, "ctz": circle.timezone}
     weekly = event_plan(circle, "")[0][3]
     if weekly:  # the skipped meetings in the circle's zone, even UTC, as Google reads them
