@@ -146,13 +146,20 @@ class Build:
         with self.stopped_on_failure(), self.running:
             # What every page may read besides its own context: a template reading these is rendered every time.
             shared = set(self.context) - set(settings) | {"toolkit"}
+            # What exists now (templates, toolkit, settings) lives until the build ends, as the records do:
+            # frozen out of the cyclic collector's reach too, and so is each batch of long-lived values made
+            # next (the circle pages with their search data). Its full collections went through them in a
+            # rebuild of 10,000 circles: 0.4 s of collecting, against 0.1 s now (issue 24).
+            gc.freeze()
             layer = Incremental.for_build(settings, self.env, directory, output, shared)
             opendata = None
             if len(directory.circles) >= PARALLEL_FROM:  # a small directory's is quicker written here
                 opendata = self.start(lambda: timed("open data", lambda: self.write_opendata(layer)))
             first, *others = self.languages
             with progress.stage("pages") as note:
-                circles = circle_pages(directory, self.options, self.schedules, list(self.texts_of.values()))
+                with collector_paused():
+                    circles = circle_pages(directory, self.options, self.schedules, list(self.texts_of.values()))
+                gc.freeze()
                 self.write_pages(write_pages, layer, circles.pages, first)
                 indexing = Indexing(output, self.options["locale"], circles.bundles, layer, circles.record)
                 self.running.callback(indexing.stop)
@@ -214,7 +221,9 @@ class Build:
         self.pages += len(pages)
         if not language.prefix:
             self.page_files += [page.file for page in pages]
-        write_pages(layer.pages_to_write(pages), self.envs[language])
+        with collector_paused():  # keys: tens of thousands of short-lived bytes and tuples, no cycles
+            todo = layer.pages_to_write(pages)
+        write_pages(todo, self.envs[language])
 
     def write_toolkit(self, write_pages: WritePages, layer: Incremental, language: Language) -> None:
         """The toolkit's downloads in ``language`` (PDFs rendered from its templates, and the ZIP), then its pages."""

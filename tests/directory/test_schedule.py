@@ -25,6 +25,40 @@ def test_twice_a_week_starting_on_the_second_day_counts_that_week():
     assert dates == [D(2026, 3, 5), D(2026, 3, 10), D(2026, 3, 12)]
 
 
+def counted_by_hand(start, weekdays, weeks=None, end=None, skip=()):
+    """The rule of meeting_dates, day by day: the days of the weekdays from ``start`` (to ``end``), skips
+    left out, grouped by their week (Monday to Sunday); a week whose days are all skipped does not count
+    towards ``weeks``; without ``weeks`` or ``end``, the first week alone."""
+    days = set(weekdays) or {start.weekday()}
+    horizon = end or start + dt.timedelta(weeks=(weeks or 1) + len(skip) + 1)
+    by_week: dict[dt.date, list] = {}
+    day = start
+    while day <= horizon:
+        if day.weekday() in days and day not in skip:
+            by_week.setdefault(day - dt.timedelta(days=day.weekday()), []).append(day)
+        day += dt.timedelta(days=1)
+    first_monday = start - dt.timedelta(days=start.weekday())
+    weeks_kept = [monday for monday in sorted(by_week) if weeks or end or monday == first_monday]
+    return [day for monday in weeks_kept[:weeks] for day in by_week[monday]]
+
+
+def test_meeting_dates_follow_the_rule_counted_day_by_day():
+    """Weekdays, weeks, an end date and skipped days in many combinations (meeting_dates works week by week)."""
+    import random
+
+    chance = random.Random(24)
+    for _ in range(3000):
+        start = D(2026, 1, 1) + dt.timedelta(days=chance.randrange(800))
+        weekdays = chance.sample(range(7), chance.randrange(0, 4))
+        weeks = chance.choice([None, chance.randrange(1, 12)])
+        end = start + dt.timedelta(days=chance.randrange(0, 90)) if weeks is None or chance.random() < 0.3 else None
+        if chance.random() < 0.1:
+            weeks = end = None
+        skip = {start + dt.timedelta(days=chance.randrange(0, 60)) for _ in range(chance.randrange(0, 8))}
+        assert meeting_dates(start, weekdays, weeks=weeks, end=end, skip=sorted(skip)) == counted_by_hand(
+            start, weekdays, weeks, end, skip), (start, weekdays, weeks, end, sorted(skip))
+
+
 def test_explicit_dates_are_sorted_and_skips_removed():
     dates = meeting_dates(D(2026, 3, 3), [], dates=[D(2026, 3, 17), D(2026, 3, 3), D(2026, 3, 31)], skip=[D(2026, 3, 31)])
     assert dates == [D(2026, 3, 3), D(2026, 3, 17)]

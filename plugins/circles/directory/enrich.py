@@ -45,10 +45,15 @@ def render_markdown(text: str | None) -> str:
     return sanitize(html)
 
 
+#: Made once: nh3.clean would build the same rules again for each of 10,000 descriptions, 13 µs a call
+#: against 6 µs (issue 24).
+_CLEANER = nh3.Cleaner(tags=ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"https", "http", "mailto"},
+                       link_rel="noopener noreferrer nofollow")
+
+
 def sanitize(html: str) -> str:
     """Only the allowed tags, and links to http(s) and mailto, marked as not endorsed."""
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"https", "http", "mailto"},
-                     link_rel="noopener noreferrer nofollow")
+    return _CLEANER.clean(html)
 
 
 def archive_cutoff(today: dt.date, months: int) -> dt.date:

@@ -21,20 +21,16 @@ def meeting_dates(start: dt.date, weekdays: list[int], *, weeks: int | None = No
     skipped = set(skip or ())
     if dates:
         return sorted(set(dates) - skipped)
-    days = sorted(set(weekdays) or {start.weekday()})
+    offsets = [dt.timedelta(days=d) for d in sorted(set(weekdays) or {start.weekday()})]
     monday = start - dt.timedelta(days=start.weekday())
+    last = dt.date.max if end is None else end
     found: list[dt.date] = []
     counted = 0
-    week = 0
-    while True:
-        in_week = [monday + week * WEEK + dt.timedelta(days=d) for d in days]
-        in_week = [d for d in in_week if d >= start and (end is None or d <= end)]
-        if end is not None and monday + week * WEEK > end:
-            break
-        kept = [d for d in in_week if d not in skipped]
-        found.extend(kept)
+    while monday <= last:
+        kept = [day for offset in offsets if start <= (day := monday + offset) <= last and day not in skipped]
+        found += kept
         counted += bool(kept)
-        week += 1
+        monday += WEEK
         if weeks is not None and counted >= weeks:
             break
         if weeks is None and end is None:  # validation requires one of them; be safe anyway

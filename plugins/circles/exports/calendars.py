@@ -239,10 +239,11 @@ def calendar_files(directory: Directory, settings: dict[str, Any], events: Memo,
     calendar more costs only the joining of events already made."""
     site = Site.from_settings(settings, directory.build_date)
     today = directory.build_date
-    calendars = {circle_path(circle): (circle.title, [circle], circle.url)
-                 for circle in directory.circles if circle.in_calendars(today)}
+    included = [circle for circle in directory.circles if circle.in_calendars(today)]
+    calendars = {circle_path(circle): (circle.title, [circle], circle.url) for circle in included}
+    included_ids = {id(circle) for circle in included}  # a circle is on eight followed pages, on average
     for page in followed:
-        calendars[list_path(page.url)] = (page.title, [c for c in page.circles if c.in_calendars(today)], page.url)
+        calendars[list_path(page.url)] = (page.title, [c for c in page.circles if id(c) in included_ids], page.url)
     calendars[list_path("upcoming/")] = (site.texts.gettext("Upcoming learning circles"), directory.upcoming, "upcoming/")
     keys = {circle.id: events.key(circle) for circle in directory.circles}
     known = {cid: kept for cid, key in keys.items() if (kept := events.get(key)) is not None}

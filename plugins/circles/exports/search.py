@@ -177,11 +177,14 @@ def first_view(directory: Directory, searched: dict[str, dict[str, Any]], page: 
     counts: dict[str, dict[str, int]] = {key: {} for key in FACETS}
     totals: dict[str, dict[str, int]] = {key: {} for key in FACETS}
     for _circle, data in entries:
+        filters = data["filters"]
+        ended = filters["status"] == [past]
         for key in FACETS:
-            for value in data["filters"][key]:
-                totals[key][value] = totals[key].get(value, 0) + 1
-                if key == "status" or data["filters"]["status"] != [past]:
-                    counts[key][value] = counts[key].get(value, 0) + 1
+            total, count = totals[key], counts[key]
+            for value in filters[key]:
+                total[value] = total.get(value, 0) + 1
+                if not ended or key == "status":
+                    count[value] = count.get(value, 0) + 1
     return {"count": len(showing), "results": [{"url": c.url, "meta": data["meta"]} for c, data in showing[:page]],
             "counts": counts, "totals": totals}
 

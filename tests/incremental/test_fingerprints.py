@@ -1,0 +1,98 @@
+"""Keys of what a file is made from (incremental/fingerprints.py), on the sample directory's own records:
+a key follows the values, whichever records were fingerprinted before and however a value was reached."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from pathlib import Path
+
+import pytest
+from markupsafe import Markup
+
+from circles.directory.assemble import assemble_directory
+from circles.incremental.fingerprints import Fingerprints
+from circles.incremental.layer import Incremental
+from circles.pages.embeds import embed_pages
+from circles.pages.site import places_by_library
+from tests.conftest import BUILD_DATE, ROOT
+
+
+class Sample:
+    """The sample directory, shown in a failure's traceback by name: its records link to each other, and
+    pytest would spend minutes printing them."""
+
+    def __init__(self):
+        self.directory = assemble_directory({"PATH": str(ROOT / "content"), "BUILD_DATE": BUILD_DATE})
+
+    def __repr__(self) -> str:
+        return "<the sample directory>"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return Sample()
+
+
+def layer(sample: Sample, warmed: bool = False) -> Incremental:
+    """A layer of a new build; ``warmed``: every record fingerprinted first, as a build does before forking."""
+    directory = sample.directory
+    prints = Fingerprints(directory)
+    if warmed:
+        prints.of_records(directory)
+    return Incremental(Path("."), b"stamp", Path("."), prints, False)
+
+
+def contexts(sample: Sample) -> list[dict]:
+    """Page contexts of every shape the layer keys: records, lists of them, crumbs, a dataclass holding records."""
+    directory = sample.directory
+    library = next(lib for lib in directory.libraries if lib.circles)
+    places = places_by_library(directory.countries)
+    return [
+        {"circle": directory.circles[0], "place": places.get(library.id)},
+        {"library": library, "current": list(library.circles), "past": [], "place": places.get(library.id)},
+        {"section": "browse", "country": directory.countries[0]},
+        {"embed": next(embed_pages(directory))},
+        {"upcoming": directory.upcoming[:5], "note": Markup("<em>soon</em>"), "count": 3},
+    ]
+
+
+# The assertions compare keys (bytes) held in names: on a failure, pytest shows the values of the
+# expressions asserted, and a record's would be the whole directory.
+
+
+def test_a_key_is_the_same_whichever_records_were_fingerprinted_first(sample):
+    cold, warm = layer(sample), layer(sample, warmed=True)
+    for context in contexts(sample):
+        first, second = cold.key("page", "x/", context), warm.key("page", "x/", context)
+        assert first == second and first is not None, sorted(context)
+    # and a list of records met before any of them on its own
+    circles = list(sample.directory.circles)
+    first, second = layer(sample).key(circles), layer(sample, warmed=True).key(circles)
+    assert first == second
+
+
+def test_a_key_tells_apart_what_renders_differently(sample):
+    key = layer(sample, warmed=True).key
+    circles = sample.directory.circles[:3]
+    assert len(circles) == 3
+    records = [key(list(circles)), key(tuple(circles)), key(list(reversed(circles))), key(list(circles[:2]))]
+    assert len(set(records)) == 4
+    values = [key({"text": "<em>x</em>"}), key({"text": Markup("<em>x</em>")}), key({"a": "b", "c": "d"}),
+              key({"c": "d", "a": "b"}),  # the order a template loops in
+              key({"a": ["b"]}), key({"a": ("b",)}), key({"a": "b"}), key({"n": 3}), key({"n": "3"})]
+    assert len(set(values)) == len(values)
+
+
+def test_a_key_follows_a_changed_record_inside_a_list_and_a_dataclass(sample):
+    directory = sample.directory
+    library = next(lib for lib in directory.libraries if len(lib.circles) >= 2)
+    embed = next(e for e in embed_pages(directory) if e.record is library and not e.compact)
+    before = layer(sample, warmed=True)
+    listed, embedded = before.key({"current": list(library.circles)}), before.key({"embed": embed})
+
+    changed = copy.deepcopy(directory.rows)
+    changed["circles"][library.circles[-1].id]["title"] = "Another title"
+    after = Incremental(Path("."), b"stamp", Path("."), Fingerprints(dataclasses.replace(directory, rows=changed)), False)
+    listed_after, embedded_after = after.key({"current": list(library.circles)}), after.key({"embed": embed})
+    assert listed_after != listed and embedded_after != embedded
