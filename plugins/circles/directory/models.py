@@ -49,8 +49,10 @@ class Network:
     contact: str = ""
     contact_href: str = ""
     description_html: str = ""
-    libraries: list[Library] = field(default_factory=list)
-    circles: list[Circle] = field(default_factory=list)
+    # The records that link back are left out of a record's repr: the directory is one web of links,
+    # and a failing test printed the whole of it, for minutes.
+    libraries: list[Library] = field(default_factory=list, repr=False)
+    circles: list[Circle] = field(default_factory=list, repr=False)
 
     @property
     def url(self) -> str:
@@ -73,7 +75,7 @@ class Library:
     timezone: str = ""
     accessibility: str = ""
     description_html: str = ""
-    circles: list[Circle] = field(default_factory=list)
+    circles: list[Circle] = field(default_factory=list, repr=False)
     #: Whether it has a page, an embed and a calendar of its own (DIRECTORY ``library_pages``); without
     #: them it is listed by name, address and website, and nothing may link to ``url``.
     has_page: bool = True
@@ -90,8 +92,8 @@ class Place:
     slug: str
     name: str
     url: str
-    libraries: list[Library] = field(default_factory=list)
-    children: list[Place] = field(default_factory=list)
+    libraries: list[Library] = field(default_factory=list, repr=False)
+    children: list[Place] = field(default_factory=list, repr=False)
     circle_count: int = 0
     country: str = ""  # a country's ISO code, for its name in each language; "" for a town
 
@@ -116,7 +118,7 @@ class Course:
     description_html: str = ""
     accessibility: str = ""
     prerequisites: str = ""
-    circles: list[Circle] = field(default_factory=list)  # in listing order: current first
+    circles: list[Circle] = field(default_factory=list, repr=False)  # in listing order: current first
 
     @property
     def url(self) -> str:
