@@ -22,7 +22,7 @@ import gc
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -111,15 +111,8 @@ class Build:
                 # The gazetteer takes seconds and 300 MB to make, once per cache: made beside the
                 # reading, in a process forked while it is still small.
                 self.gazetteer = self.start(lambda: cached_places(self.settings) and None)
-            # The records and models, a million objects at 10,000 circles, live until the pages are
-            # written: the cyclic collector need not go through them each time it runs (a tenth of a
-            # rebuild's time, benchmarks/README.md), nor touch them in the processes forked meanwhile.
-            # So it is paused while they are made, and they are then frozen out of its reach. They
-            # stay frozen after the build, so that a process that ends then does not collect their
-            # cycles first; the next build in the same process unfreezes them (generator.py).
-            with collector_paused():
+            with lasting():
                 self.directory = assemble_directory(self.settings, self.progress)
-                gc.freeze()
             folder = content_root(self.settings) / self.options["toolkit"]
             self.toolkits = {language: load_toolkit(folder, language.locale.split("_")[0]) for language in self.languages}
             self.toolkit = self.toolkits[self.languages[0]]
@@ -146,20 +139,15 @@ class Build:
         with self.stopped_on_failure(), self.running:
             # What every page may read besides its own context: a template reading these is rendered every time.
             shared = set(self.context) - set(settings) | {"toolkit"}
-            # What exists now (templates, toolkit, settings) lives until the build ends, as the records do:
-            # frozen out of the cyclic collector's reach too, and so is each batch of long-lived values made
-            # next (the circle pages with their search data). Its full collections went through them in a
-            # rebuild of 10,000 circles: 0.4 s of collecting, against 0.1 s now (issue 24).
-            gc.freeze()
+            gc.freeze()  # what was made since the records (templates, toolkit) lasts too: see lasting()
             layer = Incremental.for_build(settings, self.env, directory, output, shared)
             opendata = None
             if len(directory.circles) >= PARALLEL_FROM:  # a small directory's is quicker written here
                 opendata = self.start(lambda: timed("open data", lambda: self.write_opendata(layer)))
             first, *others = self.languages
             with progress.stage("pages") as note:
-                with collector_paused():
+                with lasting():
                     circles = circle_pages(directory, self.options, self.schedules, list(self.texts_of.values()))
-                gc.freeze()
                 self.write_pages(write_pages, layer, circles.pages, first)
                 indexing = Indexing(output, self.options["locale"], circles.bundles, layer, circles.record)
                 self.running.callback(indexing.stop)
@@ -252,6 +240,20 @@ class Build:
         except BaseException:
             self.running.close()
             raise
+
+
+@contextlib.contextmanager
+def lasting() -> Iterator[None]:
+    """For values that live until the build ends (the records and models, a million objects at 10,000
+    circles; the circle pages and their search data): made with the cyclic collector paused, then frozen
+    out of its reach. Its full collections went through them again and again (a tenth of a rebuild's
+    time, benchmarks/README.md; then 0.4 s of a rebuild of 10,000 circles, 0.1 s since issue 24), and touched
+    them in the processes forked meanwhile. They stay frozen after the build, so that a process that ends
+    then does not collect their cycles first; the next build in the same process unfreezes them
+    (generator.py)."""
+    with collector_paused():
+        yield
+    gc.freeze()
 
 
 #: The content folders whose records were found wrong, with how their files were then, in this process.

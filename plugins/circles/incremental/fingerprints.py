@@ -16,77 +16,25 @@ import io
 import json
 import operator
 import pickle
-import types
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-
-from markupsafe import Markup
 
 from circles.directory.models import Circle, Course, Directory, Library, Network, Place
 
 #: Bump when the format of the kept keys changes.
 FORMAT = 1
 SCALARS = (str, int, float, bool, type(None), dt.date, dt.time, dt.timedelta)
-#: What :class:`_Pickler` leaves to pickle: values (Markup, coordinates, aware datetimes among them) and the
-#: classes and functions their pickles name, which are written by name.
-PICKLED = (str, Decimal, dt.date, dt.time, dt.timedelta, dt.tzinfo, type, types.FunctionType, types.BuiltinFunctionType,
-           types.MethodType)
-
-
-#: Records, which :class:`_Pickler` writes as their fingerprints.
+#: Values written as their type and repr, which says all of them (Markup is a str, a datetime a date; a
+#: time zone's repr is its name).
+WRITTEN = (*SCALARS, Decimal, dt.tzinfo)
+#: Records, which count by their fingerprints.
 MODELS = (Circle, Course, Library, Network, Place)
-#: The types of values :class:`_Pickler` meets most, which pickle writes as they are.
-COMMON = frozenset({dt.date, dt.datetime, dt.time, dt.timedelta, dt.timezone, Decimal, Markup})
 
 
 class Uncacheable(Exception):
     """A page's context holds something this module cannot fingerprint: render it every time."""
-
-
-def _model(digest: bytes) -> None:
-    """Stands for a record in the bytes :class:`_Pickler` writes; never called."""
-
-
-def _fields(name: str, values: tuple) -> None:
-    """Stands for another dataclass in those bytes; never called."""
-
-
-class _Pickler(pickle.Pickler):
-    """Writes a value as bytes that change whenever the value does, in one pass in C rather than a
-    Python call per string: records (circles, libraries, networks, places) by their fingerprints,
-    other dataclasses by their fields, and plain data (strings, numbers, dates, times) as pickle does.
-    """
-
-    def __init__(self, file: io.BytesIO, prints: Fingerprints):
-        super().__init__(file, protocol=5)
-        self.fast = True  # no memo: a value seen twice is written twice, not as a reference to the first
-        self.prints = prints
-
-    def reducer_override(self, obj):
-        # First what comes here most, at once: records whose fingerprints are known (a listing holds
-        # dozens), dates and times, the classes their pickles name, and the functions this pickler's
-        # own reductions name. The isinstance checks below are slower.
-        reduced = self.prints.reduced.get(id(obj))
-        if reduced is not None:
-            return reduced
-        kind = type(obj)
-        if kind in COMMON or obj is _model or obj is _fields or (kind is type and obj in COMMON):
-            return NotImplemented
-        if kind in MODELS:
-            return _model, (self.prints.of(obj),)
-        fields = _FIELDS.get(kind)
-        if fields is not None:
-            return _fields, (fields[0], fields[1](obj))
-        if isinstance(obj, PICKLED) and "<" not in getattr(obj, "__qualname__", ""):  # not a lambda or local function
-            return NotImplemented
-        if isinstance(obj, MODELS):  # a subclass
-            return _model, (self.prints.of(obj),)
-        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-            _FIELDS[kind] = _named_fields(kind)
-            return self.reducer_override(obj)
-        raise Uncacheable(type(obj).__name__)
 
 
 #: For each dataclass met: its name, and what gives the tuple of its fields' values.
@@ -97,21 +45,20 @@ def _named_fields(kind: type) -> tuple[str, Callable[[Any], tuple]]:
     return f"{kind.__module__}.{kind.__qualname__}", _getter(kind)
 
 
-def _plain_digest(row: dict[str, Any] | None) -> bytes:
-    """A record's validated row, plain data (strings, numbers, dates, lists), pickled by pickle's own C
-    code without calling :class:`_Pickler` back for each value."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.fast = True  # no memo: the bytes follow the values, not which of them are one object
-    pickler.dump(row)
-    return _hash(b"v", buffer.getvalue())
-
-
 def _getter(kind: type) -> Callable[[Any], tuple]:
     names = [f.name for f in dataclasses.fields(kind)]
     if len(names) == 1:  # attrgetter of one name gives the value, not a tuple
         return lambda obj: (getattr(obj, names[0]),)
     return operator.attrgetter(*names) if names else lambda obj: ()
+
+
+def _plain_digest(row: dict[str, Any] | None) -> bytes:
+    """A record's validated row, plain data (strings, numbers, dates, lists), pickled by pickle's own C code."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo: the bytes follow the values, not which of them are one object
+    pickler.dump(row)
+    return _hash(b"v", buffer.getvalue())
 
 
 def _hash(*parts: bytes) -> bytes:
@@ -123,12 +70,21 @@ def _hash(*parts: bytes) -> bytes:
 
 
 class Fingerprints:
-    """Digests of the objects templates receive, each computed once per build."""
+    """Digests of the objects templates receive, each computed once per build: records by their rows and
+    the rows they show, lists, tuples, dicts and sets by what they hold, other dataclasses by their
+    fields, plain values (:data:`WRITTEN`, bytes) as they are; anything else is :class:`Uncacheable`.
+
+    Speed (issue 24): a rebuild of 10,000 circles fingerprints 12,000 records, 23,000 page contexts and
+    19,000 other files' values (13,000 of them lists of circles: a calendar's, a feed's). They were
+    pickled, with a call back into Python for every record, string and list the pickler met; joining the
+    records' digests instead, and pickling rows in C alone (:func:`_plain_digest`), the three took
+    0.71 s instead of 1.16 s of a 5 s rebuild.
+    """
 
     def __init__(self, directory: Directory):
         self.rows = directory.rows
         self.memo: dict[int, bytes] = {}
-        self.reduced: dict[int, tuple] = {}  # a record's reduction by :class:`_Pickler`, by the record's id
+        self.records: dict[int, bytes] = {}  # the records' own, by id, for the lists that hold them
         self.keep: list[Any] = []  # holds every memoised object, so that no id is reused
         self.rows_seen: dict[tuple[str, str], bytes] = {}  # a library's row is asked for by each of its circles
 
@@ -148,7 +104,7 @@ class Fingerprints:
     def of(self, value: Any) -> bytes:
         if type(value) is str:  # most often: a page's template and address
             return b"s" + value.encode("utf-8", "surrogatepass")
-        if isinstance(value, SCALARS):
+        if isinstance(value, WRITTEN):
             return f"{type(value).__name__}:{value!r}".encode()
         key = id(value)
         found = self.memo.get(key)
@@ -156,16 +112,16 @@ class Fingerprints:
             found = self.memo[key] = self._digest(value)
             self.keep.append(value)
             if isinstance(value, MODELS):
-                self.reduced[key] = (_model, (found,))
+                self.records[key] = found
         return found
 
     def _digest(self, value: Any) -> bytes:
         kind = type(value)
-        if kind is list or kind is tuple or kind is dict:
-            quick = self._of_container(value)
-            if quick is not None:
-                return quick
-            return self._pickled(value)
+        if kind is list or kind is tuple:
+            return self._of_sequence(value)
+        if kind is dict:  # a page's context: names and values, in the order a template would loop
+            return _hash(b"d", *(part for name, item in value.items() for part in (self._of_item(name),
+                                                                                  self._of_item(item))))
         if isinstance(value, Circle):
             library, network = value.library, value.network
             return _hash(b"c", self.row("circles", value.id), self.row("libraries", library and library.id),
@@ -189,50 +145,32 @@ class Fingerprints:
                          self._joined(value.libraries), self._joined(value.children))
         if kind in _FIELDS or dataclasses.is_dataclass(value) and not isinstance(value, type):
             name, fields = _FIELDS.get(kind) or _FIELDS.setdefault(kind, _named_fields(kind))
-            return _hash(b"f", name.encode(), self._of_container(fields(value)))
-        return self._pickled(value)
-
-    def _pickled(self, value: Any) -> bytes:
-        buffer = io.BytesIO()
-        _Pickler(buffer, self).dump(value)
-        return _hash(b"v", buffer.getvalue())
+            return _hash(b"f", name.encode(), self._of_sequence(fields(value)))
+        if kind is set or kind is frozenset:  # in an order of their own, not the set's (it varies by process)
+            return _hash(b"e", *sorted(map(self._of_item, value)))
+        if kind is bytes:
+            return _hash(b"b", value)
+        raise Uncacheable(kind.__name__)
 
     def _joined(self, records: list) -> bytes:
         """The fingerprints of records, which are all of one length, one after the other."""
         return b"".join(map(self.of, records))
 
-    def _of_container(self, value: list | tuple | dict) -> bytes | None:
-        """The digest of a list, a tuple or a dict with names for keys (a page's context), made from the
-        fingerprints of what it holds without pickling it; None for a dict with other keys.
-
-        Speed (issue 24): a rebuild of 10,000 circles fingerprints 12,000 records, 23,000 page contexts and
-        19,000 other files' values (13,000 of them lists of circles: a calendar's, a feed's). Pickling called
-        :class:`_Pickler` back once per record, string and list; with this, and rows pickled without it
-        (:func:`_plain_digest`), the three took 0.71 s instead of 1.16 s of a 5 s rebuild.
-        """
-        reduced = self.reduced
-        if type(value) is dict:
-            parts = [b"d"]
-            for name, item in value.items():
-                if type(name) is not str:
-                    return None
-                parts += (name.encode("utf-8", "surrogatepass"), self._of_item(item))
-            return _hash(*parts)
-        digests = []
+    def _of_sequence(self, value: list | tuple) -> bytes:
+        records, digests = self.records, []
         for item in value:  # most often records only: their digests, all of one length, joined
-            found = reduced.get(id(item))
-            if found is not None:
-                digests.append(found[1][0])
-            elif type(item) in MODELS:
-                digests.append(self.of(item))
-            else:
+            found = records.get(id(item))
+            if found is None and type(item) in MODELS:
+                found = self.of(item)
+            if found is None:
                 return _hash(b"l" if type(value) is list else b"t", *map(self._of_item, value))
+            digests.append(found)
         return _hash(b"L" if type(value) is list else b"T", b"".join(digests))
 
     def _of_item(self, item: Any) -> bytes:
-        found = self.reduced.get(id(item))
+        found = self.records.get(id(item))
         if found is not None:
-            return b"r" + found[1][0]
+            return b"r" + found
         kind = type(item)
         if kind is str:
             return b"s" + item.encode("utf-8", "surrogatepass")
