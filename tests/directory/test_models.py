@@ -40,3 +40,21 @@ def test_a_record_prints_without_the_records_that_link_back_to_it():
     assert second.id not in circle and len(circle) < 20_000
     assert second.id not in printed(lambda: repr(library) + repr(library.network))
     assert len(printed(lambda: repr(directory.countries[0]))) < 1_000
+
+
+def test_every_model_keeps_its_fields_in_slots():
+    """A large directory has millions of these objects, each without a dictionary of attributes
+    (issue 24: the build's main process 83 MB smaller at 50,000 circles). Every object the sample's
+    directory reaches through its records has no ``__dict__``, and takes no attribute that is not a field."""
+    directory = assemble_directory({"PATH": str(ROOT / "content"), "BUILD_DATE": BUILD_DATE})
+    circle = next(c for c in directory.circles if c.library and c.library.network)
+    reached = [directory, circle, circle.course, circle.signup, circle.first_meeting, circle.library,
+               circle.library.address, circle.library.network, directory.countries[0]]
+    with_dictionaries = sorted(type(model).__name__ for model in reached if hasattr(model, "__dict__"))
+    assert with_dictionaries == []
+    try:
+        circle.colour = "green"
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("a circle took an attribute that is not one of its fields")
