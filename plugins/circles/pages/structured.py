@@ -32,7 +32,7 @@ AVAILABILITY = {"open": "InStock", "in_progress": "InStock", "full": "SoldOut"}
 #: A cost such as "$20", "20 EUR" or "KSh 500": a symbol or code on either side of an amount.
 PRICE = re.compile(r"\s*([^\d\s.,]*)\s*(\d+(?:[.,]\d{1,2})?)\s*([^\d\s.,]*)\s*")
 #: What a JSON string may hold that would end a script element or a line of JavaScript.
-UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+UNSAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def json_ld(data: dict[str, Any]) -> Markup:
@@ -40,7 +40,13 @@ def json_ld(data: dict[str, Any]) -> Markup:
 
     Every ``<``, ``>`` and ``&`` is written as a JSON escape, so no contributed text can close the
     element or open a comment in it (``</script>``, ``<!--``), whatever the HTML parser makes of it."""
-    return Markup(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).translate(UNSAFE))
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # Replaced one character at a time: str.translate with a table looked up every character of the
+    # text, 38 µs of a circle page's 100 µs of schema.org data (issue 24).
+    for unsafe, escaped in UNSAFE:
+        if unsafe in text:
+            text = text.replace(unsafe, escaped)
+    return Markup(text)
 
 
 def circle_data(circle: Circle, pages: str) -> dict[str, Any]:
