@@ -9,12 +9,14 @@ import datetime as dt
 import random
 
 import pytest
+from icalendar import Calendar, vText
 from icalendar.parser import _foldline
 
 from benchmarks.synth import generate
 from circles.directory.assemble import assemble_directory
 from circles.exports import ics
 from circles.exports.calendars import Site, circle_events, event_text
+from circles.exports.follow import followed_pages
 from tests.conftest import BUILD_DATE, CIRCLE, ROOT, write_tree
 from tests.exports.test_calendars import LIBRARY_YML, NETWORK_YML, SCHEDULE
 from tests.records.test_adversarial import accepted_tree
@@ -35,6 +37,7 @@ CRAFTED = {
     "circles/dates.yml": ONLINE + SCHEDULE.format(start="2026-11-30", extra="dates: [2026-11-30, 2026-12-14, 2027-01-04]")
     + "title: On chosen days\nlanguage: en\ncourse: {title: Course}\ntimezone: America/Toronto\n",
 }
+TREES = ["sample", "adversarial", "crafted", "synthetic"]
 SITES = {"relative": {}, "public": {"SITEURL": "https://example.github.io/directory", "RELATIVE_URLS": False}}
 
 
@@ -47,12 +50,17 @@ def trees(tmp_path_factory) -> dict:
             "crafted": write_tree(folder / "crafted", CRAFTED), "synthetic": synthetic}
 
 
-@pytest.mark.parametrize("address", SITES)
-@pytest.mark.parametrize("tree", ["sample", "adversarial", "crafted", "synthetic"])
-def test_the_text_is_what_icalendar_writes(trees, tree, address):
-    settings = {"PATH": str(trees[tree]), "BUILD_DATE": BUILD_DATE, **SITES[address]}
+def built(folder, address: str):
+    """The directory of the records in ``folder``, and what its calendars share, on the site ``address`` names."""
+    settings = {"PATH": str(folder), "BUILD_DATE": BUILD_DATE, **SITES[address]}
     directory = assemble_directory(settings)
-    site = Site.from_settings(settings, directory.build_date)
+    return directory, Site.from_settings(settings, directory.build_date)
+
+
+@pytest.mark.parametrize("address", SITES)
+@pytest.mark.parametrize("tree", TREES)
+def test_the_text_is_what_icalendar_writes(trees, tree, address):
+    directory, site = built(trees[tree], address)
     assert len(directory.circles) > 5
     for circle in directory.circles:
         # Written here, not handed back to icalendar (which would make the comparison say nothing).
@@ -75,7 +83,7 @@ def exdates_day_by_day(circle) -> list | None:
     return missing if held <= set(slots) and set(missing) <= set(circle.skipped) else None
 
 
-@pytest.mark.parametrize("tree", ["sample", "adversarial", "crafted", "synthetic"])
+@pytest.mark.parametrize("tree", TREES)
 def test_a_weekly_rule_leaves_out_the_dates_counted_day_by_day(trees, tree):
     """weekly_exdates goes a week at a time (issue 24); the days it finds are those of every day looked at."""
     directory = assemble_directory({"PATH": str(trees[tree]), "BUILD_DATE": BUILD_DATE})
@@ -83,6 +91,32 @@ def test_a_weekly_rule_leaves_out_the_dates_counted_day_by_day(trees, tree):
     counted = {circle.id: exdates_day_by_day(circle) for circle in directory.circles}
     assert found == counted
     assert any(dates is not None for dates in found.values())  # some weekly rules, with or without exceptions
+
+
+def calendar_lines_by_icalendar(name: str, page_url: str, source: str) -> str:
+    own = Calendar()
+    own.add("name", vText(name))
+    own.add("x-wr-calname", vText(name))
+    if page_url:
+        own.add("url", page_url)
+        own.add("source", source, parameters={"VALUE": "URI"})
+    return own.to_ical().decode().removeprefix("BEGIN:VCALENDAR\r\n").removesuffix("END:VCALENDAR\r\n")
+
+
+@pytest.mark.parametrize("address", SITES)
+@pytest.mark.parametrize("tree", TREES)
+def test_a_calendars_own_lines_are_what_icalendar_writes(trees, tree, address):
+    """Every calendar's name and addresses (each circle's, each followed page's) as icalendar writes them."""
+    directory, site = built(trees[tree], address)
+    owners = [(circle.title, circle.url) for circle in directory.circles]
+    owners += [(page.title, page.url) for page in followed_pages(directory, site.texts)]
+    made, expected = {}, {}
+    for name, url in owners:
+        page_url, source = (site.url(url), site.url(f"{url}circles.ics")) if site.root else ("", "")
+        made[url] = ics.calendar_lines(name, page_url, source)
+        expected[url] = calendar_lines_by_icalendar(name, page_url, source)
+    assert made == expected
+    assert any(len(line.encode()) > 70 for text in made.values() for line in text.split("\r\n"))
 
 def test_lines_are_folded_as_icalendar_folds_them():
     """Every length around the limit, with a backslash or caret at each place a fold could split it."""

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, vDuration, vText
+from icalendar import Calendar, Event, Timezone, vDuration
 
 from circles.directory.models import Circle, Directory
 from circles.exports import ics
@@ -53,7 +53,7 @@ PRODID = "-//Learning Circles Directory//Calendars//EN"
 REFRESH = dt.timedelta(days=1)
 #: Standing in for the site's host in UIDs when SITEURL is not an absolute address.
 LOCAL_HOST = "learning-circles-directory"
-BEGIN, END = b"BEGIN:VCALENDAR\r\n", b"END:VCALENDAR\r\n"
+END = b"END:VCALENDAR\r\n"
 
 
 @dataclass(frozen=True)
@@ -167,17 +167,8 @@ class Entry:
 def calendar(name: str, entries: list[Entry], site: Site, path: str, page: str, zone=None) -> bytes:
     """A VCALENDAR named ``name`` with the entries' events, published at ``path``, about ``page``;
     ``zone`` makes each VTIMEZONE (:func:`_timezone`, or one that keeps them between builds)."""
-    # What differs between calendars goes through icalendar on its own; the rest is made once.
-    # icalendar 7.3 writes NAME and X-WR-CALNAME unescaped (a newline in a title would break
-    # the file), so they are given as TEXT. Many apps read only X-WR-CALNAME, older than NAME.
-    own = Calendar()
-    own.add("name", vText(name))
-    own.add("x-wr-calname", vText(name))
-    if site.root:
-        own.add("url", site.url(page))
-        own.add("source", site.url(path), parameters={"VALUE": "URI"})
-    lines = own.to_ical().removeprefix(BEGIN).removesuffix(END)
-    return b"".join([_head(), lines, *_timezones(entries, zone or _timezone), *(entry.data for entry in entries), END])
+    own = ics.calendar_lines(name, site.url(page), site.url(path)) if site.root else ics.calendar_lines(name)
+    return b"".join([_head(), own.encode(), *_timezones(entries, zone or _timezone), *(entry.data for entry in entries), END])
 
 
 @lru_cache(maxsize=1)

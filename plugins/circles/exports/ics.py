@@ -1,6 +1,7 @@
 """A circle's VEVENTs: which events its schedule becomes (:func:`event_plan`: a weekly rule with
-its exceptions, which pages/structured.py gives in JSON-LD too, or one event per meeting), written
-as iCalendar text directly: byte for byte what icalendar writes for the same events
+its exceptions, which pages/structured.py gives in JSON-LD too, or one event per meeting), and each
+calendar's own name and addresses (:func:`calendar_lines`), written as iCalendar text directly:
+byte for byte what icalendar writes for the same events
 (:func:`calendars.circle_events`; tests/exports/test_ics.py compares them for every circle of the
 sample, of the adversarial corpus, of crafted schedules and zones, and of a synthetic directory).
 
@@ -134,6 +135,19 @@ def event(uid: str, start: dt.datetime, end: dt.datetime, times: Times, fields: 
     if fields["url"]:
         lines.append(f"URL:{fields['url']}")
     return "BEGIN:VEVENT\r\n" + "".join(fold(line) + "\r\n" for line in lines) + "END:VEVENT\r\n"
+
+
+def calendar_lines(name: str, page_url: str = "", source: str = "") -> str:
+    """A calendar's own properties, in icalendar's order: its name as NAME and as X-WR-CALNAME (many
+    apps read only the older one), both TEXT; with a public address, its own (SOURCE) and its page's
+    (URL). What icalendar writes for them (tests/exports/test_ics.py), 145 µs less a calendar: a
+    build of 10,000 circles has 11,000 of them (issue 24)."""
+    lines = [f"NAME:{escape(name)}", f"X-WR-CALNAME:{escape(name)}"]
+    if source:
+        lines.append(f"SOURCE;VALUE=URI:{source}")
+    if page_url:
+        lines.append(f"URL:{page_url}")
+    return "".join(fold(line) + "\r\n" for line in lines)
 
 
 def rule_lines(weekly: tuple[int, list[int], list[dt.datetime]], parameter: str, value) -> list[str]:
