@@ -47,9 +47,8 @@ from circles.pages.site import Page, circle_pages, in_language, other_pages, too
 from circles.pages.templating import configure_environment, language_environment, schedule_in
 from circles.pages.toolkit import Toolkit, load_toolkit
 from circles.problems import InvalidRecords
-from circles.processes import PARALLEL_FROM, Background
+from circles.processes import PARALLEL_FROM, Background, collector_paused
 from circles.progress import Progress
-from circles.records.validate import collector_paused
 from circles.settings import content_root, directory_settings, map_settings
 
 log = logging.getLogger(__name__)

@@ -6,11 +6,9 @@ Problems are collected, never raised: a contributor sees every mistake at once.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,7 @@ from circles import processes
 from circles.directory.geocoding import GeoCache
 from circles.incremental.recordcache import RecordCache, Result, Signature, digest, signature, version
 from circles.problems import Problem, errors, problem
-from circles.processes import Background, in_shares
+from circles.processes import Background, collector_paused, in_shares
 from circles.records.crosschecks import check_courses, check_listings, same_address
 from circles.records.load import KINDS, Record, load_file
 from circles.records.placement import check_places
@@ -154,19 +152,6 @@ def _places_checked(data: Dataset, cache: GeoCache) -> Callable[[], list[Problem
     if len(data.rows["libraries"]) < processes.PARALLEL_FROM:
         return check
     return Background(check).wait
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Without the cyclic garbage collector: records are a hundred thousand small dicts and lists, which
-    set it off hundreds of times to find nothing (they hold no cycles); that was a fifth of the time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def records_cache(settings: dict[str, Any]) -> Path | None:
