@@ -5,7 +5,6 @@ on a site with a public address and on one without."""
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 
 import pytest
@@ -67,30 +66,6 @@ def test_the_text_is_what_icalendar_writes(trees, tree, address):
         assert ics.writable(circle, ics.Times(circle.first_meeting.start)), circle.id
         assert event_text(circle, site)[0] == b"".join(event.to_ical() for event in circle_events(circle, site)), circle.id
 
-
-
-def exdates_day_by_day(circle) -> list | None:
-    """weekly_exdates as it was first written: every day from the first meeting to the last looked at."""
-    meetings, first = circle.meetings, circle.first_meeting
-    if len(meetings) < 2 or any(m.start.time() != first.start.time() or m.end - m.start != first.end - first.start
-                                for m in meetings):
-        return None
-    start, end = first.start.date(), meetings[-1].start.date()
-    slots = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)
-             if (start + dt.timedelta(days=n)).weekday() in circle.weekdays]
-    held = {m.start.date() for m in meetings}
-    missing = [day for day in slots if day not in held]
-    return missing if held <= set(slots) and set(missing) <= set(circle.skipped) else None
-
-
-@pytest.mark.parametrize("tree", TREES)
-def test_a_weekly_rule_leaves_out_the_dates_counted_day_by_day(trees, tree):
-    """weekly_exdates goes a week at a time (issue 24); the days it finds are those of every day looked at."""
-    directory = assemble_directory({"PATH": str(trees[tree]), "BUILD_DATE": BUILD_DATE})
-    found = {circle.id: ics.weekly_exdates(circle) for circle in directory.circles}
-    counted = {circle.id: exdates_day_by_day(circle) for circle in directory.circles}
-    assert found == counted
-    assert any(dates is not None for dates in found.values())  # some weekly rules, with or without exceptions
 
 
 def calendar_lines_by_icalendar(name: str, page_url: str, source: str) -> str:

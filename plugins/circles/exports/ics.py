@@ -26,6 +26,7 @@ from urllib.parse import quote_plus, urlencode
 from icalendar import vDDDTypes
 
 from circles.directory.models import Circle
+from circles.directory.schedule import meeting_dates
 
 #: iCalendar's weekday codes, Monday first like ``date.weekday()``.
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -74,12 +75,7 @@ def weekly_exdates(circle: Circle) -> list[dt.date] | None:
                                 for m in meetings):
         return None
     start, end = first.start.date(), meetings[-1].start.date()
-    # Every date of the circle's weekdays from the first meeting to the last, a week at a time: going
-    # through each day took 30 µs a circle, called for its page, its calendar and its Google Calendar link
-    # in every language (issue 24); tests/exports/test_ics.py holds it to the day-by-day count.
-    offsets = sorted({(weekday - start.weekday()) % 7 for weekday in circle.weekdays})
-    slots = [day for week in range(0, (end - start).days + 1, 7) for offset in offsets
-             if (day := start + dt.timedelta(days=week + offset)) <= end]
+    slots = meeting_dates(start, circle.weekdays, end=end)  # every date of its weekdays, first to last
     held = {m.start.date() for m in meetings}
     missing = [day for day in slots if day not in held]
     if not held <= set(slots) or not set(missing) <= set(circle.skipped):
