@@ -6,8 +6,6 @@ incremental layer beside them); timeline.py says what runs when. ARCHITECTURE.md
 
 import logging
 
-from pelican import signals
-
 
 def get_generators(pelican):
     """Hand Pelican the generator that builds and writes the directory."""
@@ -18,6 +16,10 @@ def get_generators(pelican):
 
 
 def register():
+    # Imported here, as Pelican registers the plugin: a process that only runs part of the build
+    # (processes.in_fresh_process) or a command-line tool need not load Pelican.
+    from pelican import signals
+
     from circles.generator import message_only
 
     signals.get_generators.connect(get_generators)

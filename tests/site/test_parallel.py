@@ -61,3 +61,50 @@ def test_work_beside_can_be_stopped_when_no_longer_wanted():
     slow.stop()
     assert time.perf_counter() - started < 5
     slow.stop()  # twice is harmless
+
+
+#: Something the parent holds: a child forked from it holds it too, a fresh interpreter does not.
+HELD: list[str] = []
+
+
+def what_it_holds(argument):
+    """Run by in_fresh_process in the tests below, in a new interpreter that imports this module again."""
+    if argument == "fail":
+        from circles.problems import CirclesError
+
+        raise CirclesError("the index could not be built")
+    if argument == "wait":
+        import time
+
+        time.sleep(30)
+    return {"argument": argument, "pid": os.getpid(), "held": len(HELD)}
+
+
+def test_work_handed_to_a_fresh_interpreter_holds_none_of_this_process(monkeypatch):
+    from circles.processes import in_fresh_process
+
+    monkeypatch.setattr(__import__(__name__, fromlist=["HELD"]), "HELD", ["the build's records"])
+    here = os.getpid()
+    forked = Background(lambda: len(HELD)).wait()
+    fresh = Background(lambda: in_fresh_process(__name__, "what_it_holds", [1, "two"])).wait()
+    assert forked == 1  # a forked child holds what this process held
+    assert fresh == {"argument": [1, "two"], "pid": fresh["pid"], "held": 0} and fresh["pid"] != here
+    # Not in a forked child, it runs here, with the same result.
+    assert in_fresh_process(__name__, "what_it_holds", 3) == {"argument": 3, "pid": here, "held": 1}
+
+
+def test_an_error_in_the_fresh_interpreter_is_raised_here_and_it_can_be_stopped():
+    import time
+
+    from circles.problems import CirclesError
+    from circles.processes import in_fresh_process
+
+    failing = Background(lambda: in_fresh_process(__name__, "what_it_holds", "fail"))
+    with pytest.raises(CirclesError, match="could not be built") as raised:
+        failing.wait()
+    assert "what_it_holds" in str(raised.value.__cause__)  # the fresh interpreter's traceback
+    slow = Background(lambda: in_fresh_process(__name__, "what_it_holds", "wait"))
+    time.sleep(1)  # long enough to be in the new interpreter, asleep
+    started = time.perf_counter()
+    slow.stop()
+    assert time.perf_counter() - started < 5

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from circles.exports.pagefind_canonical import canonicalize
 from circles.problems import CirclesError
-from circles.processes import Background
+from circles.processes import Background, in_fresh_process
 
 if TYPE_CHECKING:  # the layer decides which bundles to index again; this module does not import it
     from circles.incremental.layer import Incremental
@@ -78,10 +78,12 @@ def plan_bundles(pages: Iterable[tuple[str, str]], size: int, current: str = "")
 class Indexing:
     """Pagefind at work, one bundle after another, beside the build's other work.
 
-    A process forked from the build drives it: so only one Pagefind runs at a time, and the
-    copying of pages for it and the rewriting of what it wrote (``canonicalize``) never wait for
-    the build's own Python, busy with pages meanwhile. Only the bundles the incremental layer
-    finds changed are indexed again.
+    A process forked from the build copies the records of the bundles the incremental layer finds
+    changed into the folders Pagefind reads, and then hands over to a fresh interpreter
+    (processes.in_fresh_process) that runs Pagefind on each and rewrites what it wrote
+    (``canonicalize``): so only one Pagefind runs at a time, none of this waits for the build's own
+    Python, busy with pages meanwhile, and the process waiting on Pagefind holds no copy of the
+    build's records.
     """
 
     def __init__(self, site: Path, language: str, bundles: list[Bundle], layer: Incremental,
@@ -106,10 +108,14 @@ class Indexing:
         _keep_only(folder, names)  # an earlier plan's bundles go, and what Pagefind left there
         if self.staged:  # copies for bundles no longer planned go
             _keep_only(self.staged, names)
+        jobs = []
         for bundle in self.changed:
-            index_bundle(self.records, bundle, folder / bundle.name, self.language,
-                         self.staged / bundle.name if self.staged else None)
-        return [bundle.name for bundle in self.changed]
+            pages = stage_bundle(self.records, bundle, folder / bundle.name, self.staged and self.staged / bundle.name)
+            jobs.append((str(pages), str(folder / bundle.name), self.language, self.staged is None))
+        if not jobs:
+            return []
+        pagefind_program()  # looked for here: a missing one is told as the build's error, before the handover
+        return in_fresh_process("circles.exports.pagefind", "run_pagefind", jobs)
 
 
 def _keep_only(folder: Path, names: set[str]) -> None:
@@ -124,22 +130,38 @@ def index_bundle(records: Callable[[str], bytes], bundle: Bundle, target: Path, 
                  staged: Path | None = None) -> None:
     """Index one bundle's search records (``records``: a record's bytes by its path) into ``target``,
     from files in ``staged``, kept for the next build, or else in a folder made for this run only."""
+    pages = stage_bundle(records, bundle, target, staged)
+    run_pagefind([(str(pages), str(target), language, staged is None)])
+
+
+def stage_bundle(records: Callable[[str], bytes], bundle: Bundle, target: Path, staged: Path | None) -> Path:
+    """The folder holding the bundle's records for Pagefind: ``staged``, kept for the next build, or else
+    one made for this run only, beside ``target``."""
     temporary = staged is None
     staged = staged or target.with_name(f".{bundle.name}.pages")
     if temporary:
         shutil.rmtree(staged, ignore_errors=True)
-    shutil.rmtree(target, ignore_errors=True)  # Pagefind never removes a file it wrote before
-    try:
-        stage_records(records, bundle.pages, staged)
-        command = [pagefind_program(), "--site", str(staged), "--output-path", str(target),
-                   "--force-language", language, "--silent"]
-        done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PAGEFIND_SITE": str(staged)})
-        if done.returncode != 0:
-            raise CirclesError(f"the search index could not be built: {(done.stderr or done.stdout).strip()[:500]}")
-    finally:
-        if temporary:
-            shutil.rmtree(staged, ignore_errors=True)
-    canonicalize(target)
+    stage_records(records, bundle.pages, staged)
+    return staged
+
+
+def run_pagefind(jobs: list[tuple[str, str, str, bool]]) -> list[str]:
+    """Pagefind on each (records' folder, bundle's folder, language, whether the records' folder is for
+    this run only) in turn; the names of the bundles made. What Pagefind wrote before in the bundle's
+    folder goes first (it never removes a file), and what it writes is made canonical after."""
+    program = pagefind_program()
+    for pages, target, language, temporary in jobs:
+        shutil.rmtree(target, ignore_errors=True)
+        try:
+            command = [program, "--site", pages, "--output-path", target, "--force-language", language, "--silent"]
+            done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PAGEFIND_SITE": pages})
+            if done.returncode != 0:
+                raise CirclesError(f"the search index could not be built: {(done.stderr or done.stdout).strip()[:500]}")
+        finally:
+            if temporary:
+                shutil.rmtree(pages, ignore_errors=True)
+        canonicalize(Path(target))
+    return [Path(target).name for _, target, _, _ in jobs]
 
 
 def stage_records(records: Callable[[str], bytes], paths: Iterable[str], folder: Path) -> None:
