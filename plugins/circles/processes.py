@@ -9,7 +9,7 @@ it all runs here, in order, the same way.
 Also here, as they decide what the parent's children share with it and copy of it:
 :func:`collector_paused`, for making many objects that hold no cycles (timeline.lasting then freezes
 them out of the collector's reach, so that no collection in a child touches, and so copies, them); and
-:func:`in_fresh_process`, for a child's work that needs none of them.
+:class:`Fresh`, for work that needs none of them.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import importlib
 import os
 import pickle
 import signal
+import subprocess
 import sys
-import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -103,45 +103,77 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def in_fresh_process(module: str, function: str, argument: Any) -> Any:
-    """``module.function(argument)``, called in the function of a :class:`Background` and returned by
-    it, done by a fresh interpreter that takes the forked child's place: the child's result is this
-    function's, or its error.
+class Fresh:
+    """``module.function(argument)`` in a fresh interpreter, started at once, before the argument is
+    known: :meth:`give` sends it, from this process or from a child forked from it (a
+    :class:`Background`'s), and :meth:`wait` gives the function's result, or raises its error.
 
-    A forked child shares the parent's memory only until either writes to it, and a Python process
-    writes to every object it merely reads (its reference count). The build reads all of its objects
-    again page after page, so a child that lives as long as the build comes to hold a copy of most of
-    them: Pagefind's driver, which needs none, reached 407 MB (proportional set size) of the build's
-    1,611 MB at 50,000 circles (issue 24). Work that has what it needs in ``argument`` (picklable) goes
-    on in an interpreter holding nothing else. Anywhere else (no fork, or not in such a child) the
-    function runs here, as it would there.
+    Why a new interpreter rather than a forked child: a forked child shares the parent's memory only
+    until either writes to it, and a Python process writes to every object it merely reads (its
+    reference count). The build reads its objects again page after page, so a child that lives as long
+    as the build comes to hold a copy of most of them. Pagefind's driver, which needs none of them once
+    the records are copied for Pagefind, held 407 MB (proportional set size) of the build's 1,611 MB at
+    50,000 circles, and 38 MB in an interpreter of its own (issue 24). Started before its work is given,
+    the interpreter's own start (0.09 s) is not waited for: a rebuild waits for Pagefind at its end.
     """
-    if _SINK is None or not sys.executable:
-        return getattr(importlib.import_module(module), function)(argument)
-    with tempfile.TemporaryFile() as given:  # an open file the new program reads: no size limit, no name
-        pickle.dump((module, function, argument), given, pickle.HIGHEST_PROTOCOL)
-        given.seek(0)
-        os.set_inheritable(given.fileno(), True)
-        os.set_inheritable(_SINK, True)
+
+    def __init__(self, module: str, function: str):
+        if not sys.executable:
+            raise ChildError("no Python program to start a fresh interpreter with (sys.executable is empty)")
+        source, sink = os.pipe()
         # Where this package is, for an interpreter started without the plugin paths Pelican was given.
         found = [str(Path(__file__).resolve().parent.parent), *filter(None, [os.environ.get("PYTHONPATH")])]
-        program = f"from circles.processes import _fresh; _fresh({given.fileno()}, {_SINK})"
-        os.execve(sys.executable, [sys.executable, "-c", program], {**os.environ, "PYTHONPATH": os.pathsep.join(found)})
+        program = f"from circles.processes import _fresh; _fresh({module!r}, {function!r}, {sink})"
+        self.process = subprocess.Popen([sys.executable, "-c", program], stdin=subprocess.PIPE, pass_fds=(sink,),
+                                        env={**os.environ, "PYTHONPATH": os.pathsep.join(found)})
+        os.close(sink)
+        self.results: int | None = source
+
+    def give(self, argument: Any) -> None:
+        """Send the work's argument (picklable), here or in a child forked since."""
+        with self.process.stdin as work:
+            pickle.dump(argument, work, pickle.HIGHEST_PROTOCOL)
+
+    def given_elsewhere(self) -> None:
+        """Close this process's end of the way in, once the child that gives the argument is forked: if
+        that child ends without giving it, the interpreter then ends too, instead of waiting forever."""
+        if not self.process.stdin.closed:
+            self.process.stdin.close()
+
+    def wait(self) -> Any:
+        with os.fdopen(self.results, "rb") as results:
+            self.results = None
+            payload = results.read()
+        status = self.process.wait()
+        if not payload:
+            raise ChildError(f"a fresh interpreter ended without its result (exit status {status})")
+        done, value, trace = pickle.loads(payload)
+        if not done:
+            raise value from _RemoteTraceback(trace)
+        return value[0]
+
+    def stop(self) -> None:
+        """End the interpreter early, as when the build failed; harmless once it has ended."""
+        self.given_elsewhere()
+        with contextlib.suppress(ProcessLookupError):
+            self.process.terminate()
+        self.process.wait()
+        if self.results is not None:
+            os.close(self.results)
+            self.results = None
 
 
-def _fresh(given: int, sink: int) -> None:
-    """The new interpreter of :func:`in_fresh_process`: read the work, do it, send the outcome back as
-    the forked child would have. Stopped (SIGTERM, :meth:`Background.stop`), it ends as an error
-    would end it, so that a program it runs (``subprocess.run``) is stopped too."""
+def _fresh(module: str, function: str, sink: int) -> None:
+    """The interpreter of :class:`Fresh`: read the argument, do the work, send back its outcome as a
+    forked child would. Stopped (SIGTERM), it ends as an error would end it, so that a program it runs
+    (``subprocess.run``) is stopped too."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    with os.fdopen(given, "rb") as work:
-        module, function, argument = pickle.load(work)
+    try:
+        argument = pickle.load(sys.stdin.buffer)
+    except EOFError:  # the work was never given: the build stopped before it
+        return
     with os.fdopen(sink, "wb") as out:
         out.write(_outcome(lambda _: [getattr(importlib.import_module(module), function)(argument)], [None]))
-
-
-#: In a child forked by _start: the pipe its results go to, for in_fresh_process.
-_SINK: int | None = None
 
 
 class ChildError(Exception):
@@ -160,11 +192,9 @@ def _start(function: Callable[[Sequence], list], share: Sequence) -> tuple[int, 
     source, sink = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: do the share, send the results, and leave without running any exit handler
-        global _SINK
         status = 1
         try:
             os.close(source)
-            _SINK = sink
             with os.fdopen(sink, "wb") as out:
                 out.write(_outcome(function, share))
             status = 0

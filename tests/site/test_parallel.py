@@ -68,7 +68,7 @@ HELD: list[str] = []
 
 
 def what_it_holds(argument):
-    """Run by in_fresh_process in the tests below, in a new interpreter that imports this module again."""
+    """Run by processes.Fresh in the tests below, in a new interpreter that imports this module again."""
     if argument == "fail":
         from circles.problems import CirclesError
 
@@ -80,31 +80,46 @@ def what_it_holds(argument):
     return {"argument": argument, "pid": os.getpid(), "held": len(HELD)}
 
 
-def test_work_handed_to_a_fresh_interpreter_holds_none_of_this_process(monkeypatch):
-    from circles.processes import in_fresh_process
+def test_work_given_to_a_fresh_interpreter_holds_none_of_this_process(monkeypatch):
+    from circles.processes import Fresh
 
     monkeypatch.setattr(__import__(__name__, fromlist=["HELD"]), "HELD", ["the build's records"])
     here = os.getpid()
-    forked = Background(lambda: len(HELD)).wait()
-    fresh = Background(lambda: in_fresh_process(__name__, "what_it_holds", [1, "two"])).wait()
-    assert forked == 1  # a forked child holds what this process held
-    assert fresh == {"argument": [1, "two"], "pid": fresh["pid"], "held": 0} and fresh["pid"] != here
-    # Not in a forked child, it runs here, with the same result.
-    assert in_fresh_process(__name__, "what_it_holds", 3) == {"argument": 3, "pid": here, "held": 1}
+    assert Background(lambda: len(HELD)).wait() == 1  # a forked child holds what this process held
+    fresh = Fresh(__name__, "what_it_holds")
+    giver = Background(lambda: (fresh.give([1, "two"]), os.getpid())[1])  # given by a forked child
+    fresh.given_elsewhere()
+    result, child = fresh.wait(), giver.wait()
+    assert result == {"argument": [1, "two"], "pid": result["pid"], "held": 0} and result["pid"] not in (here, child)
+    # Given here, the same.
+    fresh = Fresh(__name__, "what_it_holds")
+    fresh.give(3)
+    assert fresh.wait()["argument"] == 3
 
 
 def test_an_error_in_the_fresh_interpreter_is_raised_here_and_it_can_be_stopped():
     import time
 
     from circles.problems import CirclesError
-    from circles.processes import in_fresh_process
+    from circles.processes import ChildError, Fresh
 
-    failing = Background(lambda: in_fresh_process(__name__, "what_it_holds", "fail"))
+    failing = Fresh(__name__, "what_it_holds")
+    failing.give("fail")
     with pytest.raises(CirclesError, match="could not be built") as raised:
         failing.wait()
     assert "what_it_holds" in str(raised.value.__cause__)  # the fresh interpreter's traceback
-    slow = Background(lambda: in_fresh_process(__name__, "what_it_holds", "wait"))
+    # A child that was to give the work and failed first: the interpreter ends, and says so.
+    never = Fresh(__name__, "what_it_holds")
+    dropped = Background(lambda: 1 / 0)
+    never.given_elsewhere()
+    with pytest.raises(ZeroDivisionError):
+        dropped.wait()
+    with pytest.raises(ChildError, match="without its result"):
+        never.wait()
+    slow = Fresh(__name__, "what_it_holds")
+    slow.give("wait")
     time.sleep(1)  # long enough to be in the new interpreter, asleep
     started = time.perf_counter()
     slow.stop()
     assert time.perf_counter() - started < 5
+    slow.stop()  # twice is harmless

@@ -20,13 +20,12 @@ import shutil
 import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from circles.exports.pagefind_canonical import canonicalize
 from circles.problems import CirclesError
-from circles.processes import Background, in_fresh_process
+from circles.processes import Background, Fresh
 
 if TYPE_CHECKING:  # the layer decides which bundles to index again; this module does not import it
     from circles.incremental.layer import Incremental
@@ -78,12 +77,11 @@ def plan_bundles(pages: Iterable[tuple[str, str]], size: int, current: str = "")
 class Indexing:
     """Pagefind at work, one bundle after another, beside the build's other work.
 
-    A process forked from the build copies the records of the bundles the incremental layer finds
-    changed into the folders Pagefind reads, and then hands over to a fresh interpreter
-    (processes.in_fresh_process) that runs Pagefind on each and rewrites what it wrote
-    (``canonicalize``): so only one Pagefind runs at a time, none of this waits for the build's own
-    Python, busy with pages meanwhile, and the process waiting on Pagefind holds no copy of the
-    build's records.
+    A fresh interpreter (processes.Fresh) runs Pagefind on each bundle the incremental layer finds
+    changed and rewrites what it wrote (``canonicalize``), once a process forked from the build has
+    copied those bundles' records into the folders Pagefind reads. So only one Pagefind runs at a time,
+    none of this waits for the build's own Python, busy with pages meanwhile, and the process waiting
+    on Pagefind holds no copy of the build's records.
     """
 
     def __init__(self, site: Path, language: str, bundles: list[Bundle], layer: Incremental,
@@ -92,17 +90,29 @@ class Indexing:
         self.site, self.bundles, self.records = site, bundles, records
         self.language = language.split("_")[0].split("-")[0]
         self.changed, self.staged = layer.search_bundles(bundles, site, BUNDLES, self.language, pagefind_version())
-        self.worker = Background(self._index_changed)
+        self.pagefind = Fresh("circles.exports.pagefind", "run_pagefind") if self.changed else None
+        try:
+            self.worker = Background(self._stage_changed)
+        except BaseException:
+            if self.pagefind:
+                self.pagefind.stop()
+            raise
+        finally:
+            if self.pagefind:
+                self.pagefind.given_elsewhere()
 
     def finish(self) -> list[str]:
         """Wait for Pagefind; return the names of the bundles indexed (the others were unchanged)."""
-        return self.worker.wait()
+        self.worker.wait()
+        return self.pagefind.wait() if self.pagefind else []
 
     def stop(self) -> None:
         """Stop indexing, as when the build failed."""
         self.worker.stop()
+        if self.pagefind:
+            self.pagefind.stop()
 
-    def _index_changed(self) -> list[str]:
+    def _stage_changed(self) -> None:
         folder = self.site / BUNDLES
         names = {bundle.name for bundle in self.bundles}
         _keep_only(folder, names)  # an earlier plan's bundles go, and what Pagefind left there
@@ -111,11 +121,9 @@ class Indexing:
         jobs = []
         for bundle in self.changed:
             pages = stage_bundle(self.records, bundle, folder / bundle.name, self.staged and self.staged / bundle.name)
-            jobs.append((str(pages), str(folder / bundle.name), self.language, self.staged is None))
-        if not jobs:
-            return []
-        pagefind_program()  # looked for here: a missing one is told as the build's error, before the handover
-        return in_fresh_process("circles.exports.pagefind", "run_pagefind", jobs)
+            jobs.append((pagefind_program(), str(pages), str(folder / bundle.name), self.language, self.staged is None))
+        if self.pagefind:
+            self.pagefind.give(jobs)
 
 
 def _keep_only(folder: Path, names: set[str]) -> None:
@@ -131,7 +139,7 @@ def index_bundle(records: Callable[[str], bytes], bundle: Bundle, target: Path, 
     """Index one bundle's search records (``records``: a record's bytes by its path) into ``target``,
     from files in ``staged``, kept for the next build, or else in a folder made for this run only."""
     pages = stage_bundle(records, bundle, target, staged)
-    run_pagefind([(str(pages), str(target), language, staged is None)])
+    run_pagefind([(pagefind_program(), str(pages), str(target), language, staged is None)])
 
 
 def stage_bundle(records: Callable[[str], bytes], bundle: Bundle, target: Path, staged: Path | None) -> Path:
@@ -145,12 +153,12 @@ def stage_bundle(records: Callable[[str], bytes], bundle: Bundle, target: Path, 
     return staged
 
 
-def run_pagefind(jobs: list[tuple[str, str, str, bool]]) -> list[str]:
-    """Pagefind on each (records' folder, bundle's folder, language, whether the records' folder is for
-    this run only) in turn; the names of the bundles made. What Pagefind wrote before in the bundle's
-    folder goes first (it never removes a file), and what it writes is made canonical after."""
-    program = pagefind_program()
-    for pages, target, language, temporary in jobs:
+def run_pagefind(jobs: list[tuple[str, str, str, str, bool]]) -> list[str]:
+    """Pagefind (the program's path) on each (program, records' folder, bundle's folder, language, whether
+    the records' folder is for this run only) in turn; the names of the bundles made. What Pagefind wrote
+    before in the bundle's folder goes first (it never removes a file), and what it writes is made
+    canonical after."""
+    for program, pages, target, language, temporary in jobs:
         shutil.rmtree(target, ignore_errors=True)
         try:
             command = [program, "--site", pages, "--output-path", target, "--force-language", language, "--silent"]
@@ -161,7 +169,7 @@ def run_pagefind(jobs: list[tuple[str, str, str, bool]]) -> list[str]:
             if temporary:
                 shutil.rmtree(pages, ignore_errors=True)
         canonicalize(Path(target))
-    return [Path(target).name for _, target, _, _ in jobs]
+    return [Path(target).name for _, _, target, _, _ in jobs]
 
 
 def stage_records(records: Callable[[str], bytes], paths: Iterable[str], folder: Path) -> None:
@@ -196,4 +204,6 @@ def pagefind_program() -> str:
 
 def pagefind_version() -> str:
     """Pagefind's own version: a new one indexes every bundle again."""
+    from importlib.metadata import version  # here: the interpreter that runs Pagefind starts without it
+
     return version("pagefind")
