@@ -4,13 +4,14 @@ the open data), and large results a file each (:class:`KeptFiles`: PDFs)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from circles.incremental.store import read_state, write_state
+from circles.incremental.store import read_state, state_written, write_state
 
 
 def _weasyprint_version() -> str:
@@ -33,6 +34,7 @@ class Memo:
         self.path, self.stamp, self.fingerprint = path, stamp, key
         self.before = read_state(path, stamp) if path and load else {}
         self.now: dict[bytes, Any] = {}
+        self.written: Callable[[bytes, Any], None] | None = None
 
     def key(self, *parts: Any) -> bytes | None:
         return self.fingerprint(*parts) if self.path else None
@@ -41,16 +43,35 @@ class Memo:
         """The value kept for ``key``, or None; a value found is kept again."""
         if key is None or key not in self.before:
             return None
-        self.now[key] = self.before[key]
-        return self.now[key]
+        value = self.before[key]
+        self.put(key, value)
+        return value
 
     def put(self, key: bytes | None, value: Any) -> None:
-        if key is not None:
+        if key is None:
+            return
+        if self.written:
+            self.written(key, value)
+        else:
             self.now[key] = value
 
     def save(self) -> None:
         if self.path:
             write_state(self.path, self.stamp, self.now)
+
+    @contextlib.contextmanager
+    def kept_as_made(self) -> Iterator[None]:
+        """Within it, each value put or found is written to the file at once, not held until :meth:`save`
+        (there is then nothing left to save): for values that add up to more than a process should
+        hold, each asked for once."""
+        if not self.path:
+            yield
+            return
+        try:
+            with state_written(self.path, self.stamp) as self.written:
+                yield
+        finally:
+            self.written = None
 
 
 class KeptFiles:
