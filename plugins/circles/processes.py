@@ -54,7 +54,7 @@ def in_shares(function: Callable[[Sequence], list], items: Sequence,
     ``parallel_from``: fewer items than this (PARALLEL_FROM unless given) run here, for items each
     too quick to be worth a process.
     """
-    workers = min(os.cpu_count() or 1, 4) - sum(1 for program in BUSY if program.running())
+    workers = min(os.cpu_count() or 1, 4)
     if len(items) < (PARALLEL_FROM if parallel_from is None else parallel_from) or workers < 2 or not can_fork():
         return function(items)
     size = -(-len(items) // workers)
@@ -103,11 +103,6 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-#: Fresh interpreters that keep a core busy while they run (Pagefind's): :func:`in_shares` forks one
-#: worker fewer for each.
-BUSY: list[Fresh] = []
-
-
 class Fresh:
     """``module.function(argument)`` in a fresh interpreter, started at once, before the argument is
     known: :meth:`give` sends it, from this process or from a child forked from it (a
@@ -118,12 +113,11 @@ class Fresh:
     reference count). The build reads its objects again page after page, so a child that lives as long
     as the build comes to hold a copy of most of them. Pagefind's driver, which needs none of them once
     the records are copied for Pagefind, held 407 MB (proportional set size) of the build's 1,611 MB at
-    50,000 circles, and about 20 MB in an interpreter of its own (issue 24). Started before its work is
-    given, the interpreter's own start (0.07 s) runs beside the copying.
+    50,000 circles, and 38 MB in an interpreter of its own (issue 24). Started before its work is given,
+    the interpreter's own start (0.09 s) is not waited for: a rebuild waits for Pagefind at its end.
     """
 
-    def __init__(self, module: str, function: str, busy: bool = False):
-        """``busy``: the work keeps a core busy (it is in :data:`BUSY` until it ends)."""
+    def __init__(self, module: str, function: str):
         if not sys.executable:
             raise ChildError("no Python program to start a fresh interpreter with (sys.executable is empty)")
         source, sink = os.pipe()
@@ -134,11 +128,6 @@ class Fresh:
                                         env={**os.environ, "PYTHONPATH": os.pathsep.join(found)})
         os.close(sink)
         self.results: int | None = source
-        if busy:
-            BUSY.append(self)
-
-    def running(self) -> bool:
-        return self.process.poll() is None
 
     def give(self, argument: Any) -> None:
         """Send the work's argument (picklable), here or in a child forked since."""
@@ -156,7 +145,6 @@ class Fresh:
             self.results = None
             payload = results.read()
         status = self.process.wait()
-        self._done()
         if not payload:
             raise ChildError(f"a fresh interpreter ended without its result (exit status {status})")
         done, value, trace = pickle.loads(payload)
@@ -170,14 +158,9 @@ class Fresh:
         with contextlib.suppress(ProcessLookupError):
             self.process.terminate()
         self.process.wait()
-        self._done()
         if self.results is not None:
             os.close(self.results)
             self.results = None
-
-    def _done(self) -> None:
-        if self in BUSY:
-            BUSY.remove(self)
 
 
 def _fresh(module: str, function: str, sink: int) -> None:

@@ -69,22 +69,3 @@ def test_no_process_is_forked_while_another_thread_runs():
         other.join()
     assert [item for item, _ in results] == list(range(1001))
     assert {pid for _, pid in results} == {os.getpid()}
-
-
-def test_a_program_that_keeps_a_core_busy_takes_it_from_the_shares():
-    """While Pagefind's interpreter runs (processes.Fresh, busy), the pages are shared among one process fewer:
-    three processes on two cores held the records three times over at 50,000 circles (issue 24)."""
-    from circles.processes import BUSY, Fresh
-
-    def processes_used() -> int:
-        return len(set(in_shares(lambda share: [os.getpid() for _ in share], list(range(1000)))))
-
-    alone = processes_used()
-    busy = Fresh("tests.site.test_parallel", "what_it_holds", busy=True)
-    busy.give("wait")
-    try:
-        beside = processes_used()
-    finally:
-        busy.stop()
-    assert alone >= 2 and beside == (alone - 1 if alone > 2 else 1)
-    assert BUSY == [] and processes_used() == alone  # a program that ended no longer counts
