@@ -144,13 +144,7 @@ class Fresh:
         with os.fdopen(self.results, "rb") as results:
             self.results = None
             payload = results.read()
-        status = self.process.wait()
-        if not payload:
-            raise ChildError(f"a fresh interpreter ended without its result (exit status {status})")
-        done, value, trace = pickle.loads(payload)
-        if not done:
-            raise value from _RemoteTraceback(trace)
-        return value[0]
+        return _received(payload, f"a fresh interpreter (exit status {self.process.wait()})")[0]
 
     def stop(self) -> None:
         """End the interpreter early, as when the build failed; harmless once it has ended."""
@@ -219,8 +213,13 @@ def _finish(pid: int, source: int) -> list:
     with os.fdopen(source, "rb") as results:
         payload = results.read()
     _, status = os.waitpid(pid, 0)
+    return _received(payload, f"a worker process (wait status {status})")
+
+
+def _received(payload: bytes, sender: str) -> list:
+    """The results :func:`_outcome` sent, or its error raised here with where it came from."""
     if not payload:
-        raise ChildError(f"a worker process ended without its results (wait status {status})")
+        raise ChildError(f"{sender} ended without its results")
     done, value, trace = pickle.loads(payload)
     if not done:
         raise value from _RemoteTraceback(trace)

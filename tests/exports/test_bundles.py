@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from circles.directory.assemble import assemble_directory
-from circles.exports.pagefind import Bundle, index_bundle, plan_bundles, stage_records
+from circles.exports.pagefind import Bundle, plan_bundles, run_pagefind, stage_bundle, stage_records
 from circles.exports.search import search_data, search_record
 from circles.i18n import Texts, site_languages
 from circles.pages.templating import schedule_in
@@ -157,9 +157,9 @@ def test_search_reads_records_made_for_it_and_the_published_pages_carry_none_of_
     directory = sample_directory()
     by_path = {f"{c.url}index.html": c for c in directory.circles}
     bundle = Bundle("all", tuple(sorted(by_path)))
-    index_bundle(lambda path: search_record(by_path[path], search_data(by_path[path], schedules), texts), bundle,
-                 tmp_path / "index", "en")
-    assert (tmp_path / "index" / "pagefind-entry.json").is_file()
+    job = stage_bundle(lambda path: search_record(by_path[path], search_data(by_path[path], schedules), texts),
+                       bundle, tmp_path / "index", "en")
+    assert run_pagefind([job]) == ["index"] and (tmp_path / "index" / "pagefind-entry.json").is_file()
     assert not (tmp_path / ".all.pages").exists()  # the records' folder was for this run only
 
 

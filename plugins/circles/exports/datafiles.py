@@ -52,7 +52,7 @@ def write_opendata(directory: Directory, settings: dict[str, Any], output: Path,
         for resource in package["resources"]:
             name = resource["name"]
             with contextlib.ExitStack() as files:
-                table = files.enter_context(Written(folder / resource["path"]))
+                table = files.enter_context(HashedFile(folder / resource["path"]))
                 table.add(csv_line([f["name"] for f in resource["schema"]["fields"]]))
                 if name == "circles":  # the same records, in the same order, in two files more
                     places = files.enter_context(JsonList(folder / "circles.geojson", {"type": "FeatureCollection"},
@@ -70,7 +70,7 @@ def write_opendata(directory: Directory, settings: dict[str, Any], output: Path,
     _write_json(folder / "datapackage.json", json.dumps(package, ensure_ascii=False, indent=2))
 
 
-class Written:
+class HashedFile:
     """A file written a piece of text at a time, as UTF-8, with its size in bytes and its SHA-256. A piece
     at a time: joined, the files of 50,000 circles were 300 MB more at once in the process writing them
     (issue 24)."""
@@ -78,7 +78,7 @@ class Written:
     def __init__(self, path: Path):
         self.path, self.size, self.digest = path, 0, hashlib.sha256()
 
-    def __enter__(self) -> Written:
+    def __enter__(self) -> HashedFile:
         self.out = self.path.open("wb")
         return self
 
@@ -92,7 +92,7 @@ class Written:
         self.size += len(data)
 
 
-class JsonList(Written):
+class JsonList(HashedFile):
     """``head`` with a list ``name`` added last, as compact JSON, a line break after: the list's items
     (compact JSON texts) added one at a time."""
 

@@ -118,10 +118,8 @@ class Indexing:
         _keep_only(folder, names)  # an earlier plan's bundles go, and what Pagefind left there
         if self.staged:  # copies for bundles no longer planned go
             _keep_only(self.staged, names)
-        jobs = []
-        for bundle in self.changed:
-            pages = stage_bundle(self.records, bundle, folder / bundle.name, self.staged and self.staged / bundle.name)
-            jobs.append((pagefind_program(), str(pages), str(folder / bundle.name), self.language, self.staged is None))
+        jobs = [stage_bundle(self.records, bundle, folder / bundle.name, self.language,
+                             self.staged and self.staged / bundle.name) for bundle in self.changed]
         if self.pagefind:
             self.pagefind.give(jobs)
 
@@ -134,42 +132,46 @@ def _keep_only(folder: Path, names: set[str]) -> None:
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
 
-def index_bundle(records: Callable[[str], bytes], bundle: Bundle, target: Path, language: str,
-                 staged: Path | None = None) -> None:
-    """Index one bundle's search records (``records``: a record's bytes by its path) into ``target``,
-    from files in ``staged``, kept for the next build, or else in a folder made for this run only."""
-    pages = stage_bundle(records, bundle, target, staged)
-    run_pagefind([(pagefind_program(), str(pages), str(target), language, staged is None)])
+@dataclass(frozen=True)
+class Job:
+    """One bundle for Pagefind, as the interpreter that runs it receives it."""
+
+    program: str  # Pagefind's binary, found where its absence is the build's error
+    pages: Path  # the records to index
+    target: Path  # the bundle's folder in the site
+    language: str
+    temporary: bool  # the records' folder is for this run only: removed once indexed
 
 
-def stage_bundle(records: Callable[[str], bytes], bundle: Bundle, target: Path, staged: Path | None) -> Path:
-    """The folder holding the bundle's records for Pagefind: ``staged``, kept for the next build, or else
-    one made for this run only, beside ``target``."""
+def stage_bundle(records: Callable[[str], bytes], bundle: Bundle, target: Path, language: str,
+                 staged: Path | None = None) -> Job:
+    """Copy the bundle's search records (``records``: a record's bytes by its path) for Pagefind, into
+    ``staged``, kept for the next build, or else into a folder made for this run only beside ``target``."""
     temporary = staged is None
     staged = staged or target.with_name(f".{bundle.name}.pages")
     if temporary:
         shutil.rmtree(staged, ignore_errors=True)
     stage_records(records, bundle.pages, staged)
-    return staged
+    return Job(pagefind_program(), staged, target, language, temporary)
 
 
-def run_pagefind(jobs: list[tuple[str, str, str, str, bool]]) -> list[str]:
-    """Pagefind (the program's path) on each (program, records' folder, bundle's folder, language, whether
-    the records' folder is for this run only) in turn; the names of the bundles made. What Pagefind wrote
-    before in the bundle's folder goes first (it never removes a file), and what it writes is made
-    canonical after."""
-    for program, pages, target, language, temporary in jobs:
-        shutil.rmtree(target, ignore_errors=True)
+def run_pagefind(jobs: list[Job]) -> list[str]:
+    """Pagefind on each job in turn; the names of the bundles made. What Pagefind wrote before in the
+    bundle's folder goes first (it never removes a file), and what it writes is made canonical after."""
+    for job in jobs:
+        shutil.rmtree(job.target, ignore_errors=True)
         try:
-            command = [program, "--site", pages, "--output-path", target, "--force-language", language, "--silent"]
-            done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PAGEFIND_SITE": pages})
+            command = [job.program, "--site", str(job.pages), "--output-path", str(job.target),
+                       "--force-language", job.language, "--silent"]
+            done = subprocess.run(command, capture_output=True, text=True,
+                                  env={**os.environ, "PAGEFIND_SITE": str(job.pages)})
             if done.returncode != 0:
                 raise CirclesError(f"the search index could not be built: {(done.stderr or done.stdout).strip()[:500]}")
         finally:
-            if temporary:
-                shutil.rmtree(pages, ignore_errors=True)
-        canonicalize(Path(target))
-    return [Path(target).name for _, _, target, _, _ in jobs]
+            if job.temporary:
+                shutil.rmtree(job.pages, ignore_errors=True)
+        canonicalize(job.target)
+    return [job.target.name for job in jobs]
 
 
 def stage_records(records: Callable[[str], bytes], paths: Iterable[str], folder: Path) -> None:
