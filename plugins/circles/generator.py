@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import logging
 import os
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -64,10 +63,6 @@ def spinner_paused() -> Iterator[None]:
             live._refresh_thread.start()
 
 
-class DuplicatePages(CirclesError):
-    """Two pages of the build would be written to the same file."""
-
-
 class DirectoryGenerator(Generator):
     """Builds the directory from the records and writes its pages."""
 
@@ -94,9 +89,10 @@ class DirectoryGenerator(Generator):
 
     def generate_output(self, writer):
         with spinner_paused():
-            self.build.write(lambda pages, env: self.write_pages(writer, pages, env))
+            self.build.write(lambda pages, env, beside, scattered: self.write_pages(writer, pages, env, beside, scattered))
 
-    def write_pages(self, writer, pages: list[Page], env=None) -> None:
+    def write_pages(self, writer, pages: list[Page], env=None, beside: Iterator[object] | None = None,
+                    scattered: bool = False) -> None:
         """Write the pages through Pelican's writer with the templates of ``env`` (their language's; the
         generator's own by default): in one share per core for a large directory, each page the same
         bytes whichever process writes it.
@@ -104,10 +100,10 @@ class DirectoryGenerator(Generator):
         Each page is given ``PAGESURL``, where its language's pages are (``SITEURL`` for the first
         language, ``SITEURL`` and ``/fr`` for French after it), besides ``SITEURL``, where the files
         every language shares are (the theme, calendars, feeds, open data, search); and ``page_path``,
-        its address within its language, for the language switcher."""
-        clashes = [file for file, count in Counter(page.file for page in pages).items() if count > 1]
-        if clashes:  # what Pelican's writer refuses, found before any process writes
-            raise DuplicatePages(f"two pages would be written to {', '.join(sorted(clashes)[:5])}")
+        its address within its language, for the language switcher. ``beside``: work in steps, done in
+        this process while others write the pages, if any do (``processes.in_shares``'s ``meanwhile``).
+        ``scattered`` pages, which read records from all over the directory, are written in this process
+        (timeline.WritePages says why)."""
         # Compiled once, here, rather than in each process; written without their indentation.
         env = env or self.env
         templates = {name: Unindented(env.get_template(f"{name}.html")) for name in sorted({page.template for page in pages})}
@@ -125,11 +121,10 @@ class DirectoryGenerator(Generator):
                                       page_url=page.url, page_path=page.address,
                                       PAGESURL=f"{root}/{page.prefix.rstrip('/')}" if page.prefix else root,
                                       **page.context)
-            return [len(share)] if forked else []
+            return [forked] * len(share)
 
-        written_elsewhere = sum(in_shares(write, pages))
-        if written_elsewhere:
-            self.announce(writer, pages[len(pages) - written_elsewhere:])
+        forked = write(pages) if scattered else in_shares(write, pages, beside)
+        self.announce(writer, [page for page, elsewhere in zip(pages, forked, strict=True) if elsewhere])
 
     def announce(self, writer, pages: Sequence[Page]) -> None:
         """Tell Pelican (its overwrite guard) and other plugins (``content_written``) of pages that

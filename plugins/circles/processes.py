@@ -1,75 +1,110 @@
 """Work shared between the machine's cores, for large directories.
 
-The items are split into one share per core. This process does the first share itself while
-forked children do the others: they inherit everything as it is (records, templates, the
-writer), and only their results travel back, pickled through a pipe. So the work function need
-not be picklable; its results must be. Where forking is not available, or the work is small,
-it all runs here, in order, the same way.
+The items are cut into pieces, and each piece is done by a child forked for it: it inherits
+everything as it is (records, templates, the writer), and only its results travel back, pickled
+through a pipe. So the work function need not be picklable; its results must be. Where forking is
+not available, or the work is small, it all runs here, in order, the same way.
 
-Also here, as they decide what the parent's children share with it and copy of it:
-:func:`collector_paused`, for making many objects that hold no cycles (timeline.lasting then freezes
-them out of the collector's reach, so that no collection in a child touches, and so copies, them); and
-:class:`Fresh`, for work that needs none of them.
+Also here, for work that needs none of the build's objects: :class:`Fresh`, a new interpreter.
+What a forked child copies of its parent is also decided by the cyclic collector (``collector.py``).
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
-import gc
 import importlib
 import os
 import pickle
+import select
 import signal
 import subprocess
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 #: Below this many items, starting worker processes costs more than it saves.
 PARALLEL_FROM = 2000
 
+#: How many pieces :func:`in_shares` cuts each core's share into. A child forked for a piece ends with
+#: it, and so copies less of this process (see :class:`Fresh` for why a child copies what it reads),
+#: even while this process reads other records meanwhile: at 50,000 circles, with the open data written
+#: here beside the circle pages, two children and this process held 1,089 MB at four pieces a core, and
+#: under 800 MB at sixteen (issue 24).
+PIECES = 16
 
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Without the cyclic garbage collector: records are a hundred thousand small dicts and lists, which
-    set it off hundreds of times to find nothing (they hold no cycles); that was a fifth of the time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+#: Programs that keep a core busy while they run (Pagefind's interpreter): :func:`in_shares` forks one
+#: worker fewer for each, until it ends.
+BUSY: list[Fresh] = []
 
 
 def in_shares(function: Callable[[Sequence], list], items: Sequence,
-              meanwhile: Callable[[], object] | None = None, parallel_from: int | None = None) -> list[Any]:
-    """``function`` over ``items`` in one share per core; the results concatenated, in order.
+              meanwhile: Iterable[object] | None = None, parallel_from: int | None = None) -> list[Any]:
+    """``function`` over ``items`` on every core; the results concatenated, in order.
 
-    ``meanwhile``, when there are other processes, is called here once this process's share is
-    done, while theirs finish: work needed next that does not depend on the results.
+    The items are cut into :data:`PIECES` pieces per core, and each piece is done by a child forked
+    for it alone, as soon as a core is free; this process hands them out and gathers their results.
+    While a :data:`BUSY` program runs, it has one core fewer; with one core left, the pieces are done
+    here, one at a time, where reading the records copies nothing.
+
+    ``meanwhile``, when there are other processes: work that does not depend on the results, in short
+    steps (an iterable whose items are done as they are asked for), done here between looking for
+    finished pieces, so that the cores it leaves stay busy. Done whole before this returns; not
+    done at all when there are no other processes, as the work is then done here in one go.
     ``parallel_from``: fewer items than this (PARALLEL_FROM unless given) run here, for items each
     too quick to be worth a process.
     """
     workers = min(os.cpu_count() or 1, 4)
     if len(items) < (PARALLEL_FROM if parallel_from is None else parallel_from) or workers < 2 or not can_fork():
         return function(items)
-    size = -(-len(items) // workers)
-    children = [_start(function, items[start:start + size]) for start in range(size, len(items), size)]
+    size = -(-len(items) // (workers * PIECES))
+    pieces = [items[start:start + size] for start in range(0, len(items), size)]
+    results: list[list | None] = [None] * len(pieces)
+    waiting = collections.deque(enumerate(pieces))
+    running: dict[int, tuple[int, int, list[bytes]]] = {}  # the pipe its results come from → piece, pid, bytes so far
+    steps = iter(meanwhile) if meanwhile is not None else None
     try:
-        results = list(function(items[:size]))
-        if meanwhile is not None:
-            meanwhile()
+        while waiting or running or steps:
+            cores = workers - sum(1 for program in BUSY if program.running())
+            if cores < 2 and waiting and not running:
+                index, piece = waiting.popleft()
+                results[index] = list(function(piece))
+            while waiting and len(running) < cores > 1:
+                index, piece = waiting.popleft()
+                pid, source = _start(function, piece)
+                running[source] = (index, pid, [])
+            if steps is not None and next(steps, _DONE) is _DONE:
+                steps = None
+            if not running:
+                continue
+            # Between steps, only a look; while a busy program runs, a look now and then, so that a
+            # core it frees is handed a piece at once.
+            ready, _, _ = select.select(list(running), [], [], 0 if steps else 0.5 if BUSY else None)
+            for source in ready:
+                index, pid, received = running[source]
+                if chunk := os.read(source, 1 << 20):
+                    received.append(chunk)
+                    continue
+                del running[source]
+                os.close(source)
+                _, status = os.waitpid(pid, 0)
+                results[index] = _received(b"".join(received), f"a worker process (wait status {status})")
     except BaseException:
-        for pid, source in children:
+        for source, (_, pid, _) in running.items():
             _stop(pid, source)
         raise
-    for child in children:
-        results.extend(_finish(*child))
-    return results
+    return [result for piece in results for result in piece]  # type: ignore[union-attr]  # every piece came back
+
+
+_DONE = object()
+
+
+def one_step(function: Callable[[], object]) -> Iterator[object]:
+    """``function`` as work of one step, for :func:`in_shares`'s ``meanwhile``: called when asked for."""
+    yield function()
 
 
 class Background:
@@ -117,7 +152,8 @@ class Fresh:
     the interpreter's own start (0.07 s) is not waited for: a rebuild waits for Pagefind at its end.
     """
 
-    def __init__(self, module: str, function: str):
+    def __init__(self, module: str, function: str, busy: bool = False):
+        """``busy``: the work keeps a core busy; it is one of :data:`BUSY` until it ends."""
         if not sys.executable:
             raise ChildError("no Python program to start a fresh interpreter with (sys.executable is empty)")
         source, sink = os.pipe()
@@ -128,6 +164,14 @@ class Fresh:
                                         env={**os.environ, "PYTHONPATH": os.pathsep.join(found)})
         os.close(sink)
         self.results: int | None = source
+        if busy:
+            BUSY.append(self)
+
+    def running(self) -> bool:
+        if self.process.poll() is None:
+            return True
+        self._done()
+        return False
 
     def give(self, argument: Any) -> None:
         """Send the work's argument (picklable), here or in a child forked since."""
@@ -144,7 +188,9 @@ class Fresh:
         with os.fdopen(self.results, "rb") as results:
             self.results = None
             payload = results.read()
-        return _received(payload, f"a fresh interpreter (exit status {self.process.wait()})")[0]
+        status = self.process.wait()
+        self._done()
+        return _received(payload, f"a fresh interpreter (exit status {status})")[0]
 
     def stop(self) -> None:
         """End the interpreter early, as when the build failed; harmless once it has ended."""
@@ -152,9 +198,14 @@ class Fresh:
         with contextlib.suppress(ProcessLookupError):
             self.process.terminate()
         self.process.wait()
+        self._done()
         if self.results is not None:
             os.close(self.results)
             self.results = None
+
+    def _done(self) -> None:
+        if self in BUSY:
+            BUSY.remove(self)
 
 
 def _fresh(module: str, function: str, sink: int) -> None:

@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,19 @@ class Progress:
         start = time.perf_counter()
         yield note
         self.add([(name, time.perf_counter() - start, note["what"])])
+
+    def in_steps(self, name: str, steps: Iterable[object]) -> Iterator[object]:
+        """``steps``, each done as it is asked for, timed together as one stage (other work runs between them)."""
+        seconds, start = 0.0, time.perf_counter()
+        for step in steps:
+            seconds += time.perf_counter() - start
+            yield step
+            start = time.perf_counter()
+        self.add([(name, seconds + time.perf_counter() - start, "")])
+
+    def took(self, name: str) -> bool:
+        """Whether a stage of this name was timed."""
+        return any(stage == name for stage, _, _ in self.stages)
 
     def add(self, stages: list[tuple[str, float, str]]) -> None:
         """Record and report stages: timed here, or elsewhere (another process's :attr:`stages`)."""
@@ -59,3 +73,11 @@ def _is_terminal(stream) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def timed(name: str, step: Callable[[], object]) -> list[tuple[str, float, str]]:
+    """Run ``step`` as one stage, for a process of its own to report its timing to the build's."""
+    progress = Progress(silent=True)
+    with progress.stage(name):
+        step()
+    return progress.stages

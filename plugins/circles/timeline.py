@@ -5,10 +5,11 @@ Pelican runs a build in two phases, and so does the directory (generator.py only
 1. :meth:`Build.read` (Pelican's ``generate_context``): the records are validated and enriched
    (``directory/assemble.py``). Meanwhile, when the cache has no offline gazetteer yet, a forked
    process makes one (``exports/nearme.py``), on the core that reading leaves idle.
-2. :meth:`Build.write` (``generate_output``): the open data of a large directory starts in a forked
-   process at once, since it needs no page; then the circle pages are written, and Pagefind starts
-   indexing them in another process while every other page, the toolkit and the exports are made;
-   last, the open data, the gazetteer and Pagefind are joined, and the sitemap is written.
+2. :meth:`Build.write` (``generate_output``): Pagefind starts on the circles' search records in another
+   process; the circle pages are written in pieces by forked children, while this process writes the
+   open data between; then the flyers, in pieces too, and every other page, here (they read records
+   from all over the directory, which a child would copy); then the toolkit and the exports; last,
+   the gazetteer and Pagefind are joined, and the sitemap is written.
 
 Every process started is registered on one :class:`contextlib.ExitStack`: whatever fails, in either
 phase, the stack stops them all. What is written, reused or removed is decided by the incremental
@@ -17,20 +18,23 @@ layer (``incremental/``), never by the stages.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
 import logging
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from circles.collector import collector_paused, lasting
 from circles.directory.assemble import assemble_directory
 from circles.directory.models import Directory
 from circles.exports.assets import copy_assets
 from circles.exports.calendars import calendar_files
-from circles.exports.datafiles import write_opendata
+from circles.exports.datafiles import opendata_steps, write_opendata
 from circles.exports.feeds import feed_files
 from circles.exports.flyers import flyer_circles, pdfs_possible, qr_files, write_flyer_pdfs
 from circles.exports.follow import followed_pages, town_files
@@ -43,18 +47,20 @@ from circles.exports.toolkit_files import make_downloads, write_downloads
 from circles.exports.words import word_files
 from circles.i18n import Language, Texts, site_languages, untranslated
 from circles.incremental.layer import Incremental
-from circles.pages.site import Page, circle_pages, in_language, other_pages, toolkit_pages
+from circles.pages.site import Page, circle_pages, flyer_pages, in_language, other_pages, toolkit_pages
 from circles.pages.templating import configure_environment, language_environment, schedule_in
 from circles.pages.toolkit import Toolkit, load_toolkit
-from circles.problems import InvalidRecords
-from circles.processes import PARALLEL_FROM, Background, collector_paused
-from circles.progress import Progress
+from circles.problems import CirclesError, InvalidRecords
+from circles.processes import PARALLEL_FROM, Background
+from circles.progress import Progress, timed
 from circles.settings import content_root, directory_settings, map_settings
 
 log = logging.getLogger(__name__)
 
-#: Writes the pages given through Pelican's writer (generator.py), with the templates of a Jinja environment.
-WritePages = Callable[[list[Page], Any], None]
+#: Writes pages through Pelican's writer (generator.py) with a Jinja environment's templates, and work in steps
+#: beside (``in_shares``'s ``meanwhile``). Pages reading records all over the directory (``scattered``) are
+#: written here: a forked child copies all it reads; at 50,000 circles, two held 800 MB (issue 24).
+WritePages = Callable[[list[Page], Any, Iterator[object] | None, bool], None]
 
 
 class Build:
@@ -138,25 +144,31 @@ class Build:
         with self.stopped_on_failure(), self.running:
             # What every page may read besides its own context: a template reading these is rendered every time.
             shared = set(self.context) - set(settings) | {"toolkit"}
-            gc.freeze()  # what was made since the records (templates, toolkit) lasts too: see lasting()
+            gc.freeze()  # what was made since the records (templates, toolkit) lasts too: see collector.lasting
             layer = Incremental.for_build(settings, self.env, directory, output, shared)
-            opendata = None
-            if len(directory.circles) >= PARALLEL_FROM:  # a small directory's is quicker written here
-                opendata = self.start(lambda: timed("open data", lambda: self.write_opendata(layer)))
-            first, *others = self.languages
+            first = self.languages[0]
             with progress.stage("pages") as note:
                 with lasting():
                     circles = circle_pages(directory, self.options, self.schedules, list(self.texts_of.values()))
-                self.write_pages(write_pages, layer, circles.pages, first)
+                # Pagefind, keyed by the circle pages' keys, starts while this process is smallest (issue 24).
+                todo = self.to_write(layer, circles.pages, first)
                 indexing = Indexing(output, self.options["locale"], circles.bundles, layer, circles.record)
                 self.running.callback(indexing.stop)
-                self.write_pages(write_pages, layer, self.other_pages(circles, first), first)
-                # The same pages in each other language, under its folder: the records, schedules and
-                # search data are shared, only the words are rendered again.
-                for language in others:
-                    self.write_pages(write_pages, layer, in_language(circles.pages, language), language)
-                    self.write_pages(write_pages, layer, in_language(self.other_pages(circles, language), language),
-                                     language)
+                # The open data, in steps, while children write the circle pages (in a process of its own, it
+                # copied every record). Without children (a rebuild), a large directory's gets a process now.
+                data = (directory, settings, output, layer.memo("opendata"))
+                write_pages(todo, self.envs[first], progress.in_steps("open data", opendata_steps(*data)), False)
+                opendata = None
+                if not progress.took("open data") and len(directory.circles) >= PARALLEL_FROM:
+                    opendata = self.start(lambda: timed("open data", lambda: write_opendata(*data)))
+                scattered = []  # written beside the QR codes (below), which go in pieces to children meanwhile
+                for language in self.languages:
+                    if language != first:  # under its folder: the records, schedules and search data are shared
+                        self.write_pages(write_pages, layer, in_language(circles.pages, language), language)
+                    # A flyer reads its circle only; other pages read records all over (WritePages).
+                    flyers, pages = self.other_pages(circles, language)
+                    self.write_pages(write_pages, layer, in_language(flyers, language), language)
+                    scattered.append((self.to_write(layer, in_language(pages, language), language), language))
                 note["what"] = layer.pages_note()
             if self.toolkit:
                 with progress.stage("toolkit"):
@@ -164,12 +176,14 @@ class Build:
                         self.write_toolkit(write_pages, layer, language)
             # The pages with a feed and a calendar, made once for both (exports/follow.py).
             followed = followed_pages(directory, self.texts)
+            others = self.in_steps(write_pages, scattered)
             self.run_steps([
                 ("assets", lambda: copy_assets(settings, output), ""),
-                ("flyers", lambda: (layer.write(qr_files(directory, settings, self.languages)),
+                ("flyers", lambda: (layer.write(qr_files(directory, settings, self.languages), others),
+                                     collections.deque(others, 0),  # what is left of them, when no child wrote QR codes
                                      write_flyer_pdfs(directory, settings, output, layer.kept_files("flyers"),
                                                       self.languages)),
-                 f"{len(flyer_circles(directory)) * len(self.languages):,} QR codes"),
+                 f"{len(flyer_circles(directory)) * len(self.languages):,} QR codes, and the other pages"),
                 ("calendars", lambda: layer.write(calendar_files(directory, settings, layer.memo("events"), followed)), ""),
                 ("feeds", lambda: (layer.write(feed_files(directory, settings, followed)),
                                    layer.write(town_files(directory))), ""),
@@ -179,8 +193,8 @@ class Build:
             ])
             if opendata:
                 progress.add(opendata.wait())
-            else:
-                self.run_steps([("open data", lambda: self.write_opendata(layer), "")])
+            elif not progress.took("open data"):
+                self.run_steps([("open data", lambda: write_opendata(*data), "")])
             self.run_steps([
                 ("search index", lambda: write_search(directory, output, indexing), f"{len(circles.bundles)} bundles"),
                 ("sitemap", lambda: write_sitemap(settings, output, self.languages, self.page_files), ""),
@@ -190,9 +204,6 @@ class Build:
                    f"{len(directory.networks):,} networks, {len(directory.courses):,} courses")
         progress.summary(records, self.pages, layer.reuse_note())
 
-    def write_opendata(self, layer: Incremental) -> None:
-        write_opendata(self.directory, self.settings, self.output, layer.memo("opendata"))
-
     def write_places(self, layer: Incremental) -> None:
         """The gazetteer's files, once the process making them (if any) is done."""
         if self.gazetteer:
@@ -200,17 +211,31 @@ class Build:
         layer.write(nearme_files(self.settings))
         layer.write(directory_towns(self.directory, places_folder(self.settings)))  # made by now
 
-    def other_pages(self, circles, language: Language) -> list[Page]:
-        return other_pages(self.directory, self.options, self.texts_of[language], circles, self.settings,
-                           self.env.globals["flyer_pdfs"], language)
+    def other_pages(self, circles, language: Language) -> tuple[list[Page], list[Page]]:
+        """The circles' flyers, and every other page but the circles' and the toolkit's."""
+        flyers = list(flyer_pages(self.directory, self.settings, self.env.globals["flyer_pdfs"], language.prefix))
+        return flyers, other_pages(self.directory, self.options, self.texts_of[language], circles, self.settings, language)
 
     def write_pages(self, write_pages: WritePages, layer: Incremental, pages: list[Page], language: Language) -> None:
+        write_pages(self.to_write(layer, pages, language), self.envs[language], None, False)
+
+    def in_steps(self, write_pages: WritePages, scattered: list[tuple[list[Page], Language]]) -> Iterator[None]:
+        """Pages that read records all over the directory (:data:`WritePages`), written a few at a time."""
+        for todo, language in scattered:
+            for start in range(0, len(todo), 50):
+                write_pages(todo[start:start + 50], self.envs[language], None, True)
+                yield
+
+    def to_write(self, layer: Incremental, pages: list[Page], language: Language) -> list[Page]:
+        """Of ``pages`` in ``language``, those to write; all are counted, and known to the sitemap."""
+        clashes = [file for file, count in Counter(page.file for page in pages).items() if count > 1]
+        if clashes:  # what Pelican's writer refuses, found before any page is written
+            raise DuplicatePages(f"two pages would be written to {', '.join(sorted(clashes)[:5])}")
         self.pages += len(pages)
         if not language.prefix:
             self.page_files += [page.file for page in pages]
         with collector_paused():  # keys: tens of thousands of short-lived bytes and tuples, no cycles
-            todo = layer.pages_to_write(pages)
-        write_pages(todo, self.envs[language])
+            return layer.pages_to_write(pages)
 
     def write_toolkit(self, write_pages: WritePages, layer: Incremental, language: Language) -> None:
         """The toolkit's downloads in ``language`` (PDFs rendered from its templates, and the ZIP), then its pages."""
@@ -241,18 +266,8 @@ class Build:
             raise
 
 
-@contextlib.contextmanager
-def lasting() -> Iterator[None]:
-    """For values that live until the build ends (the records and models, a million objects at 10,000
-    circles; the circle pages and their search data): made with the cyclic collector paused, then frozen
-    out of its reach. Its full collections went through them again and again (a tenth of a rebuild's
-    time, benchmarks/README.md; then 0.4 s of a rebuild of 10,000 circles, 0.1 s since issue 24), and touched
-    them in the processes forked meanwhile. They stay frozen after the build, so that a process that ends
-    then does not collect their cycles first; the next build in the same process unfreezes them
-    (generator.py)."""
-    with collector_paused():
-        yield
-    gc.freeze()
+class DuplicatePages(CirclesError):
+    """Two pages of the build would be written to the same file."""
 
 
 #: The content folders whose records were found wrong, with how their files were then, in this process.
@@ -279,11 +294,3 @@ def tree_signature(root: Path) -> tuple:
                 stat = os.stat(os.path.join(folder, name))
                 found.append((folder, name, stat.st_size, stat.st_mtime_ns))
     return tuple(sorted(found))
-
-
-def timed(name: str, step: Callable[[], object]) -> list[tuple[str, float, str]]:
-    """Run ``step`` as one stage, for a process of its own to report its timing to the build's."""
-    progress = Progress(silent=True)
-    with progress.stage(name):
-        step()
-    return progress.stages

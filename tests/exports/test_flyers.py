@@ -325,3 +325,23 @@ def test_no_accessibility_violations_on_the_flyer(local, browser, served_site):
     assert tab.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
     assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in report["violations"]] == []
+
+
+def test_fonts_subset_while_printing_are_dated_by_the_build_not_the_moment(monkeypatch):
+    """Without HarfBuzz's subsetter, WeasyPrint subsets fonts with fontTools, which stamps each with the
+    time (its 'head' table's modified date): the same build a second later gave other PDF bytes."""
+    import datetime as dt
+
+    from fontTools.misc.timeTools import epoch_diff, timestampNow
+
+    from circles.exports.flyers import fonts_dated
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    with fonts_dated({"BUILD_DATE": "2026-11-22"}):
+        stamp = timestampNow() + epoch_diff
+    assert dt.datetime.fromtimestamp(stamp, dt.UTC) == dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
+    assert "SOURCE_DATE_EPOCH" not in os.environ  # as it was: the build's own date is read from it too
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    with fonts_dated({"BUILD_DATE": "2026-11-22"}):
+        pass
+    assert os.environ["SOURCE_DATE_EPOCH"] == "1700000000"

@@ -6,11 +6,11 @@ import logging
 import sys
 from typing import Any
 
+from circles.collector import collector_paused
 from circles.directory.geocoding import GeoCache
 from circles.directory.models import Directory
 from circles.i18n import Texts
 from circles.problems import InvalidRecords, errors, listed, summary_line, text_line
-from circles.processes import collector_paused
 from circles.progress import Progress
 from circles.records.validate import Dataset, records_cache, validate_tree
 from circles.settings import build_date, build_moment, cache_path, content_root, directory_settings

@@ -15,8 +15,11 @@ own files (:func:`local_fetcher`), so a build never goes online.
 
 from __future__ import annotations
 
+import calendar
+import contextlib
 import logging
 import mimetypes
+import os
 import struct
 import time
 import zlib
@@ -29,7 +32,7 @@ from circles.exports.qrcode import qr_matrix
 from circles.i18n import Language, _
 from circles.incremental.layer import Files
 from circles.incremental.values import WEASYPRINT, KeptFiles
-from circles.settings import directory_settings, site_root, site_url
+from circles.settings import build_date, directory_settings, site_root, site_url
 
 log = logging.getLogger(__name__)
 
@@ -151,20 +154,21 @@ def write_pdfs(circles: list[Circle], settings: dict[str, Any], output: Path, ke
     # (and the system's fonts, which are not in the key: clear the cache after changing them).
     stylesheet = Path(settings.get("THEME") or "theme") / "static" / "css" / "flyer.css"
     style = stylesheet.read_bytes() if stylesheet.is_file() else b""
-    for prefix in prefixes:
-        for circle in circles:
-            folder = prefix + circle.url
-            page = output / folder / "flyer" / "index.html"
-            for name, size in PAPER.items():
-                try:
-                    key = kept.key(WEASYPRINT, PDF_VARIANT, size, page.read_bytes(), (page.parent / "qr.png").read_bytes(), style)
-                    pdf = kept.get(key)
-                    if pdf is None:
-                        pdf = kept.put(key, print_page(page, f"{root}/{folder}flyer/", size, fetcher, circle.source, fonts))
-                except (Exception, FatalURLFetchingError) as error:  # a BaseException: WeasyPrint's own stop
-                    failed.append(f"{prefix}{circle.id} ({name}): {error}")
-                    continue
-                (output / folder / f"flyer-{name}.pdf").write_bytes(pdf)
+    with fonts_dated(settings):
+        for prefix in prefixes:
+            for circle in circles:
+                folder = prefix + circle.url
+                page = output / folder / "flyer" / "index.html"
+                for name, size in PAPER.items():
+                    try:
+                        key = kept.key(WEASYPRINT, PDF_VARIANT, size, page.read_bytes(), (page.parent / "qr.png").read_bytes(), style)
+                        pdf = kept.get(key)
+                        if pdf is None:
+                            pdf = kept.put(key, print_page(page, f"{root}/{folder}flyer/", size, fetcher, circle.source, fonts))
+                    except (Exception, FatalURLFetchingError) as error:  # a BaseException: WeasyPrint's own stop
+                        failed.append(f"{prefix}{circle.id} ({name}): {error}")
+                        continue
+                    (output / folder / f"flyer-{name}.pdf").write_bytes(pdf)
     log.info("Flyer PDFs: %d in %.1f s (%d from the cache)", len(PAPER) * len(circles) * len(prefixes) - len(failed),
              time.perf_counter() - started, kept.hits)
     if failed:
@@ -191,6 +195,23 @@ def print_page(page: Path, base_url: str, size: str, fetcher, source: str = "", 
     # No /ID and no dates: WeasyPrint writes CreationDate and ModDate only from dcterms meta tags,
     # which flyer.html leaves out, so the bytes depend on the flyer alone, not on when it was printed.
     return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+@contextlib.contextmanager
+def fonts_dated(settings: dict[str, Any]):
+    """While PDFs are printed, the fonts WeasyPrint subsets are dated by the build's date, not the moment:
+    where HarfBuzz's subsetter (libharfbuzz-subset) is missing, WeasyPrint subsets with fontTools, which
+    stamps each font with the time it is written unless SOURCE_DATE_EPOCH says otherwise, and the same
+    build then gave other bytes a second later."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(build_date(settings).timetuple()))
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
 
 
 def local_fetcher(output: Path, settings: dict[str, Any]):

@@ -90,7 +90,7 @@ class Indexing:
         self.site, self.bundles, self.records = site, bundles, records
         self.language = language.split("_")[0].split("-")[0]
         self.changed, self.staged = layer.search_bundles(bundles, site, BUNDLES, self.language, pagefind_version())
-        self.pagefind = Fresh("circles.exports.pagefind", "run_pagefind") if self.changed else None
+        self.pagefind = Fresh("circles.exports.pagefind", "run_pagefind", busy=True) if self.changed else None
         try:
             self.worker = Background(self._stage_changed)
         except BaseException:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from circles.exports.flyers import document_root, local_fetcher
+from circles.exports.flyers import document_root, fonts_dated, local_fetcher
 from circles.incremental.values import WEASYPRINT, KeptFiles
 from circles.processes import in_shares
 
@@ -32,7 +32,7 @@ class Printer:
     def __init__(self, settings: dict[str, Any], output: Path, kept: KeptFiles):
         from weasyprint.text.fonts import FontConfiguration
 
-        self.fetcher = local_fetcher(output, settings)
+        self.settings, self.fetcher = settings, local_fetcher(output, settings)
         # Every language's PDFs are printed as if at the first's address: only the stylesheets are
         # fetched, and links to guides are absolute (toolkit_files.standalone_link).
         self.base = f"{document_root(settings)}/toolkit/downloads/"
@@ -48,8 +48,9 @@ class Printer:
         keys = [self.kept.key(WEASYPRINT, self.VARIANT, self.base, self.style, html) for html in pages]
         found = [self.kept.get(key) for key in keys]
         missing = [index for index, pdf in enumerate(found) if pdf is None]
-        printed = in_shares(lambda share: [self._print(pages[index]) for index in share], missing,
-                            parallel_from=PRINT_FROM)
+        with fonts_dated(self.settings):
+            printed = in_shares(lambda share: [self._print(pages[index]) for index in share], missing,
+                                parallel_from=PRINT_FROM)
         for index, pdf in zip(missing, printed, strict=True):
             found[index] = self.kept.put(keys[index], pdf)
         return found

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -151,8 +151,9 @@ class Incremental:
         self.counts[stage][1] += len(sources) - len(names)
         return names
 
-    def write(self, files: Files) -> None:
-        """Make and write the files of ``files`` that changed."""
+    def write(self, files: Files, beside: Iterator[object] | None = None) -> None:
+        """Make and write the files of ``files`` that changed; ``beside``, work in steps done here meanwhile
+        when other processes make them (``processes.in_shares``)."""
         if not self.folder and files.folder:  # nothing kept says which files of an earlier build are stale
             shutil.rmtree(self.output / files.folder, ignore_errors=True)
         names = self.to_make(files.stage, files.sources)
@@ -166,7 +167,7 @@ class Incremental:
             return []
 
         if files.on_all_cores:
-            in_shares(write, sorted(names))
+            in_shares(write, sorted(names), beside)
         else:
             write(names)
 

@@ -100,11 +100,13 @@ def circle_pages(directory: Directory, options: dict[str, Any], schedules: dict[
 
 
 def other_pages(directory: Directory, options: dict[str, Any], texts: Texts, circles: CirclePages,
-                settings: dict[str, Any], flyer_pdfs: bool, language: Language) -> list[Page]:
-    """Every page but the circles' and the toolkit's, in ``language``, whose words are ``texts`` (the
-    pages' addresses are given without its folder: in_language adds it)."""
+                settings: dict[str, Any], language: Language) -> list[Page]:
+    """Every page but the circles', their flyers' and the toolkit's, in ``language``, whose words are ``texts``
+    (the pages' addresses are given without its folder: in_language adds it)."""
+    from circles.pages.embeds import embed_pages
+
     pages = [Page("", "index", {"section": "home", "upcoming": directory.upcoming[: options["upcoming_on_home"]]})]
-    pages += embed_and_flyer_pages(directory, settings, flyer_pdfs, language.prefix)
+    pages += [Page(embed.url, "embed", {"embed": embed}) for embed in embed_pages(directory)]  # for other websites
     for library in (lib for lib in directory.libraries if lib.has_page):
         current, past = split_current(library.circles)
         pages.append(Page(library.url, "library", {"library": library, "place": circles.places.get(library.id),
@@ -122,13 +124,10 @@ def other_pages(directory: Directory, options: dict[str, Any], texts: Texts, cir
     return pages
 
 
-def embed_and_flyer_pages(directory: Directory, settings: dict[str, Any], pdfs: bool, prefix: str = "") -> Iterator[Page]:
-    """Embeds for other websites (embeds.py) and printable flyers (flyers.py, which adds QR codes and PDFs)."""
+def flyer_pages(directory: Directory, settings: dict[str, Any], pdfs: bool, prefix: str = "") -> Iterator[Page]:
+    """Printable flyers (flyers.py, which adds QR codes and PDFs), in the circles' order."""
     from circles.exports.flyers import flyer_circles, flyer_context
-    from circles.pages.embeds import embed_pages
 
-    for embed in embed_pages(directory):
-        yield Page(embed.url, "embed", {"embed": embed})
     for circle in flyer_circles(directory):
         yield Page(f"{circle.url}flyer/", "flyer", {"circle": circle, "flyer": flyer_context(circle, settings, pdfs, prefix)})
 

@@ -16,10 +16,11 @@ from typing import Any
 from slugify import slugify
 
 from circles import processes
+from circles.collector import collector_paused
 from circles.directory.geocoding import GeoCache
 from circles.incremental.recordcache import RecordCache, Result, Signature, digest, signature, version
 from circles.problems import Problem, errors, problem
-from circles.processes import Background, collector_paused, in_shares
+from circles.processes import Background, in_shares, one_step
 from circles.records.crosschecks import check_courses, check_listings, same_address
 from circles.records.load import KINDS, Record, load_file
 from circles.records.placement import check_places
@@ -169,14 +170,14 @@ def check_files(files: list[tuple[Path, str, str]], cache: Path | None = None) -
     checked again; what the others give is kept there for the next time.
     """
     # The places of libraries are checked next: their geography loads while the other processes finish.
-    meanwhile = prepare_places if any(kind == "libraries" for _, kind, _ in files) else None
+    meanwhile = one_step(prepare_places) if any(kind == "libraries" for _, kind, _ in files) else None
     stamp = version() if cache is not None else None
     if stamp is None:
         return in_shares(_check_chunk, [(path, kind, shown, None) for path, kind, shown in files], meanwhile)
     return _check_changed(files, RecordCache(cache, stamp), meanwhile)
 
 
-def _check_changed(files: list[tuple[Path, str, str]], kept: RecordCache, meanwhile: Callable[[], None] | None
+def _check_changed(files: list[tuple[Path, str, str]], kept: RecordCache, meanwhile: Iterator[object] | None
                    ) -> list[Result]:
     """What ``kept`` holds for files that are unchanged (by their signature, or else by their bytes);
     the others checked, and kept for next time."""
