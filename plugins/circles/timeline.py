@@ -161,14 +161,18 @@ class Build:
                 opendata = None
                 if not progress.took("open data") and len(directory.circles) >= PARALLEL_FROM:
                     opendata = self.start(lambda: timed("open data", lambda: write_opendata(*data)))
-                scattered = []  # written beside the QR codes (below), which go in pieces to children meanwhile
+                # A flyer reads its circle only; other pages read records all over (WritePages): they wait in
+                # ``later``, written here a few at a time while children write pieces of other work.
+                later: collections.deque[tuple[list[Page], Language]] = collections.deque()
                 for language in self.languages:
-                    if language != first:  # under its folder: the records, schedules and search data are shared
-                        self.write_pages(write_pages, layer, in_language(circles.pages, language), language)
-                    # A flyer reads its circle only; other pages read records all over (WritePages).
                     flyers, pages = self.other_pages(circles, language)
-                    self.write_pages(write_pages, layer, in_language(flyers, language), language)
-                    scattered.append((self.to_write(layer, in_language(pages, language), language), language))
+                    todo = self.to_write(layer, in_language(pages, language), language)
+                    later.extend((todo[start:start + 50], language) for start in range(0, len(todo), 50))
+                    if language != first:  # under its folder: the records, schedules and search data are shared
+                        self.write_pages(write_pages, layer, in_language(circles.pages, language), language,
+                                         self.steps(write_pages, later))
+                    self.write_pages(write_pages, layer, in_language(flyers, language), language,
+                                     self.steps(write_pages, later))
                 note["what"] = layer.pages_note()
             if self.toolkit:
                 with progress.stage("toolkit"):
@@ -176,14 +180,13 @@ class Build:
                         self.write_toolkit(write_pages, layer, language)
             # The pages with a feed and a calendar, made once for both (exports/follow.py).
             followed = followed_pages(directory, self.texts)
-            others = self.in_steps(write_pages, scattered)
             self.run_steps([
                 ("assets", lambda: copy_assets(settings, output), ""),
-                ("flyers", lambda: (layer.write(qr_files(directory, settings, self.languages), others),
-                                     collections.deque(others, 0),  # what is left of them, when no child wrote QR codes
+                ("flyers", lambda: (layer.write(qr_files(directory, settings, self.languages), self.steps(write_pages, later)),
+                                     collections.deque(self.steps(write_pages, later), 0),  # any left, done here now
                                      write_flyer_pdfs(directory, settings, output, layer.kept_files("flyers"),
                                                       self.languages)),
-                 f"{len(flyer_circles(directory)) * len(self.languages):,} QR codes, and the other pages"),
+                 f"{len(flyer_circles(directory)) * len(self.languages):,} QR codes, and the other pages left"),
                 ("calendars", lambda: layer.write(calendar_files(directory, settings, layer.memo("events"), followed)), ""),
                 ("feeds", lambda: (layer.write(feed_files(directory, settings, followed)),
                                    layer.write(town_files(directory))), ""),
@@ -216,15 +219,16 @@ class Build:
         flyers = list(flyer_pages(self.directory, self.settings, self.env.globals["flyer_pdfs"], language.prefix))
         return flyers, other_pages(self.directory, self.options, self.texts_of[language], circles, self.settings, language)
 
-    def write_pages(self, write_pages: WritePages, layer: Incremental, pages: list[Page], language: Language) -> None:
-        write_pages(self.to_write(layer, pages, language), self.envs[language], None, False)
+    def write_pages(self, write_pages: WritePages, layer: Incremental, pages: list[Page], language: Language,
+                    beside: Iterator[object] | None = None) -> None:
+        write_pages(self.to_write(layer, pages, language), self.envs[language], beside, False)
 
-    def in_steps(self, write_pages: WritePages, scattered: list[tuple[list[Page], Language]]) -> Iterator[None]:
-        """Pages that read records all over the directory (:data:`WritePages`), written a few at a time."""
-        for todo, language in scattered:
-            for start in range(0, len(todo), 50):
-                write_pages(todo[start:start + 50], self.envs[language], None, True)
-                yield
+    def steps(self, write_pages: WritePages, later: collections.deque) -> Iterator[None]:
+        """The pages waiting in ``later`` (:data:`WritePages`), written here, a few at each step."""
+        while later:
+            todo, language = later.popleft()
+            write_pages(todo, self.envs[language], None, True)
+            yield
 
     def to_write(self, layer: Incremental, pages: list[Page], language: Language) -> list[Page]:
         """Of ``pages`` in ``language``, those to write; all are counted, and known to the sitemap."""
