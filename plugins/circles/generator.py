@@ -94,8 +94,8 @@ class DirectoryGenerator(Generator):
     def write_pages(self, writer, pages: list[Page], env=None, beside: Iterator[object] | None = None,
                     scattered: bool = False) -> None:
         """Write the pages through Pelican's writer with the templates of ``env`` (their language's; the
-        generator's own by default): in one share per core for a large directory, each page the same
-        bytes whichever process writes it.
+        generator's own by default): for a large directory, in pieces by forked children
+        (``processes.in_shares``), each page the same bytes whichever process writes it.
 
         Each page is given ``PAGESURL``, where its language's pages are (``SITEURL`` for the first
         language, ``SITEURL`` and ``/fr`` for French after it), besides ``SITEURL``, where the files

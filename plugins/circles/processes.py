@@ -72,7 +72,7 @@ def in_shares(function: Callable[[Sequence], list], items: Sequence,
             if cores < 2 and waiting and not running:
                 index, piece = waiting.popleft()
                 results[index] = list(function(piece))
-            while waiting and len(running) < cores > 1:
+            while waiting and cores > 1 and len(running) < cores:
                 index, piece = waiting.popleft()
                 pid, source = _start(function, piece)
                 running[source] = (index, pid, [])

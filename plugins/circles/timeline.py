@@ -6,10 +6,10 @@ Pelican runs a build in two phases, and so does the directory (generator.py only
    (``directory/assemble.py``). Meanwhile, when the cache has no offline gazetteer yet, a forked
    process makes one (``exports/nearme.py``), on the core that reading leaves idle.
 2. :meth:`Build.write` (``generate_output``): Pagefind starts on the circles' search records in another
-   process; the circle pages are written in pieces by forked children, while this process writes the
-   open data between; then the flyers, in pieces too, and every other page, here (they read records
-   from all over the directory, which a child would copy); then the toolkit and the exports; last,
-   the gazetteer and Pagefind are joined, and the sitemap is written.
+   process; forked children write the circle pages in pieces while this process writes the open data,
+   then the flyers, the other languages' pages and the QR codes while it writes every other page (they
+   read records all over the directory, which a child would copy); then the other exports; last, the
+   gazetteer and Pagefind are joined, and the sitemap is written.
 
 Every process started is registered on one :class:`contextlib.ExitStack`: whatever fails, in either
 phase, the stack stops them all. What is written, reused or removed is decided by the incremental
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import functools
 import gc
 import logging
 import os
@@ -164,15 +165,14 @@ class Build:
                 # A flyer reads its circle only; other pages read records all over (WritePages): they wait in
                 # ``later``, written here a few at a time while children write pieces of other work.
                 later: collections.deque[tuple[list[Page], Language]] = collections.deque()
+                scattered = functools.partial(self.scattered_steps, write_pages, later)
                 for language in self.languages:
                     flyers, pages = self.other_pages(circles, language)
                     todo = self.to_write(layer, in_language(pages, language), language)
                     later.extend((todo[start:start + 50], language) for start in range(0, len(todo), 50))
                     if language != first:  # under its folder: the records, schedules and search data are shared
-                        self.write_pages(write_pages, layer, in_language(circles.pages, language), language,
-                                         self.steps(write_pages, later))
-                    self.write_pages(write_pages, layer, in_language(flyers, language), language,
-                                     self.steps(write_pages, later))
+                        self.write_pages(write_pages, layer, in_language(circles.pages, language), language, scattered())
+                    self.write_pages(write_pages, layer, in_language(flyers, language), language, scattered())
                 note["what"] = layer.pages_note()
             if self.toolkit:
                 with progress.stage("toolkit"):
@@ -182,8 +182,8 @@ class Build:
             followed = followed_pages(directory, self.texts)
             self.run_steps([
                 ("assets", lambda: copy_assets(settings, output), ""),
-                ("flyers", lambda: (layer.write(qr_files(directory, settings, self.languages), self.steps(write_pages, later)),
-                                     collections.deque(self.steps(write_pages, later), 0),  # any left, done here now
+                ("flyers", lambda: (layer.write(qr_files(directory, settings, self.languages), scattered()),
+                                     collections.deque(scattered(), 0),  # any left, done here now
                                      write_flyer_pdfs(directory, settings, output, layer.kept_files("flyers"),
                                                       self.languages)),
                  f"{len(flyer_circles(directory)) * len(self.languages):,} QR codes, and the other pages left"),
@@ -223,7 +223,7 @@ class Build:
                     beside: Iterator[object] | None = None) -> None:
         write_pages(self.to_write(layer, pages, language), self.envs[language], beside, False)
 
-    def steps(self, write_pages: WritePages, later: collections.deque) -> Iterator[None]:
+    def scattered_steps(self, write_pages: WritePages, later: collections.deque) -> Iterator[None]:
         """The pages waiting in ``later`` (:data:`WritePages`), written here, a few at each step."""
         while later:
             todo, language = later.popleft()
