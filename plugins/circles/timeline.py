@@ -133,7 +133,7 @@ class Build:
         first, *others = self.languages
         self.envs = {first: self.env, **{language: language_environment(self.env) for language in others}}
         for language, env in self.envs.items():
-            configure_environment(env, self.options, self.settings["SITEURL"], self.directory.build_date,
+            configure_environment(env, self.options, self.settings, self.directory.build_date,
                                   language, self.languages, self.texts_of[language], self.schedules[language])
             env.globals["toolkit"] = self.toolkits[language]  # a global: each language has its own
 

@@ -13,7 +13,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from circles.exports.assets import vendor_files
-from circles.settings import MAP_DEFAULTS
+from circles.pages.templating import content_policy, tile_source
+from circles.settings import MAP_DEFAULTS, map_settings
 from tests.conftest import CIRCLE, LIBRARY, NETWORK, ROOT, build, write_tree
 
 # The browser, page, console_errors and served_site fixtures come from tests/browser.py (via conftest).
@@ -175,8 +176,9 @@ def theme_templates() -> jinja2.Environment:
     (None, "https://tile.openstreetmap.org"),  # no MAP in pelicanconf.py
 ])
 def test_the_tile_source_of_the_policy(tiles, source):
-    template = theme_templates().from_string('{% from "partials/map.html" import tile_source with context %}{{ tile_source() }}')
-    assert template.render(**({"MAP": {"tiles": tiles}} if tiles else {})) == source
+    assert tile_source(map_settings({"MAP": {"tiles": tiles}} if tiles else {})["tiles"]) == source
+    policy = content_policy(map_settings({"MAP": {"tiles": tiles}} if tiles else {})["tiles"])
+    assert f"img-src 'self' data:{' ' + source if source else ''};" in policy
 
 
 # In the browser

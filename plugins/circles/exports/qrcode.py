@@ -1,26 +1,37 @@
 """A QR code's modules as segno makes them (``segno.make(text, error="m", micro=False, mask=...)``), faster.
 
-The data and its error correction are segno's, step by step as ``segno.encoder.encode`` takes them.
-Placing the bits in the symbol and masking them, three quarters of segno's time, depend only on the
-version and error level: segno's own functions make a template of them once per pair (the function
-patterns, format and version information, and each data module's place and mask bit, in the order
-``add_codewords`` fills them), and a code is then its bits laid into a copy of the template.
-tests/exports/test_qrcode.py holds the result to segno's, module for module, over every version the
-addresses use.
+The data's bits are segno's, step by step as ``segno.encoder.encode`` takes them. Their error correction
+is segno's arithmetic (its Galois tables and generator polynomials) a codeword at a time, through a table
+of each byte's product with the polynomial, rather than a term at a time. Placing the bits in the symbol
+and masking them depend only on the version and error level: segno's own functions make a template of
+them once per pair (the function patterns, format and version information, and each data module's place
+and mask bit, in the order ``add_codewords`` fills them), and a code is then its bits, masked as one
+integer, gathered into the template in one call. tests/exports/test_qrcode.py holds the result to
+segno's, module for module, over all forty versions.
 
-Why (issue 24): a flyer's code took 1.24 ms with segno (fixed mask, version 6, 300 codes), 0.35 ms
-here; a build of 10,000 circles makes 5,500 codes in each language.
+Why (issue 24): a build of 10,000 circles makes 5,500 codes in each language. A flyer's code took
+1.24 ms with segno (fixed mask, version 6, 300 codes), 0.35 ms with the template; with the error
+correction and placement in bytes, 0.44 → 0.13 ms (2,000 addresses of version 6, one process, the
+two side by side), and the PNG 0.62 → 0.32 ms.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
+from itertools import zip_longest
+from operator import itemgetter
 
 from segno import consts, encoder
 
 #: segno's error correction level M: 15 % of the code can be lost. segno raises it (to Q or H) when the
 #: data fits the same version anyway, as here.
 ERROR = consts.ERROR_LEVEL_M
+#: The remainder bits after the codewords, by version, as make_final_message writes them (ISO/IEC 18004, 7.6).
+REMAINDER = {**dict.fromkeys(range(2, 7), 7), **dict.fromkeys((*range(14, 21), *range(28, 35)), 3),
+             **dict.fromkeys(range(21, 28), 4)}
+_DIGITS = bytes.maketrans(b"\x00\x01", b"01")  # bits, one a byte, as the digits int() reads
+_BITS = bytes.maketrans(b"01", b"\x00\x01")
 
 
 def qr_matrix(text: str, mask: int) -> list[bytearray]:
@@ -36,12 +47,55 @@ def qr_matrix(text: str, mask: int) -> list[bytearray]:
     encoder.write_terminator(buff, capacity, None, len(buff))
     encoder.write_padding_bits(buff, version, len(buff))
     encoder.write_pad_codewords(buff, version, capacity, len(buff))
-    bits = encoder.make_final_message(version, error, buff).getbits()
+    bits = buff.getbits()  # one byte a bit, 0 or 1
+    data = int(bits[: len(bits) // 8 * 8].translate(_DIGITS) or b"0", 2).to_bytes(len(bits) // 8, "big")
+    flat, reached, masks, gather, width = _layout(version, error, mask)
+    message = _final_message(version, error, data)
+    placed = format((int.from_bytes(message, "big") << reached - 8 * len(message)) ^ masks, f"0{reached}b")
+    modules = gather(flat + placed.encode().translate(_BITS))
+    return [bytearray(modules[start:start + width]) for start in range(0, len(modules), width)]
+
+
+def _final_message(version: int, error: int, data: bytes) -> bytes:
+    """segno's ``make_final_message`` in bytes: the data codewords in blocks, each block's error correction
+    (Reed-Solomon, a byte at a time through a table of products, not a module at a time), interleaved."""
+    blocks, corrections, start = [], [], 0
+    for info in consts.ECC[version][error]:
+        size = info.num_total - info.num_data
+        products = _products(size)
+        for _ in range(info.num_blocks):
+            block = data[start:start + info.num_data]
+            start += info.num_data
+            blocks.append(block)
+            left, top, full = 0, 8 * (size - 1), (1 << 8 * size) - 1
+            for byte in block:  # the remainder of the division by the generator polynomial
+                left = (left << 8 & full) ^ products[byte ^ left >> top]
+            corrections.append(left.to_bytes(size, "big"))
+    return bytes(code for group in (blocks, corrections) for row in zip_longest(*group) for code in row
+                 if code is not None)
+
+
+@cache
+def _products(size: int) -> tuple[int, ...]:
+    """For each byte, its product with the generator polynomial of ``size`` error codewords, as an integer."""
+    log, exp, generator = consts.GALIOS_LOG, consts.GALIOS_EXP, consts.GEN_POLY[size]
+    return (0, *(int.from_bytes(bytes(exp[log[value] + power] for power in generator), "big") for value in range(1, 256)))
+
+
+@cache
+def _layout(version: int, error: int, mask: int) -> tuple[bytes, int, int, Callable, int]:
+    """The template (:func:`_template`) as one row of bytes; how many data modules a message reaches (its
+    codewords' bits and the remainder bits, as make_final_message writes them); their mask bits, as an integer;
+    what gathers the modules from the template followed by the message's bits; the width."""
     template, places = _template(version, error, mask)
-    rows = [bytearray(row) for row in template]
-    for (i, j, masked), bit in zip(places, bits):
-        rows[i][j] = masked ^ bit
-    return rows
+    flat, width = b"".join(template), len(template)
+    codewords = sum(info.num_total * info.num_blocks for info in consts.ECC[version][error])
+    reached = min(len(places), 8 * codewords + REMAINDER.get(version, 0))
+    index = list(range(len(flat)))
+    for number, (i, j, _) in enumerate(places[:reached]):
+        index[i * width + j] = len(flat) + number
+    masks = int("".join(str(int(bit)) for _, _, bit in places[:reached]), 2)
+    return flat, reached, masks, lambda values: bytes(itemgetter(*index)(values)), width
 
 
 @cache

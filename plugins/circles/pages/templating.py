@@ -16,6 +16,7 @@ from babel.dates import get_timezone_name
 from babel.numbers import format_decimal
 from jinja2 import pass_eval_context
 from jinja2.ext import InternationalizationExtension
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from circles.directory.models import Address, Circle, Place
@@ -27,7 +28,7 @@ from circles.pages.constant_words import use_words
 from circles.pages.embeds import COMPACT_HEIGHT, FULL_HEIGHT
 from circles.pages.structured import circle_data, course_data, json_ld, library_data, website_data
 from circles.records.rules import spdx_licences
-from circles.settings import site_root
+from circles.settings import map_settings, site_root
 
 
 def tel_href(phone: str) -> str:
@@ -149,6 +150,21 @@ def language_environment(env):
     return overlay
 
 
+class OneGlobals(Context):
+    """A Jinja context for environments whose templates all have the environment's globals and no others of
+    their own (none is loaded with ``get_template(..., globals=...)``; the site's are not).
+
+    Jinja keeps the names of a context's globals so that a template imported without context is given those
+    the imported template lacks: a set made from the environment's globals, a ``ChainMap``, for every context
+    (13 a page), and at every such import a difference worked out one name at a time in Python. Here that
+    difference is always empty, so the set is too, and an import reuses the module made once, as Jinja does
+    when nothing differs. Measured (issue 24): 8,000 circle pages rendered in one process, 0.81 → 0.72 ms a page.
+    """
+
+    def __init__(self, environment, parent, name, blocks, globals=None):
+        super().__init__(environment, parent, name, blocks)
+
+
 def words_once(translations):
     """Jinja's newstyle ``gettext`` (jinja2.ext._make_new_gettext), with each message translated and
     marked up once per language rather than on every call, and ``_`` calling it straight instead of
@@ -187,13 +203,36 @@ def words_once(translations):
     return gettext
 
 
-def configure_environment(env, options: dict, siteurl: str, build_date: dt.date, language: Language,
+def tile_source(tiles: str) -> str:
+    """Where the map's tiles come from (MAP ``tiles``), as a Content-Security-Policy source: the scheme and host
+    of the tile URL, with a wildcard for Leaflet's {s} subdomains; "" for tiles on this site ('self')."""
+    scheme, sep, rest = tiles.partition("://")
+    if not sep and not tiles.startswith("//"):
+        return ""
+    host = (rest if sep else tiles[2:]).split("/", 1)[0]
+    if "{s}" in host and "." in host:
+        host = "*." + host.split(".", 1)[1]
+    return f"{scheme}://{host}" if sep else host
+
+
+def content_policy(tiles: str) -> str:
+    """The Content-Security-Policy of every page (base.html, flyer.html, embed.html): 'wasm-unsafe-eval' lets
+    Pagefind compile its WebAssembly and allows no JavaScript eval; images may also come from the tile server.
+    Made once a build, not by each page (issue 24: a partial imported with context for it was 5 % of a page)."""
+    source = tile_source(tiles)
+    return Markup("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' "
+                  "data:{}; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
+                  ).format(f" {source}" if source else "")
+
+
+def configure_environment(env, options: dict, settings: dict, build_date: dt.date, language: Language,
                           languages: list[Language], texts: Texts, schedule) -> None:
     """Give templates the translations, filters and page-independent values of ``language``, one of
     the site's ``languages``, whose words are ``texts`` and schedules ``schedule`` (:func:`schedule_in`).
 
-    ``options`` is the merged DIRECTORY setting; ``siteurl`` Pelican's SITEURL.
+    ``options`` is the merged DIRECTORY setting; ``settings`` Pelican's.
     """
+    env.context_class = OneGlobals
     env.install_gettext_translations(texts.translations, newstyle=True)
     use_words(env, language.tag, texts.translations)
     env.globals["gettext"] = env.globals["_"] = words_once(texts.translations)
@@ -206,7 +245,9 @@ def configure_environment(env, options: dict, siteurl: str, build_date: dt.date,
         sample=options["sample"],
         build_date=build_date,
         # Canonical links need the public address even when page links are relative.
-        site_root=site_root({"SITEURL": siteurl}),
+        site_root=site_root(settings),
+        content_policy=content_policy(map_settings(settings)["tiles"]),
+        tile_host=tile_source(map_settings(settings)["tiles"]).split("://", 1)[-1].removeprefix("*."),
         og_locale=open_graph_locale(language.locale),
         og_alternates=[open_graph_locale(other.locale) for other in languages if other != language],
         # Each page's schema.org data (pages/structured.py), written with the json_ld filter.
