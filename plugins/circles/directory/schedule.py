@@ -103,3 +103,24 @@ def schedule_text(texts: Texts, dates: list[dt.date], weekdays: list[int], weekl
 def week_count(dates: list[dt.date]) -> int:
     """How many calendar weeks hold a meeting."""
     return len({d.isocalendar()[:2] for d in dates})
+
+
+def rule_exdates(meetings: list[Meeting], weekdays: list[int], skipped: list[dt.date]) -> list[dt.date] | None:
+    """The dates a weekly rule from the first to the last meeting must leave out to give exactly these
+    meetings; None when no such rule does (a list of dates, one meeting). A circle's calendar and its
+    schema.org data say it so (``Circle.exdates``, worked out once in enrich).
+
+    The rule may leave out only skipped dates, so a list of dates that happens to fall every other
+    week stays a list rather than becoming a rule with many exceptions.
+    """
+    first = meetings[0]
+    if len(meetings) < 2 or any(m.start.time() != first.start.time() or m.end - m.start != first.end - first.start
+                                for m in meetings):
+        return None
+    start, end = first.start.date(), meetings[-1].start.date()
+    slots = meeting_dates(start, weekdays, end=end)  # every date of its weekdays, first to last
+    held = {m.start.date() for m in meetings}
+    missing = [day for day in slots if day not in held]
+    if not held <= set(slots) or not set(missing) <= set(skipped):
+        return None
+    return missing

@@ -26,7 +26,6 @@ from urllib.parse import quote_plus, urlencode
 from icalendar import vDDDTypes
 
 from circles.directory.models import Circle
-from circles.directory.schedule import meeting_dates
 
 #: iCalendar's weekday codes, Monday first like ``date.weekday()``.
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -62,27 +61,6 @@ def fold(line: str) -> str:
     return b"\r\n ".join(parts).decode()
 
 
-def weekly_exdates(circle: Circle) -> list[dt.date] | None:
-    """The dates a weekly rule from the first to the last meeting must leave out to give
-    exactly the circle's meetings; None when no such rule does (a list of dates, one meeting).
-
-    The rule may leave out only skipped dates, so a list of dates that happens to fall
-    every other week stays a list rather than becoming a rule with many exceptions.
-    """
-    meetings = circle.meetings
-    first = meetings[0]
-    if len(meetings) < 2 or any(m.start.time() != first.start.time() or m.end - m.start != first.end - first.start
-                                for m in meetings):
-        return None
-    start, end = first.start.date(), meetings[-1].start.date()
-    slots = meeting_dates(start, circle.weekdays, end=end)  # every date of its weekdays, first to last
-    held = {m.start.date() for m in meetings}
-    missing = [day for day in slots if day not in held]
-    if not held <= set(slots) or not set(missing) <= set(circle.skipped):
-        return None
-    return missing
-
-
 #: One VEVENT to write: its UID, first start and end, and for a weekly series the rule's count,
 #: weekdays and the meetings it must leave out.
 Planned = tuple[str, dt.datetime, dt.datetime, tuple[int, list[int], list[dt.datetime]] | None]
@@ -90,7 +68,7 @@ Planned = tuple[str, dt.datetime, dt.datetime, tuple[int, list[int], list[dt.dat
 
 def event_plan(circle: Circle, host: str) -> list[Planned]:
     """The VEVENTs of one circle: a weekly series, or one event per meeting."""
-    exdates = weekly_exdates(circle)
+    exdates = circle.exdates
     first = circle.first_meeting
     if exdates is not None:
         excepted = [dt.datetime.combine(day, first.start.timetz()) for day in exdates]

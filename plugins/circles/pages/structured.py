@@ -19,7 +19,6 @@ from markupsafe import Markup
 
 from circles.directory.geography import zone_countries
 from circles.directory.models import Circle, Course, Library, Network
-from circles.exports.ics import weekly_exdates
 
 SCHEMA = "https://schema.org"
 #: schema.org's days, Monday first like ``date.weekday()``.
@@ -85,7 +84,7 @@ def course_instance(circle: Circle, pages: str) -> dict[str, Any]:
 
 def weekly_schedule(circle: Circle) -> dict[str, Any] | None:
     """The weekly rule the circle's calendar has (exports/calendars.py), None for a list of dates."""
-    left_out = weekly_exdates(circle)
+    left_out = circle.exdates
     if left_out is None:
         return None
     first = circle.first_meeting
