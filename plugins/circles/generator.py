@@ -19,10 +19,10 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
-from circles.incremental.templates import template_cache
+from circles.incremental.templates import names_read, template_cache
 from circles.pages.constant_words import ConstantWords
 from circles.pages.site import Page
-from circles.pages.templating import Unindented, names_read
+from circles.pages.templating import Unindented
 from circles.problems import CirclesError
 from circles.processes import in_shares
 from circles.timeline import Build
@@ -129,13 +129,13 @@ class DirectoryGenerator(Generator):
         self.announce(writer, [page for page, elsewhere in zip(pages, forked, strict=True) if elsewhere])
 
     def page_context(self) -> dict:
-        """Pelican's context cut to the names the templates read (templating.names_read): Pelican copies it
+        """Pelican's context cut to the names the templates read (incremental.templates.names_read): Pelican copies it
         for each page, and Jinja copies it again for each partial a page imports with context.
 
         Why (issue 24): 23 of its 157 names are read; 8,000 circle pages rendered in one process took
         0.71 ms a page with all of them, 0.68 ms with these, the same bytes."""
         if self.names is None:
-            self.names = names_read(self.env)
+            self.names = names_read(self.env, self.settings)
         return {name: value for name, value in self.context.items() if name in self.names}
 
     def announce(self, writer, pages: Sequence[Page]) -> None:

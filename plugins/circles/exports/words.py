@@ -33,13 +33,15 @@ def circle_words(circle: Circle, languages: list[Texts]) -> set[str]:
 
 
 def word_files(directory: Directory, languages: list[Texts]) -> Files:
-    """``search/words.json``: ``{word: how many circles have it}``."""
-    counts = Counter(word for circle in directory.circles if not circle.archived
-                     for word in circle_words(circle, languages))
-    words = dict(sorted(counts.items()))
+    """``search/words.json``: ``{word: how many circles have it}``, counted only when the file is made: it is
+    made from the circles listed and the languages, which a rebuild fingerprints without reading their words
+    (issue 24: counting them took 0.1 s of each rebuild of 10,000 circles)."""
+    listed = [circle for circle in directory.circles if not circle.archived]
 
     def make(names: list[str]):
+        counts = Counter(word for circle in listed for word in circle_words(circle, languages))
+        data = json.dumps(dict(sorted(counts.items())), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         for name in names:
-            yield name, json.dumps(words, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            yield name, data
 
-    return Files("search-words", {"search/words.json": (words,)}, make)
+    return Files("search-words", {"search/words.json": (listed, [str(texts.locale) for texts in languages])}, make)

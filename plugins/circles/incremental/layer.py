@@ -64,11 +64,11 @@ class FileKeys:
     def to_make(self, keys: Iterable[tuple[str, bytes | None]]) -> list[str]:
         """Of these files (name, key or None for "always"), those to make, in the order given."""
         names = []
-        root = os.fspath(self.output)
+        root = os.path.join(self.output, "")
         for name, key in keys:
             self.now[name] = key or b""  # b"": made every time
             # os.path, not pathlib: tens of thousands of files, where pathlib took most of the time
-            if not key or self.before.get(name) != key or not os.path.isfile(os.path.join(root, name)):
+            if not key or self.before.get(name) != key or not os.path.isfile(root + name):
                 names.append(name)
         # Forget the keys of the files about to be made first: a build stopped halfway must not
         # leave a file older than the key kept for it.

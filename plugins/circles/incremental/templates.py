@@ -1,8 +1,9 @@
-"""Templates and the incremental layer: compiled templates kept between builds, and which templates
-read the whole directory (their pages are rendered every build)."""
+"""Templates and the incremental layer: compiled templates kept between builds, which templates
+read the whole directory (their pages are rendered every build), and the names templates read."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -67,3 +68,20 @@ class TemplateScope:
         """True when the template (named without ``.html``) reads the shared context, other than
         names its page's own context gives."""
         return bool(self.names_of(f"{name}.html") & (self.shared - context.keys()))
+
+
+def names_read(env, settings: dict[str, Any]) -> frozenset[str]:
+    """Every name that a template of ``env``'s loader reads without setting it (Jinja's
+    ``find_undeclared_variables``), the theme's and Pelican's own: what a page's context must hold
+    (generator.page_context). With ``CACHE_CONTENT``, kept for the next build with the same templates:
+    finding them compiles every template, 0.3 s, a tenth of a rebuild of 10,000 circles."""
+    names = env.list_templates(filter_func=lambda name: name.endswith(".html"))
+    sources = [env.loader.get_source(env, name)[0] for name in names]
+    version = hashlib.blake2b("\0".join(names + sources).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    path = Path(settings["CACHE_PATH"]) / FOLDER / "names.pickle" if settings.get("CACHE_CONTENT") else None
+    kept = read_state(path, version) if path and settings.get("LOAD_CONTENT_CACHE") else {}
+    if "names" not in kept:
+        kept["names"] = set().union(*(meta.find_undeclared_variables(env.parse(source)) for source in sources))
+        if path:
+            write_state(path, version, kept)
+    return frozenset(kept["names"])

@@ -14,7 +14,7 @@ from babel import Locale
 from babel.core import get_global
 from babel.dates import get_timezone_name
 from babel.numbers import format_decimal
-from jinja2 import meta, pass_eval_context
+from jinja2 import pass_eval_context
 from jinja2.ext import InternationalizationExtension
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -163,15 +163,6 @@ class OneGlobals(Context):
 
     def __init__(self, environment, parent, name, blocks, globals=None):
         super().__init__(environment, parent, name, blocks)
-
-
-def names_read(env) -> frozenset[str]:
-    """Every name that a template of ``env``'s loader reads without setting it (Jinja's
-    ``find_undeclared_variables``), the theme's and Pelican's own: what a page's context must hold."""
-    names: set[str] = set()
-    for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
-        names |= meta.find_undeclared_variables(env.parse(env.loader.get_source(env, name)[0]))
-    return frozenset(names)
 
 
 def words_once(translations):
