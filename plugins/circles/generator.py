@@ -21,6 +21,7 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
 from circles.incremental.templates import names_read, template_cache
 from circles.pages.constant_words import ConstantWords
+from circles.pages.partials import shared_modules
 from circles.pages.site import Page
 from circles.pages.templating import Unindented
 from circles.problems import CirclesError
@@ -79,7 +80,10 @@ class DirectoryGenerator(Generator):
         # languages; issue 24). A new build, `pelican --autoreload`'s too, makes a new generator.
         self.env.auto_reload = False
         self.build: Build | None = None
-        self.names: frozenset[str] | None = None  # what the templates read (page_context)
+        #: What each template reads (incremental.templates.names_read), for page_context and partials.py:
+        #: found at the first page, once the filters are set.
+        self.names: dict[str, frozenset[str]] = {}
+        self.env.template_class = shared_modules(self.names)
 
     def generate_context(self):
         # What an earlier build in this process left frozen (timeline.Build.read) can be collected again.
@@ -134,9 +138,10 @@ class DirectoryGenerator(Generator):
 
         Why (issue 24): 23 of its 157 names are read; 8,000 circle pages rendered in one process took
         0.71 ms a page with all of them, 0.68 ms with these, the same bytes."""
-        if self.names is None:
-            self.names = names_read(self.env, self.settings)
-        return {name: value for name, value in self.context.items() if name in self.names}
+        if not self.names:
+            self.names.update(names_read(self.env, self.settings))
+        read = frozenset().union(*self.names.values())
+        return {name: value for name, value in self.context.items() if name in read}
 
     def announce(self, writer, pages: Sequence[Page]) -> None:
         """Tell Pelican (its overwrite guard) and other plugins (``content_written``) of pages that

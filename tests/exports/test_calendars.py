@@ -315,8 +315,10 @@ def a_circle(dates: list[str], weekdays: list[int], skipped: list[str] = (), zon
     (["2026-03-03", "2026-03-05"], [1], [], None),  # a date off the weekdays
     (["2026-03-03"], [1], ["2026-03-03"], None),  # one meeting
 ])
-def test_rule_exdates(dates, weekdays, skipped, expected):
-    found = a_circle(dates, weekdays, skipped).exdates
+def test_weekly_exdates(dates, weekdays, skipped, expected):
+    from circles.directory.schedule import weekly_exdates
+
+    found = weekly_exdates(a_circle(dates, weekdays, skipped))
     assert found == (None if expected is None else [dt.date.fromisoformat(d) for d in expected])
 
 

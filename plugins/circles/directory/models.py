@@ -189,8 +189,8 @@ class Circle:
     provenance: Provenance | None = None  # listed by another directory (circles import directory)
     weekly: bool = True  # meets on weekdays (schedule.weekdays), not on a list of dates
     weeks: int = 0  # how many weeks the schedule says, for its words in each language
-    #: ``exdates`` once worked out; ``...`` until then.
-    _exdates: list[dt.date] | None | EllipsisType = field(default=..., init=False, repr=False, compare=False)
+    #: What a weekly rule of its meetings leaves out, once schedule.weekly_exdates has worked it out; ``...`` until then.
+    exdates: list[dt.date] | None | EllipsisType = field(default=..., init=False, repr=False, compare=False)
 
     @property
     def url(self) -> str:
@@ -207,17 +207,6 @@ class Circle:
     @property
     def is_current(self) -> bool:
         return self.status in CURRENT
-
-    @property
-    def exdates(self) -> list[dt.date] | None:
-        """The dates a weekly rule of its meetings leaves out (schedule.rule_exdates), None when no rule gives
-        them. Its calendar, its Google Calendar link and its schema.org data say the rule in each language:
-        worked out once, not three times a page (issue 24: 4 % of a circle page's time)."""
-        if self._exdates is ...:
-            from circles.directory.schedule import rule_exdates  # schedule.py builds on this module
-
-            self._exdates = rule_exdates(self.meetings, self.weekdays, self.skipped)
-        return self._exdates
 
     def in_calendars(self, today: dt.date) -> bool:
         """Whether the circle has a calendar file and is in its library's and network's: while it is

@@ -26,6 +26,7 @@ from urllib.parse import quote_plus, urlencode
 from icalendar import vDDDTypes
 
 from circles.directory.models import Circle
+from circles.directory.schedule import weekly_exdates
 
 #: iCalendar's weekday codes, Monday first like ``date.weekday()``.
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -68,7 +69,7 @@ Planned = tuple[str, dt.datetime, dt.datetime, tuple[int, list[int], list[dt.dat
 
 def event_plan(circle: Circle, host: str) -> list[Planned]:
     """The VEVENTs of one circle: a weekly series, or one event per meeting."""
-    exdates = circle.exdates
+    exdates = weekly_exdates(circle)
     first = circle.first_meeting
     if exdates is not None:
         excepted = [dt.datetime.combine(day, first.start.timetz()) for day in exdates]

@@ -70,18 +70,40 @@ class TemplateScope:
         return bool(self.names_of(f"{name}.html") & (self.shared - context.keys()))
 
 
-def names_read(env, settings: dict[str, Any]) -> frozenset[str]:
-    """Every name that a template of ``env``'s loader reads without setting it (Jinja's
-    ``find_undeclared_variables``), the theme's and Pelican's own: what a page's context must hold
-    (generator.page_context). With ``CACHE_CONTENT``, kept for the next build with the same templates:
-    finding them compiles every template, 0.3 s, a tenth of a rebuild of 10,000 circles."""
+def names_read(env, settings: dict[str, Any]) -> dict[str, frozenset[str]]:
+    """For each template of ``env``'s loader, the theme's and Pelican's own, every name it reads without
+    setting it (Jinja's ``find_undeclared_variables``), with those of every template it extends, includes
+    or imports: what a page's context must hold (generator.page_context), and what a partial imported
+    with context depends on (pages/partials.py). With ``CACHE_CONTENT``, kept for the next build with the
+    same templates: finding them compiles every template, 0.3 s, a tenth of a rebuild of 10,000 circles."""
     names = env.list_templates(filter_func=lambda name: name.endswith(".html"))
     sources = [env.loader.get_source(env, name)[0] for name in names]
     version = hashlib.blake2b("\0".join(names + sources).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    if version in _NAMES:  # a process that builds again (the tests, make serve)
+        return _NAMES[version]
     path = Path(settings["CACHE_PATH"]) / FOLDER / "names.pickle" if settings.get("CACHE_CONTENT") else None
     kept = read_state(path, version) if path and settings.get("LOAD_CONTENT_CACHE") else {}
     if "names" not in kept:
-        kept["names"] = set().union(*(meta.find_undeclared_variables(env.parse(source)) for source in sources))
+        trees = {name: env.parse(source) for name, source in zip(names, sources, strict=True)}
+        own = {name: set(meta.find_undeclared_variables(tree)) for name, tree in trees.items()}
+        every = set().union(*own.values())
+        uses = {name: set(meta.find_referenced_templates(tree)) for name, tree in trees.items()}
+
+        def reach(name: str, seen: set[str]) -> set[str]:
+            if name in seen:  # a template that includes itself
+                return set()
+            seen.add(name)
+            found = set(own.get(name, ()))
+            for other in uses.get(name, ()):
+                found |= reach(other, seen) if other else every  # a computed name: any template
+            return found
+
+        kept["names"] = {name: frozenset(reach(name, set())) for name in names}
         if path:
             write_state(path, version, kept)
-    return frozenset(kept["names"])
+    _NAMES[version] = kept["names"]
+    return kept["names"]
+
+
+#: names_read's answers in this process, by the templates they were found in.
+_NAMES: dict[bytes, dict[str, frozenset[str]]] = {}

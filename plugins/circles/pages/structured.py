@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from circles.directory.geography import zone_countries
 from circles.directory.models import Circle, Course, Library, Network
+from circles.directory.schedule import weekly_exdates
 
 SCHEMA = "https://schema.org"
 #: schema.org's days, Monday first like ``date.weekday()``.
@@ -84,7 +85,7 @@ def course_instance(circle: Circle, pages: str) -> dict[str, Any]:
 
 def weekly_schedule(circle: Circle) -> dict[str, Any] | None:
     """The weekly rule the circle's calendar has (exports/calendars.py), None for a list of dates."""
-    left_out = circle.exdates
+    left_out = weekly_exdates(circle)
     if left_out is None:
         return None
     first = circle.first_meeting

@@ -1,0 +1,56 @@
+"""Render stage: partials imported with context, each made once for the values it reads (issue 24).
+
+Jinja runs a template imported ``with context`` again at every import: a copy of the page's context,
+every macro made anew, eight times on a library's page. Yet what such a module gives depends only on the
+names the partial, and whatever it imports, reads from that context (incremental.templates.names_read):
+``PAGESURL`` and ``SITEURL`` for most, which every page of one folder depth shares in one language.
+:func:`shared_modules` makes a template class that keeps each module by those values and gives it to the
+next import that would make the same one; a partial that reads something of each page (its address) is
+made every time once :data:`KEPT` of its modules are kept. Measured: see benchmarks/README.md, issue 24.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Template
+from jinja2.environment import TemplateModule
+from jinja2.utils import missing
+
+#: Modules kept per partial (and language: each language's environment has its own templates).
+KEPT = 64
+
+
+def shared_modules(names: dict[str, frozenset[str]]) -> type[Template]:
+    """A Jinja template class whose modules imported with context are kept by what they read; ``names``:
+    what each template reads, by its name, filled in once the templates can be read (the filters set). A
+    template not in it is made as Jinja makes it."""
+
+    class SharedModules(Template):
+        kept: dict[tuple, TemplateModule]
+
+        def make_module(self, vars: dict[str, Any] | None = None, shared: bool = False,
+                        locals: dict[str, Any] | None = None) -> TemplateModule:
+            if vars is None or self.name not in names:
+                return super().make_module(vars, shared, locals)
+            reads = self.__dict__.get("reads") or self.__dict__.setdefault("reads", tuple(sorted(names[self.name])))
+            constant = self.environment.globals
+            key = []
+            for name in reads:  # the value the module's context would give the name, as Jinja's new_context sets it
+                value = locals.get(name, missing) if locals else missing
+                if value is missing:
+                    value = vars.get(name, missing)
+                if value is not constant.get(name, missing):  # the language's globals are the same on every page
+                    key.append((name, type(value), value))
+            try:
+                kept = self.__dict__.setdefault("kept", {})
+                module = kept.get(tuple(key))
+            except TypeError:  # a value that cannot be a key (a list): made every time
+                return super().make_module(vars, shared, locals)
+            if module is None:
+                module = super().make_module(vars, shared, locals)
+                if len(kept) < KEPT:
+                    kept[tuple(key)] = module
+            return module
+
+    return SharedModules
