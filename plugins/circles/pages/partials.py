@@ -6,7 +6,8 @@ names the partial, and whatever it imports, reads from that context (incremental
 ``PAGESURL`` and ``SITEURL`` for most, which every page of one folder depth shares in one language.
 :func:`shared_modules` makes a template class that keeps each module by those values and gives it to the
 next import that would make the same one; a partial that reads something of each page (its address) is
-made every time once :data:`KEPT` of its modules are kept. Measured: see benchmarks/README.md, issue 24.
+made every time once :data:`KEPT` of its modules are kept. Measured (benchmarks/README.md, issue 24, sixth round):
+8,000 circle pages rendered in one process, 0.646 → 0.592 ms a page; 8,768 other pages, 0.420 → 0.392 ms.
 """
 
 from __future__ import annotations
