@@ -709,6 +709,15 @@ def parse_anchor_sizes(text: str) -> str:
     raise argparse.ArgumentTypeError(f"anchor sizes are all, none or circle counts, comma-separated, not {text!r}")
 
 
+def anchors_missing(args: argparse.Namespace) -> str | None:
+    """What to say before the first build when an anchor the targets need is not installed: the report
+    would say so only at the end, after the longest runs."""
+    if args.no_anchors or anchors.hugo_version():
+        return None
+    return ('Hugo is not installed: the targets against Hugo + Pagefind will read "not installed" '
+            "(on Debian or Ubuntu: apt-get install hugo)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.build_bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=parse_sizes, default=parse_sizes(SIZES), help=f"circles:libraries,… (default {SIZES})")
@@ -724,6 +733,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, default=ROOT / "benchmarks" / "RESULTS.md", help="where to write the report")
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
+    if missing := anchors_missing(args):
+        note(missing)
     load_start = os.getloadavg()[0]
     # Absolute: commands run in the size's own folder (`make bench` names build/bench, relative).
     work = (args.work or Path(tempfile.mkdtemp(prefix="build-bench-"))).resolve()

@@ -186,3 +186,13 @@ def test_a_builds_stages_are_read_from_its_summary_line(tmp_path):
                                                                "search index": 0.0}
     log.write_text("no summary\n", encoding="utf-8")
     assert build_bench.with_stages(Run(1.0, 0), log).stages == {}
+
+
+def test_a_missing_hugo_is_said_before_the_first_build(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no hugo on it
+    assert "apt-get install hugo" in build_bench.anchors_missing(argparse.Namespace(no_anchors=False))
+    assert build_bench.anchors_missing(argparse.Namespace(no_anchors=True)) is None
+    hugo = tmp_path / "hugo"  # a stand-in that answers as Hugo does
+    hugo.write_text("#!/bin/sh\necho 'hugo v0.111.3+extended linux/amd64'\n", encoding="utf-8")
+    hugo.chmod(0o755)
+    assert build_bench.anchors_missing(argparse.Namespace(no_anchors=False)) is None
