@@ -83,6 +83,7 @@ class DirectoryGenerator(Generator):
         #: What each template reads (incremental.templates.names_read), for page_context and partials.py:
         #: found at the first page, once the filters are set.
         self.names: dict[str, frozenset[str]] = {}
+        self.read: frozenset[str] = frozenset()  # all of them
         self.env.template_class = shared_modules(self.names)
 
     def generate_context(self):
@@ -140,8 +141,8 @@ class DirectoryGenerator(Generator):
         0.71 ms a page with all of them, 0.68 ms with these, the same bytes."""
         if not self.names:
             self.names.update(names_read(self.env, self.settings))
-        read = frozenset().union(*self.names.values())
-        return {name: value for name, value in self.context.items() if name in read}
+            self.read = frozenset().union(*self.names.values())
+        return {name: value for name, value in self.context.items() if name in self.read}
 
     def announce(self, writer, pages: Sequence[Page]) -> None:
         """Tell Pelican (its overwrite guard) and other plugins (``content_written``) of pages that

@@ -28,14 +28,16 @@ def shared_modules(names: dict[str, frozenset[str]]) -> type[Template]:
     template not in it is made as Jinja makes it."""
 
     class SharedModules(Template):
-        kept: dict[tuple, TemplateModule]
+        kept: dict[tuple, TemplateModule]  # the modules made, by the values read
+        reads: tuple[str, ...]  # the names read, in one order
 
         def make_module(self, vars: dict[str, Any] | None = None, shared: bool = False,
                         locals: dict[str, Any] | None = None) -> TemplateModule:
             if vars is None or self.name not in names:
                 return super().make_module(vars, shared, locals)
-            reads = self.__dict__.get("reads") or self.__dict__.setdefault("reads", tuple(sorted(names[self.name])))
-            constant = self.environment.globals
+            if "reads" not in self.__dict__:
+                self.reads, self.kept = tuple(sorted(names[self.name])), {}
+            reads, kept, constant = self.reads, self.kept, self.environment.globals
             key = []
             for name in reads:  # the value the module's context would give the name, as Jinja's new_context sets it
                 value = locals.get(name, missing) if locals else missing
@@ -44,7 +46,6 @@ def shared_modules(names: dict[str, frozenset[str]]) -> type[Template]:
                 if value is not constant.get(name, missing):  # the language's globals are the same on every page
                     key.append((name, type(value), value))
             try:
-                kept = self.__dict__.setdefault("kept", {})
                 module = kept.get(tuple(key))
             except TypeError:  # a value that cannot be a key (a list): made every time
                 return super().make_module(vars, shared, locals)
