@@ -21,7 +21,7 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
 from circles.incremental.templates import names_read, template_cache
 from circles.pages.constant_words import ConstantWords
-from circles.pages.partials import shared_modules
+from circles.pages.partials import share_imports
 from circles.pages.site import Page
 from circles.pages.templating import Unindented
 from circles.problems import CirclesError
@@ -84,7 +84,7 @@ class DirectoryGenerator(Generator):
         #: found at the first page, once the filters are set.
         self.names: dict[str, frozenset[str]] = {}
         self.read: frozenset[str] = frozenset()  # all of them
-        self.env.template_class = shared_modules(self.names)
+        share_imports(self.env, self.names)
 
     def generate_context(self):
         # What an earlier build in this process left frozen (timeline.Build.read) can be collected again.

@@ -23,7 +23,7 @@ from typing import Any
 from circles.directory.models import Directory
 from circles.incremental.fingerprints import Fingerprints, Uncacheable, _hash, build_stamp
 from circles.incremental.store import read_state, write_state
-from circles.incremental.templates import FOLDER, TemplateScope
+from circles.incremental.templates import FOLDER, TemplateScope, names_read
 from circles.incremental.values import KeptFiles, Memo
 from circles.processes import in_shares
 from circles.settings import cache_path
@@ -111,7 +111,7 @@ class Incremental:
         folder = Path(settings["CACHE_PATH"]) / FOLDER
         load = bool(settings.get("LOAD_CONTENT_CACHE"))
         layer = cls(folder, stamp, output, prints, load)
-        layer.scope = TemplateScope(env, shared, folder, stamp, load)
+        layer.scope = TemplateScope(names_read(env, settings), shared)
         # Every record's fingerprint now, before processes are forked, so that they all have them.
         prints.of_records(directory)
         return layer
@@ -213,8 +213,6 @@ class Incremental:
         """Remove the files no longer made, and keep this build's keys for the next."""
         for keys in self.stages.values():
             keys.finish()
-        if self.scope:
-            self.scope.save()
 
     def pages_note(self) -> str:
         made, reused = self.counts.get("pages", [0, 0])

@@ -36,45 +36,23 @@ class LanguageBytecodeCache(FileSystemBytecodeCache):
 class TemplateScope:
     """Which templates read the build's shared context (``directory``, ``toolkit``), not only their page's."""
 
-    def __init__(self, env, shared: set[str], folder: Path, stamp: bytes, load: bool):
-        """The names found are kept for the next build with the same stamp (the same templates)."""
-        self.env, self.shared = env, shared
-        self.kept = (folder / "templates.pickle", (stamp, sorted(shared)))
-        self.names: dict[str, set[str]] = read_state(*self.kept) if load else {}
-        self.known = set(self.names)
-
-    def save(self) -> None:
-        if set(self.names) != self.known:
-            write_state(*self.kept, self.names)
-            self.known = set(self.names)
-
-    def names_of(self, name: str) -> set[str]:
-        """Names a template, and every template it extends, includes or imports, may read from its context.
-
-        Jinja's analysis also lists some names set inside macros and blocks: only names in the
-        shared context are looked for among them, so extra names cost nothing.
-        """
-        if name not in self.names:
-            self.names[name] = set()  # a template that includes itself stops here
-            source = self.env.loader.get_source(self.env, name)[0]
-            tree = self.env.parse(source)
-            found = set(meta.find_undeclared_variables(tree))
-            for other in meta.find_referenced_templates(tree):
-                found |= self.names_of(other) if other else self.shared  # a computed name: anything
-            self.names[name] = found
-        return self.names[name]
+    def __init__(self, names: dict[str, frozenset[str]], shared: set[str]):
+        """``names``: what each template reads, with what it extends, includes or imports (:func:`names_read`).
+        Jinja's analysis also lists some names set inside macros and blocks: only names in the shared
+        context are looked for among them, so extra names cost nothing."""
+        self.names, self.shared = names, shared
 
     def global_template(self, name: str, context: dict) -> bool:
         """True when the template (named without ``.html``) reads the shared context, other than
         names its page's own context gives."""
-        return bool(self.names_of(f"{name}.html") & (self.shared - context.keys()))
+        return bool(self.names[f"{name}.html"] & (self.shared - context.keys()))
 
 
 def names_read(env, settings: dict[str, Any]) -> dict[str, frozenset[str]]:
     """For each template of ``env``'s loader, the theme's and Pelican's own, every name it reads without
     setting it (Jinja's ``find_undeclared_variables``), with those of every template it extends, includes
-    or imports: what a page's context must hold (generator.page_context), and what a partial imported
-    with context depends on (pages/partials.py). With ``CACHE_CONTENT``, kept for the next build with the
+    or imports: what a page's context must hold (generator.page_context), what a partial imported with
+    context depends on (pages/partials.py), whether a page reads the whole directory (TemplateScope). With ``CACHE_CONTENT``, kept for the next build with the
     same templates: finding them compiles every template, 0.3 s, a tenth of a rebuild of 10,000 circles."""
     names = env.list_templates(filter_func=lambda name: name.endswith(".html"))
     sources = [env.loader.get_source(env, name)[0] for name in names]
