@@ -167,6 +167,12 @@ class Fresh:
         if busy:
             BUSY.append(self)
 
+    def __enter__(self) -> Fresh:
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.stop()
+
     def running(self) -> bool:
         if self.process.poll() is None:
             return True
@@ -213,12 +219,17 @@ def _fresh(module: str, function: str, sink: int) -> None:
     forked child would. Stopped (SIGTERM), it ends as an error would end it, so that a program it runs
     (``subprocess.run``) is stopped too."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    try:  # imported while the work is being made ready, not after it is given
+        work = getattr(importlib.import_module(module), function)
+    except Exception as error:  # noqa: BLE001 - given back as the work's own error would be, below
+        def work(_argument: Any, failure: Exception = error) -> None:
+            raise failure
     try:
         argument = pickle.load(sys.stdin.buffer)
     except EOFError:  # the work was never given: the build stopped before it
         return
     with os.fdopen(sink, "wb") as out:
-        out.write(_outcome(lambda _: [getattr(importlib.import_module(module), function)(argument)], [None]))
+        out.write(_outcome(lambda _: [work(argument)], [None]))
 
 
 class ChildError(Exception):

@@ -3,8 +3,8 @@
 Pelican runs a build in two phases, and so does the directory (generator.py only calls these):
 
 1. :meth:`Build.read` (Pelican's ``generate_context``): the records are validated and enriched
-   (``directory/assemble.py``). Meanwhile, when the cache has no offline gazetteer yet, a forked
-   process makes one (``exports/nearme.py``), on the core that reading leaves idle.
+   (``directory/assemble.py``). Meanwhile, on the core reading leaves idle, forked processes read the
+   toolkit and, when the cache has none yet, make the offline gazetteer (``exports/nearme.py``).
 2. :meth:`Build.write` (``generate_output``): Pagefind starts on the circles' search records in another
    process; forked children write the circle pages in pieces while this process writes the open data,
    then the flyers, the other languages' pages and the QR codes while it writes every other page (they
@@ -41,7 +41,7 @@ from circles.exports.flyers import flyer_circles, pdfs_possible, qr_files, write
 from circles.exports.follow import followed_pages, town_files
 from circles.exports.icons import icon_files
 from circles.exports.nearme import cached_places, directory_towns, nearme_files, places_folder
-from circles.exports.pagefind import Indexing
+from circles.exports.pagefind import Indexing, pagefind_interpreter
 from circles.exports.search import write_search
 from circles.exports.sitemap import write_sitemap
 from circles.exports.toolkit_files import make_downloads, write_downloads
@@ -50,7 +50,7 @@ from circles.i18n import Language, Texts, site_languages, untranslated
 from circles.incremental.layer import Incremental
 from circles.pages.site import Page, circle_pages, flyer_pages, in_language, other_pages, toolkit_pages
 from circles.pages.templating import configure_environment, language_environment, schedule_in
-from circles.pages.toolkit import Toolkit, load_toolkit
+from circles.pages.toolkit import Toolkit, load_toolkits
 from circles.problems import CirclesError, InvalidRecords
 from circles.processes import PARALLEL_FROM, Background
 from circles.progress import Progress, timed
@@ -114,13 +114,13 @@ class Build:
         with self.stopped_on_failure():
             map_settings(self.settings)  # unknown keys are named now, not halfway through the build
             if not (places_folder(self.settings) / "index.json").is_file():
-                # The gazetteer takes seconds and 300 MB to make, once per cache: made beside the
-                # reading, in a process forked while it is still small.
+                # The gazetteer takes seconds and 300 MB to make, once per cache: forked while this process is small.
                 self.gazetteer = self.start(lambda: cached_places(self.settings) and None)
+            folder = content_root(self.settings) / self.options["toolkit"]
+            toolkits = self.start(lambda: load_toolkits(folder, self.languages))  # its Markdown: 0.1 s (issue 24)
             with lasting():
                 self.directory = assemble_directory(self.settings, self.progress)
-            folder = content_root(self.settings) / self.options["toolkit"]
-            self.toolkits = {language: load_toolkit(folder, language.locale.split("_")[0]) for language in self.languages}
+            self.toolkits = toolkits.wait()
             self.toolkit = self.toolkits[self.languages[0]]
             self.share_with_templates()
 
@@ -146,6 +146,7 @@ class Build:
             # What every page may read besides its own context: a template reading these is rendered every time.
             shared = set(self.context) - set(settings) | {"toolkit"}
             gc.freeze()  # what was made since the records (templates, toolkit) lasts too: see collector.lasting
+            interpreter = self.running.enter_context(pagefind_interpreter())  # ready by the time it has work
             layer = Incremental.for_build(settings, self.env, directory, output, shared)
             first = self.languages[0]
             with progress.stage("pages") as note:
@@ -153,15 +154,14 @@ class Build:
                     circles = circle_pages(directory, self.options, self.schedules, list(self.texts_of.values()))
                 # Pagefind, keyed by the circle pages' keys, starts while this process is smallest (issue 24).
                 todo = self.to_write(layer, circles.pages, first)
-                indexing = Indexing(output, self.options["locale"], circles.bundles, layer, circles.record)
-                self.running.callback(indexing.stop)
-                # The open data, in steps, while children write the circle pages (in a process of its own, it
-                # copied every record). Without children (a rebuild), a large directory's gets a process now.
+                # The open data, in steps, while children write the circle pages (in a process, it copied every record);
+                # for a rebuild's few pages, a large directory's in a process now, on a core idle until Pagefind starts.
                 data = (directory, settings, output, layer.memo("opendata"))
-                write_pages(todo, self.envs[first], progress.in_steps("open data", opendata_steps(*data)), False)
-                opendata = None
-                if not progress.took("open data") and len(directory.circles) >= PARALLEL_FROM:
-                    opendata = self.start(lambda: timed("open data", lambda: write_opendata(*data)))
+                few = len(todo) < PARALLEL_FROM <= len(directory.circles)
+                opendata = self.start(lambda: timed("open data", lambda: write_opendata(*data))) if few else None
+                indexing = Indexing(output, self.options["locale"], circles.bundles, layer, circles.record, interpreter)
+                self.running.callback(indexing.stop)
+                write_pages(todo, self.envs[first], None if opendata else progress.in_steps("open data", opendata_steps(*data)), False)
                 # A flyer reads its circle only; other pages read records all over (WritePages): they wait in
                 # ``later``, written here a few at a time while children write pieces of other work.
                 later: collections.deque[tuple[list[Page], Language]] = collections.deque()

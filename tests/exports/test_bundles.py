@@ -185,3 +185,21 @@ def test_records_are_written_again_only_when_they_change(tmp_path):
     assert sorted(now) == ["a/index.html", "b/index.html"]
     assert now["a/index.html"].stat().st_mtime_ns == 1  # the same record: not written again
     assert b"b, again" in now["b/index.html"].read_bytes()
+
+
+def test_records_of_unchanged_pages_are_not_made_again_unless_their_copy_is_gone(tmp_path):
+    folder = tmp_path / "staged"
+    made = []
+
+    def record(path: str) -> bytes:
+        made.append(path)
+        return f"<html><main data-pagefind-body>{path}, now</main></html>".encode()
+
+    paths = ["a/index.html", "b/index.html", "c/index.html"]
+    stage_records(lambda path: f"<html>{path}, before</html>".encode(), paths, folder)
+    (folder / "b/index.html").unlink()  # gone: made again, unchanged or not
+    stage_records(record, paths, folder, unchanged={"a/index.html", "b/index.html"})
+    assert made == ["b/index.html", "c/index.html"]
+    assert (folder / "a/index.html").read_bytes() == b"<html>a/index.html, before</html>"
+    assert b"b/index.html, now" in (folder / "b/index.html").read_bytes()
+    assert b"c/index.html, now" in (folder / "c/index.html").read_bytes()

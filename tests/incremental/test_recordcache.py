@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from circles.directory import geography
 from circles.incremental import recordcache
 from circles.incremental.recordcache import SHARDS, RecordCache, digest, version
+from circles.incremental.store import read_state
+from circles.records import placement
 from circles.records.schema import SCHEMA_PATH
 from circles.records.validate import records_cache, validate_tree
 from circles.tools.cli import main
@@ -49,7 +52,7 @@ def test_the_results_are_the_same_with_and_without_the_cache(content, tmp_path):
     assert check(content, folder) == cold  # filling the cache
     # a few files, not one per record
     assert 1 < len(list(folder.iterdir())) <= SHARDS
-    assert {p.name for p in folder.iterdir()} <= {f"records-{n:02d}.pickle" for n in range(SHARDS)}
+    assert {p.name for p in folder.iterdir()} <= {f"records-{n:02d}.pickle" for n in range(SHARDS)} | {"zones.pickle"}
     assert check(content, folder) == cold  # from the cache
 
 
@@ -179,3 +182,18 @@ def test_a_rebuild_from_the_cache_is_the_same_site(tmp_path):
     pages = sorted(p.relative_to(first) for p in first.rglob("*.html"))
     assert pages == sorted(p.relative_to(second) for p in second.rglob("*.html"))
     assert [p for p in pages if (first / p).read_bytes() != (second / p).read_bytes()] == []
+
+
+def test_the_zones_at_the_libraries_points_are_kept_and_the_finder_is_not_loaded_again(tmp_path, monkeypatch):
+    """Where each library is gets checked through the time zone at its point: timezonefinder takes a tenth
+    of a second to load, so the zones found are kept beside the records' results (placement.checked_later)."""
+    folder = tmp_path / "records"
+    cold = check(ROOT / "content")
+    assert check(ROOT / "content", folder) == cold
+    kept = read_state(folder / "zones.pickle", placement._zones_version())
+    assert len(kept) > 10 and all(isinstance(zone, str) for zone in kept.values())
+    monkeypatch.setattr(geography, "ZONES", {})  # a new process: nothing found yet
+    geography._finder.cache_clear()
+    assert check(ROOT / "content", folder) == cold
+    assert geography._finder.cache_info().currsize == 0  # every zone was kept: the finder was never loaded
+    assert kept == geography.ZONES

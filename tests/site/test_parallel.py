@@ -108,6 +108,11 @@ def test_an_error_in_the_fresh_interpreter_is_raised_here_and_it_can_be_stopped(
     with pytest.raises(CirclesError, match="could not be built") as raised:
         failing.wait()
     assert "what_it_holds" in str(raised.value.__cause__)  # the fresh interpreter's traceback
+    # Work that cannot even be imported (the interpreter imports it before it is given): its error, raised here.
+    missing = Fresh("circles.no_such_stage", "run")
+    missing.give("anything")
+    with pytest.raises(ModuleNotFoundError, match="circles.no_such_stage"):
+        missing.wait()
     # A child that was to give the work and failed first: the interpreter ends, and says so.
     never = Fresh(__name__, "what_it_holds")
     dropped = Background(lambda: 1 / 0)

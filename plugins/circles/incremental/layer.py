@@ -192,6 +192,11 @@ class Incremental:
         """The key of each page written so far, by its file (Pagefind's bundles are keyed by them)."""
         return dict(self.stages["pages"].now) if "pages" in self.stages else {}
 
+    def kept_pages(self) -> set[str]:
+        """The pages written so far whose key is the last build's (made again only if missing)."""
+        keys = self.stages.get("pages")
+        return {name for name, key in keys.now.items() if key and keys.before.get(name) == key} if keys else set()
+
     def search_bundles(self, bundles: list, site: Path, folder: str, *version: str) -> tuple[list, Path | None]:
         """The search index's bundles (exports/pagefind.py, in ``folder`` of the site) to index again,
         and the folder where the copies of their pages for Pagefind are kept (None when nothing is kept).

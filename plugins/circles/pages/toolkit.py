@@ -23,6 +23,7 @@ import yaml
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from circles.i18n import Language
 from circles.pages.toolkit_model import Guide, Heading, Toolkit, ToolkitError
 
 #: Tags a guide may use; the toolkit is the project's own writing, sanitized all the same.
@@ -39,6 +40,11 @@ LICENCE_URL = "https://creativecommons.org/licenses/by-sa/4.0/"
 
 
 # Loading
+
+
+def load_toolkits(folder: Path, languages: list[Language]) -> dict[Language, Toolkit | None]:
+    """The toolkit in ``folder`` in each of the site's languages (:func:`load_toolkit`)."""
+    return {language: load_toolkit(folder, language.locale.split("_")[0]) for language in languages}
 
 
 def load_toolkit(folder: Path, language: str = "en") -> Toolkit | None:

@@ -15,15 +15,14 @@ from typing import Any
 
 from slugify import slugify
 
-from circles import processes
 from circles.collector import collector_paused
 from circles.directory.geocoding import GeoCache
 from circles.incremental.recordcache import RecordCache, Result, Signature, digest, signature, version
 from circles.problems import Problem, errors, problem
-from circles.processes import Background, in_shares, one_step
+from circles.processes import in_shares, one_step
 from circles.records.crosschecks import check_courses, check_listings, same_address
 from circles.records.load import KINDS, Record, load_file
-from circles.records.placement import check_places
+from circles.records.placement import checked_later
 from circles.records.placement import prepare as prepare_places
 from circles.records.rules import Checker, as_draft
 from circles.records.schema import Resource, closest, load_schema
@@ -129,7 +128,8 @@ def validate_tree(root: Path, only: set[Path] | None = None, cache: GeoCache | N
                 data.records[kind][record.id] = record
         if cache is None:
             cache = GeoCache(root / GEOCODING_DEFAULTS["cache"][0])
-        places = _places_checked(data, cache)
+        places = checked_later(data.records["libraries"], data.rows["libraries"], cache,
+                               file_cache and file_cache / "zones.pickle")
         data.problems.extend(check_references(data, schema))
         data.problems.extend(check_listings(data.records["circles"], data.rows["circles"],
                                             today or dt.datetime.now(dt.UTC).date()))
@@ -141,18 +141,6 @@ def validate_tree(root: Path, only: set[Path] | None = None, cache: GeoCache | N
         data.problems = [p for p in data.problems if selected(Path(p.path), only)]
     data.problems.sort()
     return data
-
-
-def _places_checked(data: Dataset, cache: GeoCache) -> Callable[[], list[Problem]]:
-    """Start checking where the libraries are (records/placement.py): for many libraries in a process of
-    its own, which loads the offline geography while this one checks the rest. Call the result for
-    the problems found."""
-    def check() -> list[Problem]:
-        return list(check_places(data.records["libraries"], data.rows["libraries"], cache))
-
-    if len(data.rows["libraries"]) < processes.PARALLEL_FROM:
-        return check
-    return Background(check).wait
 
 
 def records_cache(settings: dict[str, Any]) -> Path | None:
