@@ -54,12 +54,11 @@ def in_shares(function: Callable[[Sequence], list], items: Sequence,
     steps (an iterable whose items are done as they are asked for), done here between looking for
     finished pieces, so that the cores it leaves stay busy. Done whole before this returns; not
     done at all when there are no other processes, as the work is then done here in one go.
-    ``parallel_from``: fewer items than this (PARALLEL_FROM unless given) run here, for items each
-    too quick to be worth a process.
+    ``parallel_from``: fewer items than this (PARALLEL_FROM unless given) run here (:func:`in_children`).
     """
-    workers = min(os.cpu_count() or 1, 4)
-    if len(items) < (PARALLEL_FROM if parallel_from is None else parallel_from) or workers < 2 or not can_fork():
+    if not in_children(len(items), parallel_from):
         return function(items)
+    workers = min(os.cpu_count() or 1, 4)
     size = -(-len(items) // (workers * PIECES))
     pieces = [items[start:start + size] for start in range(0, len(items), size)]
     results: list[list | None] = [None] * len(pieces)
@@ -97,6 +96,11 @@ def in_shares(function: Callable[[Sequence], list], items: Sequence,
             _stop(pid, source)
         raise
     return [result for piece in results for result in piece]  # type: ignore[union-attr]  # every piece came back
+
+
+def in_children(count: int, parallel_from: int | None = None) -> bool:
+    """Whether :func:`in_shares` gives ``count`` items to children, rather than doing them here."""
+    return count >= (PARALLEL_FROM if parallel_from is None else parallel_from) and (os.cpu_count() or 1) > 1 and can_fork()
 
 
 _DONE = object()

@@ -52,7 +52,7 @@ from circles.pages.site import Page, circle_pages, flyer_pages, in_language, oth
 from circles.pages.templating import configure_environment, language_environment, schedule_in
 from circles.pages.toolkit import Toolkit, load_toolkits
 from circles.problems import CirclesError, InvalidRecords
-from circles.processes import PARALLEL_FROM, Background
+from circles.processes import PARALLEL_FROM, Background, in_children
 from circles.progress import Progress, timed
 from circles.settings import content_root, directory_settings, map_settings
 
@@ -157,7 +157,7 @@ class Build:
                 # The open data, in steps, while children write the circle pages (in a process, it copied every record);
                 # for a rebuild's few pages, a large directory's in a process now, on a core idle until Pagefind starts.
                 data = (directory, settings, output, layer.memo("opendata"))
-                few = len(todo) < PARALLEL_FROM <= len(directory.circles)
+                few = not in_children(len(todo)) and len(directory.circles) >= PARALLEL_FROM
                 opendata = self.start(lambda: timed("open data", lambda: write_opendata(*data))) if few else None
                 indexing = Indexing(output, self.options["locale"], circles.bundles, layer, circles.record, interpreter)
                 self.running.callback(indexing.stop)

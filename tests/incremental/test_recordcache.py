@@ -12,7 +12,6 @@ from circles.directory import geography
 from circles.incremental import recordcache
 from circles.incremental.recordcache import SHARDS, RecordCache, digest, version
 from circles.incremental.store import read_state
-from circles.records import placement
 from circles.records.schema import SCHEMA_PATH
 from circles.records.validate import records_cache, validate_tree
 from circles.tools.cli import main
@@ -186,11 +185,11 @@ def test_a_rebuild_from_the_cache_is_the_same_site(tmp_path):
 
 def test_the_zones_at_the_libraries_points_are_kept_and_the_finder_is_not_loaded_again(tmp_path, monkeypatch):
     """Where each library is gets checked through the time zone at its point: timezonefinder takes a tenth
-    of a second to load, so the zones found are kept beside the records' results (placement.checked_later)."""
+    of a second to load, so the zones found are kept beside the records' results (geography.kept_zones)."""
     folder = tmp_path / "records"
     cold = check(ROOT / "content")
     assert check(ROOT / "content", folder) == cold
-    kept = read_state(folder / "zones.pickle", placement._zones_version())
+    kept = read_state(folder / "zones.pickle", geography._zones_version())
     assert len(kept) > 10 and all(isinstance(zone, str) for zone in kept.values())
     monkeypatch.setattr(geography, "ZONES", {})  # a new process: nothing found yet
     geography._finder.cache_clear()

@@ -11,6 +11,10 @@ from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from circles.incremental.store import read_state, write_state
 
 #: Towns of at least this many people are in the gazetteer (GeoNames' cities500).
 MIN_POPULATION = 500
@@ -173,9 +177,32 @@ def _finder():
     return TimezoneFinder()
 
 
-#: The zone timezonefinder gives at each point asked for in this process, and those an earlier build
-#: kept (records/placement.py): loading the finder takes a tenth of a second, and each point some 50 µs.
+#: The zone timezonefinder gives at each point asked for in this process, and those an earlier run kept
+#: (:func:`kept_zones`): loading the finder takes a tenth of a second, and each point some 50 µs.
 ZONES: dict[tuple[float, float], str | None] = {}
+
+
+def kept_zones(path: Path | None) -> dict[tuple[float, float], str | None]:
+    """The zones an earlier run kept at ``path`` (:func:`keep_zones`; none with None), which
+    :func:`timezone_at` now gives without the finder."""
+    kept = read_state(path, _zones_version()) if path else {}
+    found = {point: zone for point, zone in kept.items() if isinstance(point, tuple) and isinstance(zone, str | None)}
+    ZONES.update(found)
+    return found
+
+
+def keep_zones(path: Path | None, zones: dict[tuple[float, float], str | None]) -> None:
+    """Keep ``zones`` at ``path`` for the next run (nothing with None)."""
+    if path:
+        write_state(path, _zones_version(), zones)
+
+
+def _zones_version() -> str:
+    """What a zone found at a point depends on: timezonefinder and its data."""
+    try:
+        return f"zones 1, timezonefinder {version('timezonefinder')}, data {version('timezonefinder-data')}"
+    except PackageNotFoundError:  # pragma: no cover - dependencies; without them, nothing kept is trusted
+        return ""
 
 
 def timezone_at(latitude: float, longitude: float) -> str | None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,6 @@ from circles.directory.geography import (
     zone_countries,
 )
 from circles.i18n import Texts, known_country
-from circles.incremental.store import read_state, write_state
 from circles.problems import Problem, problem
 from circles.records.load import Record
 
@@ -43,16 +41,12 @@ def checked_later(records: dict[str, Record], rows: dict[str, dict[str, Any]], c
                   kept: Path | None = None) -> Callable[[], list[Problem]]:
     """Start :func:`check_places`; call the result for its problems.
 
-    The zone at each library's point is what the check looks up, and timezonefinder takes a tenth of a
-    second to load and some 50 µs a point: ``kept``, a file, keeps the zones found for the next run
-    (none with None). When it has every point, the check is done here at once. Otherwise, for many
-    libraries, it runs in a process of its own, which loads the finder while this one goes on.
-    Measured at 2,000 libraries (issue 24): a rebuild waited 0.25 s for that process before.
+    The check looks up the zone at each library's point; ``kept`` is where the zones found are kept for
+    the next run (geography.kept_zones). When it has every point, the check is done here at once.
+    Otherwise, for many libraries, it runs in a process of its own, which loads timezonefinder while this
+    one goes on. Measured at 2,000 libraries (issue 24): a rebuild waited 0.25 s for that process before.
     """
-    stamp = _zones_version()
-    known = {point: zone for point, zone in (read_state(kept, stamp) if kept else {}).items()
-             if isinstance(point, tuple) and isinstance(zone, str | None)}
-    geography.ZONES.update(known)
+    known = geography.kept_zones(kept)
     points = {(here.latitude, here.longitude) for row in rows.values() if (here := from_record(row))}
 
     def check() -> tuple[list[Problem], dict]:
@@ -65,19 +59,11 @@ def checked_later(records: dict[str, Record], rows: dict[str, dict[str, Any]], c
 
     def problems() -> list[Problem]:
         found_problems, zones = worker.wait() if worker else found
-        if kept and zones != known:
-            write_state(kept, stamp, zones)
+        if zones != known:
+            geography.keep_zones(kept, zones)
         return found_problems
 
     return problems
-
-
-def _zones_version() -> str:
-    """What the zones found at points depend on: timezonefinder and its data."""
-    try:
-        return f"zones 1, timezonefinder {version('timezonefinder')}, data {version('timezonefinder-data')}"
-    except PackageNotFoundError:  # pragma: no cover - dependencies; without them, nothing kept is trusted
-        return ""
 
 
 def prepare() -> None:
