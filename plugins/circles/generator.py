@@ -11,8 +11,9 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 
 from pelican import signals
@@ -24,8 +25,9 @@ from circles.pages.constant_words import ConstantWords
 from circles.pages.partials import share_imports
 from circles.pages.site import Page
 from circles.pages.templating import Unindented
-from circles.problems import CirclesError
+from circles.problems import CirclesError, InvalidRecords
 from circles.processes import in_shares
+from circles.settings import content_root
 from circles.timeline import Build
 
 
@@ -90,8 +92,15 @@ class DirectoryGenerator(Generator):
         # What an earlier build in this process left frozen (timeline.Build.read) can be collected again.
         gc.unfreeze()
         self.build = Build(self.settings, self.context, self.env, Path(self.output_path))
+        root = content_root(self.settings)
+        unchanged_since_failure(root)
         with spinner_paused():
-            self.build.read()
+            try:
+                self.build.read()
+            except InvalidRecords:
+                FAILED[root] = tree_signature(root)
+                raise
+        FAILED.pop(root, None)
 
     def generate_output(self, writer):
         with spinner_paused():
@@ -153,3 +162,29 @@ class DirectoryGenerator(Generator):
             getattr(writer, "_written_files", set()).add(path)
             if signals.content_written.receivers:
                 signals.content_written.send(path, context={**context, "page_url": page.url, **page.context})
+
+
+#: The content folders whose records were found wrong, with how their files were then, in this process.
+FAILED: dict[Path, tuple] = {}
+
+
+def unchanged_since_failure(root: Path, poll: float = 0.5) -> None:
+    """When the records of ``root`` were found wrong in this process and no file has changed since,
+    wait until one does. Only ``pelican --autoreload`` (``make serve``) builds the same folder again
+    in one process: after a failure it starts the next build at once, and would otherwise report the
+    same problems over and over instead of waiting for the fix."""
+    if root not in FAILED:
+        return
+    while tree_signature(root) == FAILED[root]:
+        time.sleep(poll)
+
+
+def tree_signature(root: Path) -> tuple:
+    """Every file under ``root`` with its size and time of change."""
+    found = []
+    for folder, _, names in os.walk(root):
+        for name in names:
+            with suppress(OSError):  # removed meanwhile
+                stat = os.stat(os.path.join(folder, name))
+                found.append((folder, name, stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(found))

@@ -66,6 +66,57 @@ def test_a_rebuild_after_edits_and_a_removal_is_the_site_a_fresh_build_makes(con
     assert differing == [], "\n".join(differing)
 
 
+def test_after_a_change_to_a_few_records_the_open_data_is_made_beside_the_pages_and_the_same(content, tmp_path,
+                                                                                            monkeypatch):
+    """A large directory's rebuild after a few records changed starts the open data's process before the
+    circle pages (timeline.Build.opendata_beside); the site is still the one a fresh build makes."""
+    import circles.processes
+    from circles.timeline import Build
+
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    cached_build(content, site, cache)
+    monkeypatch.setattr(circles.processes, "PARALLEL_FROM", 5)  # the sample's 30 circles are "large"
+    monkeypatch.setattr("circles.timeline.PARALLEL_FROM", 5)
+    asked: list[tuple[int | None, bool]] = []
+    beside = Build.opendata_beside
+
+    def watched(self, data, changing):  # Build's own rule, run as it is: only what it was asked and said is noted
+        started = beside(self, data, changing)
+        asked.append((changing, started is not None))
+        return started
+
+    monkeypatch.setattr(Build, "opendata_beside", watched)
+    edit(content / "circles/bpl-central-python-essentials-2027-03.yml", "title", "Python, from the start")
+    cached_build(content, site, cache)
+    # Started before the circle pages, and only then. Four fingerprints changed: the circle's, and those of
+    # its library, network and course, which show it.
+    assert asked == [(4, True)]
+    fresh = build(content, tmp_path / "fresh", DIRECTORY=NO_PDFS)
+    again, scratch = tree(site), tree(fresh)
+    assert sorted(again) == sorted(scratch)
+    assert [name for name in again if again[name] != scratch[name]] == []
+
+
+def test_the_records_changed_since_the_last_build_are_counted_by_their_fingerprints(tmp_path):
+    def layer(stamp: bytes = b"stamp", load: bool = True) -> Incremental:
+        return Incremental(tmp_path / "cache", stamp, tmp_path / "out", Fingerprints(SimpleNamespace(rows={})), load)
+
+    first = layer()
+    first.compare_records({"Circle:a": b"1", "Circle:b": b"2"})
+    assert first.records_changed() is None  # no build before it
+    first.finish()
+    second = layer()
+    second.compare_records({"Circle:a": b"1", "Circle:b": b"3", "Library:c": b"4"})
+    assert second.records_changed() == 2  # b changed, c is new
+    second.finish()
+    third = layer()
+    third.compare_records({"Circle:a": b"1"})
+    assert third.records_changed() == 2  # b and c are gone
+    for other in (layer(stamp=b"another day"), layer(load=False)):  # nothing comparable kept
+        other.compare_records({"Circle:a": b"1"})
+        assert other.records_changed() is None
+
+
 def test_a_removal_on_another_day_removes_the_record_s_files_too(content, tmp_path):
     """A new build date changes every key; the files of a record removed meanwhile still go."""
     site, cache = tmp_path / "site", tmp_path / "cache"

@@ -96,10 +96,11 @@ class Fingerprints:
             self.rows_seen[key] = _plain_digest(self.rows.get(kind, {}).get(record_id))
         return self.rows_seen[key]
 
-    def of_records(self, directory: Directory) -> None:
-        """Work out every record's fingerprint now, before processes are forked, so that they all have them."""
-        for record in (*directory.networks, *directory.libraries, *directory.courses, *directory.circles):
-            self.of(record)
+    def of_records(self, directory: Directory) -> dict[str, bytes]:
+        """Work out every record's fingerprint now, before processes are forked, so that they all have them;
+        each by its kind and id (``Circle:ml-python-2026-03``)."""
+        return {f"{type(record).__name__}:{record.id}": self.of(record)
+                for record in (*directory.networks, *directory.libraries, *directory.courses, *directory.circles)}
 
     def of(self, value: Any) -> bytes:
         if type(value) is str:  # most often: a page's template and address

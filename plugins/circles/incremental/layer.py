@@ -92,12 +92,17 @@ class FileKeys:
 class Incremental:
     """What a build reuses of the last one: one instance per build (timeline.py)."""
 
+    #: The shape of the records' fingerprints kept (:meth:`records_changed`).
+    RECORDS = 1
+
     def __init__(self, folder: Path | None, stamp: bytes, output: Path, prints: Fingerprints, load: bool,
                  scope: TemplateScope | None = None):
         self.folder, self.stamp, self.output, self.prints, self.load = folder, stamp, output, prints, load
         self.scope = scope
         self.stages: dict[str, FileKeys] = {}
         self.counts: dict[str, list[int]] = {}  # stage → [made, reused]
+        self.records: dict[str, bytes] = {}  # each record's fingerprint, by kind and id
+        self.records_before: dict[str, bytes] | None = None  # the last build's, when it had this stamp
 
     @classmethod
     def for_build(cls, settings: dict[str, Any], env, directory: Directory, output: Path,
@@ -113,13 +118,30 @@ class Incremental:
         layer = cls(folder, stamp, output, prints, load)
         layer.scope = TemplateScope(names_read(env, settings), shared)
         # Every record's fingerprint now, before processes are forked, so that they all have them.
-        prints.of_records(directory)
+        layer.compare_records(prints.of_records(directory))
         return layer
 
     @classmethod
     def nothing_kept(cls, output: Path) -> Incremental:
         """A layer that makes every file and keeps nothing, as a build without ``CACHE_CONTENT``."""
         return cls(None, b"", output, Fingerprints(SimpleNamespace(rows={})), False)
+
+    def compare_records(self, records: dict[str, bytes]) -> None:
+        """This build's records by their fingerprints (Fingerprints.of_records): compared with the last
+        build's (:meth:`records_changed`), and kept for the next one's (:meth:`finish`)."""
+        self.records = records
+        kept = read_state(self.folder / "records.pickle", self.RECORDS) if self.folder and self.load else {}
+        if kept.get("stamp") == self.stamp and isinstance(kept.get("records"), dict):
+            self.records_before = kept["records"]
+
+    def records_changed(self) -> int | None:
+        """How many records' fingerprints were added, changed or removed since the last build (a circle's
+        edit changes its library's, network's and course's too, which show it); None when there is no
+        last build to compare with (nothing kept, or it had other code, settings or another date)."""
+        if self.records_before is None:
+            return None
+        before, now = self.records_before, self.records
+        return sum(1 for name, print_ in now.items() if before.get(name) != print_) + len(before.keys() - now.keys())
 
     def key(self, *parts: Any) -> bytes | None:
         """The key of a file made from these values, or None when one cannot be fingerprinted."""
@@ -218,6 +240,8 @@ class Incremental:
         """Remove the files no longer made, and keep this build's keys for the next."""
         for keys in self.stages.values():
             keys.finish()
+        if self.folder:
+            write_state(self.folder / "records.pickle", self.RECORDS, {"stamp": self.stamp, "records": self.records})
 
     def pages_note(self) -> str:
         made, reused = self.counts.get("pages", [0, 0])
