@@ -17,7 +17,7 @@ def get_generators(pelican):
 
 def register():
     # Imported here, as Pelican registers the plugin: a process that only runs part of the build
-    # (processes.Fresh) or a command-line tool need not load Pelican.
+    # (fresh.Fresh) or a command-line tool need not load Pelican.
     from pelican import signals
 
     from circles.generator import message_only

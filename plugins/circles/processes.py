@@ -5,7 +5,7 @@ everything as it is (records, templates, the writer), and only its results trave
 through a pipe. So the work function need not be picklable; its results must be. Where forking is
 not available, or the work is small, it all runs here, in order, the same way.
 
-Also here, for work that needs none of the build's objects: :class:`Fresh`, a new interpreter.
+For work that needs none of the build's objects, a new interpreter: :class:`circles.fresh.Fresh`.
 What a forked child copies of its parent is also decided by the cyclic collector (``collector.py``).
 """
 
@@ -13,40 +13,43 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import importlib
 import os
 import pickle
 import select
 import signal
-import subprocess
-import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 #: Below this many items, starting worker processes costs more than it saves.
 PARALLEL_FROM = 2000
 
 #: How many pieces :func:`in_shares` cuts each core's share into. A child forked for a piece ends with
-#: it, and so copies less of this process (see :class:`Fresh` for why a child copies what it reads),
+#: it, and so copies less of this process (see fresh.py for why a child copies what it reads),
 #: even while this process reads other records meanwhile: at 50,000 circles, with the open data written
 #: here beside the circle pages, two children and this process held 1,089 MB at four pieces a core, and
 #: under 800 MB at sixteen (issue 24).
 PIECES = 16
 
-#: Programs that keep a core busy while they run (Pagefind's interpreter): :func:`in_shares` forks one
-#: worker fewer for each, until it ends.
-BUSY: list[Fresh] = []
+#: The fewest items in a piece. A child forked copies the parent's page tables and what it touches: small
+#: pieces pay that for little work. At 10,000 circles (pieces of 313 pages), full builds of 19.6 and 19.8 s
+#: took 19.0 and 18.9 s with pieces of 1,000 or more, and four languages 48.7 and 47.7 s took 43.6 and 46.4 s
+#: (issue 24; 2,500 left a core idle at the end). At 50,000 circles sixteen pieces a core hold more.
+SMALLEST_PIECE = 1000
+
+#: Programs that keep a core busy while they run (Pagefind's interpreter, a fresh.Fresh): :func:`in_shares`
+#: forks one worker fewer for each, until it ends.
+BUSY: list[Any] = []
 
 
 def in_shares(function: Callable[[Sequence], list], items: Sequence,
               meanwhile: Iterable[object] | None = None, parallel_from: int | None = None) -> list[Any]:
     """``function`` over ``items`` on every core; the results concatenated, in order.
 
-    The items are cut into :data:`PIECES` pieces per core, and each piece is done by a child forked
-    for it alone, as soon as a core is free; this process hands them out and gathers their results.
+    The items are cut into :data:`PIECES` pieces per core, of :data:`SMALLEST_PIECE` items at least, each
+    done by a child forked for it alone as soon as a core is free; this process hands them out and
+    gathers their results.
     While a :data:`BUSY` program runs, it has one core fewer; with one core left, the pieces are done
     here, one at a time, where reading the records copies nothing.
 
@@ -59,7 +62,7 @@ def in_shares(function: Callable[[Sequence], list], items: Sequence,
     if not in_children(len(items), parallel_from):
         return function(items)
     workers = min(os.cpu_count() or 1, 4)
-    size = -(-len(items) // (workers * PIECES))
+    size = max(-(-len(items) // (workers * PIECES)), SMALLEST_PIECE)
     pieces = [items[start:start + size] for start in range(0, len(items), size)]
     results: list[list | None] = [None] * len(pieces)
     waiting = collections.deque(enumerate(pieces))
@@ -140,100 +143,6 @@ def can_fork() -> bool:
     """Whether a child may be forked now: not while other threads run (a lock one of them holds would
     stay held in the child forever; Python 3.12 warns of it), and not where there is no fork."""
     return hasattr(os, "fork") and threading.active_count() == 1
-
-
-class Fresh:
-    """``module.function(argument)`` in a fresh interpreter, started at once, before the argument is
-    known: :meth:`give` sends it, from this process or from a child forked from it (a
-    :class:`Background`'s), and :meth:`wait` gives the function's result, or raises its error.
-
-    Why a new interpreter rather than a forked child: a forked child shares the parent's memory only
-    until either writes to it, and a Python process writes to every object it merely reads (its
-    reference count). The build reads its objects again page after page, so a child that lives as long
-    as the build comes to hold a copy of most of them. Pagefind's driver, which needs none of them once
-    the records are copied for Pagefind, held 407 MB (proportional set size) of the build's 1,611 MB at
-    50,000 circles, and 14 to 25 MB in an interpreter of its own (issue 24). Started before its work is given,
-    the interpreter's own start (0.07 s) is not waited for: a rebuild waits for Pagefind at its end.
-    """
-
-    def __init__(self, module: str, function: str, busy: bool = False):
-        """``busy``: the work keeps a core busy; it is one of :data:`BUSY` until it ends."""
-        if not sys.executable:
-            raise ChildError("no Python program to start a fresh interpreter with (sys.executable is empty)")
-        source, sink = os.pipe()
-        # Where this package is, for an interpreter started without the plugin paths Pelican was given.
-        found = [str(Path(__file__).resolve().parent.parent), *filter(None, [os.environ.get("PYTHONPATH")])]
-        program = f"from circles.processes import _fresh; _fresh({module!r}, {function!r}, {sink})"
-        self.process = subprocess.Popen([sys.executable, "-c", program], stdin=subprocess.PIPE, pass_fds=(sink,),
-                                        env={**os.environ, "PYTHONPATH": os.pathsep.join(found)})
-        os.close(sink)
-        self.results: int | None = source
-        if busy:
-            BUSY.append(self)
-
-    def __enter__(self) -> Fresh:
-        return self
-
-    def __exit__(self, *_) -> None:
-        self.stop()
-
-    def running(self) -> bool:
-        if self.process.poll() is None:
-            return True
-        self._done()
-        return False
-
-    def give(self, argument: Any) -> None:
-        """Send the work's argument (picklable), here or in a child forked since."""
-        with self.process.stdin as work:
-            pickle.dump(argument, work, pickle.HIGHEST_PROTOCOL)
-
-    def given_elsewhere(self) -> None:
-        """Close this process's end of the way in, once the child that gives the argument is forked: if
-        that child ends without giving it, the interpreter then ends too, instead of waiting forever."""
-        if not self.process.stdin.closed:
-            self.process.stdin.close()
-
-    def wait(self) -> Any:
-        with os.fdopen(self.results, "rb") as results:
-            self.results = None
-            payload = results.read()
-        status = self.process.wait()
-        self._done()
-        return _received(payload, f"a fresh interpreter (exit status {status})")[0]
-
-    def stop(self) -> None:
-        """End the interpreter early, as when the build failed; harmless once it has ended."""
-        self.given_elsewhere()
-        with contextlib.suppress(ProcessLookupError):
-            self.process.terminate()
-        self.process.wait()
-        self._done()
-        if self.results is not None:
-            os.close(self.results)
-            self.results = None
-
-    def _done(self) -> None:
-        if self in BUSY:
-            BUSY.remove(self)
-
-
-def _fresh(module: str, function: str, sink: int) -> None:
-    """The interpreter of :class:`Fresh`: read the argument, do the work, send back its outcome as a
-    forked child would. Stopped (SIGTERM), it ends as an error would end it, so that a program it runs
-    (``subprocess.run``) is stopped too."""
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    try:  # imported while the work is being made ready, not after it is given
-        work = getattr(importlib.import_module(module), function)
-    except Exception as error:  # noqa: BLE001 - given back as the work's own error would be, below
-        def work(_argument: Any, failure: Exception = error) -> None:
-            raise failure
-    try:
-        argument = pickle.load(sys.stdin.buffer)
-    except EOFError:  # the work was never given: the build stopped before it
-        return
-    with os.fdopen(sink, "wb") as out:
-        out.write(_outcome(lambda _: [work(argument)], [None]))
 
 
 class ChildError(Exception):

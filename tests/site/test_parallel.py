@@ -68,7 +68,7 @@ HELD: list[str] = []
 
 
 def what_it_holds(argument):
-    """Run by processes.Fresh in the tests below, in a new interpreter that imports this module again."""
+    """Run by fresh.Fresh in the tests below, in a new interpreter that imports this module again."""
     if argument == "fail":
         from circles.problems import CirclesError
 
@@ -81,7 +81,7 @@ def what_it_holds(argument):
 
 
 def test_work_given_to_a_fresh_interpreter_holds_none_of_this_process(monkeypatch):
-    from circles.processes import Fresh
+    from circles.fresh import Fresh
 
     monkeypatch.setattr(__import__(__name__, fromlist=["HELD"]), "HELD", ["the build's records"])
     here = os.getpid()
@@ -100,8 +100,9 @@ def test_work_given_to_a_fresh_interpreter_holds_none_of_this_process(monkeypatc
 def test_an_error_in_the_fresh_interpreter_is_raised_here_and_it_can_be_stopped():
     import time
 
+    from circles.fresh import Fresh
     from circles.problems import CirclesError
-    from circles.processes import ChildError, Fresh
+    from circles.processes import ChildError
 
     failing = Fresh(__name__, "what_it_holds")
     failing.give("fail")

@@ -17,6 +17,15 @@ pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2 or not hasattr(os, "fo
 @pytest.fixture(autouse=True)
 def always_in_shares(monkeypatch):
     monkeypatch.setattr(circles.processes, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(circles.processes, "SMALLEST_PIECE", 1)
+
+
+def test_a_piece_holds_at_least_the_smallest_piece_s_items(monkeypatch):
+    monkeypatch.setattr(circles.processes, "SMALLEST_PIECE", 300)
+    results = in_shares(lambda share: [(item, os.getpid(), len(share)) for item in share], list(range(1001)))
+    assert [item for item, _, _ in results] == list(range(1001))
+    assert [size for _, _, size in results] == [300] * 900 + [101] * 101  # not 32 pieces of 32
+    assert len({pid for _, pid, _ in results}) == 4
 
 
 def test_the_results_come_back_in_order_each_piece_from_a_child_of_its_own():
@@ -89,7 +98,8 @@ def test_no_more_pieces_run_at_once_than_there_are_cores(tmp_path):
 def test_a_busy_program_keeps_a_core_until_it_ends(tmp_path, monkeypatch):
     """While Pagefind's interpreter runs (a Fresh that is busy), one child fewer is forked; the core it
     frees is used as soon as it ends, in the same call."""
-    from circles.processes import BUSY, Fresh
+    from circles.fresh import Fresh
+    from circles.processes import BUSY
 
     monkeypatch.setattr(circles.processes, "PIECES", 8)
     busy = Fresh("time", "sleep", busy=True)

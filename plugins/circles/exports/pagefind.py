@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from circles.exports.pagefind_canonical import canonicalize
+from circles.fresh import Fresh
 from circles.problems import CirclesError
-from circles.processes import Background, Fresh
+from circles.processes import Background
 
 if TYPE_CHECKING:  # the layer decides which bundles to index again; this module does not import it
     from circles.incremental.layer import Incremental
@@ -77,7 +78,7 @@ def plan_bundles(pages: Iterable[tuple[str, str]], size: int, current: str = "")
 class Indexing:
     """Pagefind at work, one bundle after another, beside the build's other work.
 
-    A fresh interpreter (processes.Fresh) runs Pagefind on each bundle the incremental layer finds
+    A fresh interpreter (fresh.Fresh) runs Pagefind on each bundle the incremental layer finds
     changed and rewrites what it wrote (``canonicalize``), once a process forked from the build has
     copied those bundles' records into the folders Pagefind reads. So only one Pagefind runs at a time,
     none of this waits for the build's own Python, busy with pages meanwhile, and the process waiting
