@@ -96,3 +96,20 @@ def test_a_key_follows_a_changed_record_inside_a_list_and_a_dataclass(sample):
     after = Incremental(Path("."), b"stamp", Path("."), Fingerprints(dataclasses.replace(directory, rows=changed)), False)
     listed_after, embedded_after = after.key({"current": list(library.circles)}), after.key({"embed": embed})
     assert listed_after != listed and embedded_after != embedded
+
+
+def test_the_stamp_follows_the_packages_installed(tmp_path, monkeypatch):
+    """Another version of a package (Babel's dates, Jinja's escaping) makes every file again, as other code does."""
+    import jinja2
+    from pelican.settings import read_settings
+
+    from circles.incremental.fingerprints import build_stamp, installed_packages
+
+    settings, env = read_settings(str(ROOT / "pelicanconf.py")), jinja2.Environment()
+    installed = tmp_path / "babel-2.18.0.dist-info"
+    installed.mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before, stamp = installed_packages(), build_stamp(settings, env)
+    assert b"babel-2.18.0.dist-info" in before and build_stamp(settings, env) == stamp
+    installed.rename(tmp_path / "babel-2.19.0.dist-info")
+    assert installed_packages() != before and build_stamp(settings, env) != stamp

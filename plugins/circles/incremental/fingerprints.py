@@ -15,8 +15,11 @@ import hashlib
 import io
 import json
 import operator
+import os
 import pickle
+import sys
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -184,16 +187,29 @@ class Fingerprints:
 
 def build_stamp(settings: dict[str, Any], env, extra: Iterable[Path] = ()) -> bytes:
     """What every page depends on: the plugin's code, the theme's templates, the settings and
-    the template globals (build date, locale, ...), and files such as the geocoding cache."""
+    the template globals (build date, locale, ...), the packages installed, and files such as the
+    geocoding cache."""
     code = Path(__file__).parents[1]  # the whole package
     files = sorted(p for p in code.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     files += sorted(p for p in (Path(settings["THEME"]) / "templates").rglob("*") if p.is_file())
     files += [p for p in extra if p.is_file()]
     simple = {k: v for k, v in settings.items() if _plain(v)}
     parts = [json.dumps(simple, sort_keys=True, default=str).encode(),
-             json.dumps({k: v for k, v in env.globals.items() if _plain(v)}, sort_keys=True, default=str).encode()]
+             json.dumps({k: v for k, v in env.globals.items() if _plain(v)}, sort_keys=True, default=str).encode(),
+             installed_packages()]
     parts += [p.as_posix().encode() + p.read_bytes() for p in files]
     return _hash(str(FORMAT).encode(), *parts)
+
+
+def installed_packages() -> bytes:
+    """Every package installed where this interpreter imports from, with its version: the names of their
+    metadata folders (``Babel-2.17.0.dist-info``). A page depends on them as on the code: another Babel
+    writes dates otherwise, another Jinja may escape otherwise. One look at each folder, a millisecond."""
+    names = []
+    for folder in sys.path:
+        with suppress(OSError):  # missing, a zip file, unreadable: nothing installed there to name
+            names += [name for name in os.listdir(folder or ".") if name.endswith((".dist-info", ".egg-info"))]
+    return "\n".join(sorted(names)).encode()
 
 
 def _plain(value: Any) -> bool:
