@@ -9,6 +9,7 @@ from typing import Any
 
 from jinja2 import FileSystemBytecodeCache, meta
 
+from circles.incremental.fingerprints import installed_packages
 from circles.incremental.store import read_state, write_state
 
 #: The folder of CACHE_PATH that the layer keeps its state in.
@@ -56,7 +57,9 @@ def names_read(env, settings: dict[str, Any]) -> dict[str, frozenset[str]]:
     same templates: finding them compiles every template, 0.3 s, a tenth of a rebuild of 10,000 circles."""
     names = env.list_templates(filter_func=lambda name: name.endswith(".html"))
     sources = [env.loader.get_source(env, name)[0] for name in names]
-    version = hashlib.blake2b("\0".join(names + sources).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    # With the packages installed: another Jinja may find other names in the same templates.
+    version = hashlib.blake2b("\0".join(names + sources).encode("utf-8", "surrogatepass") + installed_packages(),
+                              digest_size=16).digest()
     if version in _NAMES:  # a process that builds again (the tests, make serve)
         return _NAMES[version]
     path = Path(settings["CACHE_PATH"]) / FOLDER / "names.pickle" if settings.get("CACHE_CONTENT") else None
