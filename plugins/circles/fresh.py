@@ -1,9 +1,4 @@
-"""A fresh interpreter for work that needs none of the build's objects (Pagefind's driver).
-
-A forked child (processes.py) shares the parent's memory only until either writes to it, and a Python
-process writes to every object it merely reads (its reference count). The build reads its objects again
-page after page, so a child that lives as long as the build comes to hold a copy of most of them.
-"""
+"""A fresh interpreter for work that needs none of the build's objects (Pagefind's driver): :class:`Fresh`."""
 
 from __future__ import annotations
 
@@ -17,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from circles.processes import BUSY, ChildError, _outcome, _received
+from circles.processes import BUSY, ChildError, outcome, received_from
 
 
 class Fresh:
@@ -78,7 +73,7 @@ class Fresh:
             payload = results.read()
         status = self.process.wait()
         self._done()
-        return _received(payload, f"a fresh interpreter (exit status {status})")[0]
+        return received_from(payload, f"a fresh interpreter (exit status {status})")[0]
 
     def stop(self) -> None:
         """End the interpreter early, as when the build failed; harmless once it has ended."""
@@ -111,4 +106,4 @@ def _fresh(module: str, function: str, sink: int) -> None:
     except EOFError:  # the work was never given: the build stopped before it
         return
     with os.fdopen(sink, "wb") as out:
-        out.write(_outcome(lambda _: [work(argument)], [None]))
+        out.write(outcome(lambda _: [work(argument)], [None]))

@@ -93,7 +93,7 @@ def in_shares(function: Callable[[Sequence], list], items: Sequence,
                 del running[source]
                 os.close(source)
                 _, status = os.waitpid(pid, 0)
-                results[index] = _received(b"".join(received), f"a worker process (wait status {status})")
+                results[index] = received_from(b"".join(received), f"a worker process (wait status {status})")
     except BaseException:
         for source, (_, pid, _) in running.items():
             _stop(pid, source)
@@ -165,7 +165,7 @@ def _start(function: Callable[[Sequence], list], share: Sequence) -> tuple[int, 
         try:
             os.close(source)
             with os.fdopen(sink, "wb") as out:
-                out.write(_outcome(function, share))
+                out.write(outcome(function, share))
             status = 0
         finally:
             os._exit(status)
@@ -173,7 +173,8 @@ def _start(function: Callable[[Sequence], list], share: Sequence) -> tuple[int, 
     return pid, source
 
 
-def _outcome(function: Callable[[Sequence], list], share: Sequence) -> bytes:
+def outcome(function: Callable[[Sequence], list], share: Sequence) -> bytes:
+    """``function(share)`` or its error, pickled as a child sends it (also fresh.py's interpreter)."""
     try:
         return pickle.dumps((True, function(share), ""), pickle.HIGHEST_PROTOCOL)
     except BaseException as exc:  # re-raised in the parent, as it would have been without workers
@@ -188,11 +189,11 @@ def _finish(pid: int, source: int) -> list:
     with os.fdopen(source, "rb") as results:
         payload = results.read()
     _, status = os.waitpid(pid, 0)
-    return _received(payload, f"a worker process (wait status {status})")
+    return received_from(payload, f"a worker process (wait status {status})")
 
 
-def _received(payload: bytes, sender: str) -> list:
-    """The results :func:`_outcome` sent, or its error raised here with where it came from."""
+def received_from(payload: bytes, sender: str) -> list:
+    """The results :func:`outcome` sent, or its error raised here with where it came from."""
     if not payload:
         raise ChildError(f"{sender} ended without its results")
     done, value, trace = pickle.loads(payload)
