@@ -1,7 +1,7 @@
 """Languages benchmark (issues 21 and 24): one synthetic directory built in one language and in four,
 beside vanilla Pelican on as many pages and, when asked, the code from before issue 21, all in one run.
 
-    python -m benchmarks.languages_bench [--circles 10000] [--libraries 2000] [--before REV] [--rounds 2]
+    python -m benchmarks.languages_bench [--circles 10000] [--libraries 2000] [--before REV] [--rounds 3]
                                          [--work DIR] [--no-anchors]
 
 Builds, each from nothing into a folder of its own, in turns (``--rounds`` times, the median counts):
@@ -89,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--libraries", type=int, default=2_000)
     parser.add_argument("--before", metavar="REV", help=f"also build the project at REV, in a git worktree, and "
                         f"compare one language with it (issue 21: {BEFORE}; default: no such build)")
-    parser.add_argument("--rounds", type=int, default=2, help="builds of each kind, in turns (default 2)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="builds of each kind, in turns (default 3: of two, the median taken was the slower)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-anchors", action="store_true", help="skip vanilla Pelican and Hugo + Pagefind")
     parser.add_argument("--work", type=Path, help="keep the content and sites here (default: a temporary folder)")
