@@ -6,7 +6,7 @@ the layer keeps each file's key (fingerprints.py) in ``CACHE_PATH/circles/`` and
 again only the files whose key changed or that are missing from the output, and removes the files
 no longer produced. With it off, every file is made and nothing is kept.
 
-Measured at 10,000 circles (benchmarks/RESULTS.md): a rebuild after one changed record takes 14.5 %
+Measured at 10,000 circles (benchmarks/RESULTS.md): a rebuild after one changed record takes 13.5 %
 of a full build.
 """
 
