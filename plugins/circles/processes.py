@@ -20,7 +20,10 @@ import signal
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # fresh.py uses this module; this one only names its class
+    from circles.fresh import Fresh
 
 #: Below this many items, starting worker processes costs more than it saves.
 PARALLEL_FROM = 2000
@@ -38,9 +41,9 @@ PIECES = 16
 #: (issue 24; 2,500 left a core idle at the end). At 50,000 circles sixteen pieces a core hold more.
 SMALLEST_PIECE = 1000
 
-#: Programs that keep a core busy while they run (Pagefind's interpreter, a fresh.Fresh): :func:`in_shares`
-#: forks one worker fewer for each, until it ends.
-BUSY: list[Any] = []
+#: Programs that keep a core busy while they run (Pagefind's interpreter): :func:`in_shares` forks one
+#: worker fewer for each, until it ends.
+BUSY: list[Fresh] = []
 
 
 def in_shares(function: Callable[[Sequence], list], items: Sequence,

@@ -103,13 +103,18 @@ def test_the_stamp_follows_the_packages_installed(tmp_path, monkeypatch):
     import jinja2
     from pelican.settings import read_settings
 
-    from circles.incremental.fingerprints import build_stamp, installed_packages
+    from circles.directory.geography import _zones_version
+    from circles.incremental import recordcache, values
+    from circles.incremental.fingerprints import build_stamp
+    from circles.incremental.store import installed_packages
 
     settings, env = read_settings(str(ROOT / "pelicanconf.py")), jinja2.Environment()
     installed = tmp_path / "babel-2.18.0.dist-info"
     installed.mkdir()
     monkeypatch.syspath_prepend(str(tmp_path))
-    before, stamp = installed_packages(), build_stamp(settings, env)
-    assert b"babel-2.18.0.dist-info" in before and build_stamp(settings, env) == stamp
+    kept = {"pages": build_stamp(settings, env), "records": recordcache.version(), "zones": _zones_version()}
+    assert b"babel-2.18.0.dist-info" in installed_packages() and build_stamp(settings, env) == kept["pages"]
     installed.rename(tmp_path / "babel-2.19.0.dist-info")
-    assert installed_packages() != before and build_stamp(settings, env) != stamp
+    # Pages, validation results and zones are all made again; the PDFs' keys hold the packages as loaded.
+    assert build_stamp(settings, env) != kept["pages"] and recordcache.version() != kept["records"]
+    assert _zones_version() != kept["zones"] and b"dist-info" in values.PACKAGES

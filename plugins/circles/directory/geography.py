@@ -11,10 +11,9 @@ from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from circles.incremental.store import read_state, write_state
+from circles.incremental.store import installed_packages, read_state, write_state
 
 #: Towns of at least this many people are in the gazetteer (GeoNames' cities500).
 MIN_POPULATION = 500
@@ -197,12 +196,9 @@ def keep_zones(path: Path | None, zones: dict[tuple[float, float], str | None]) 
         write_state(path, _zones_version(), zones)
 
 
-def _zones_version() -> str:
-    """What a zone found at a point depends on: timezonefinder and its data."""
-    try:
-        return f"zones 1, timezonefinder {version('timezonefinder')}, data {version('timezonefinder-data')}"
-    except PackageNotFoundError:  # pragma: no cover - dependencies; without them, nothing kept is trusted
-        return ""
+def _zones_version() -> bytes:
+    """What a zone found at a point depends on: timezonefinder and its data, among the packages installed."""
+    return b"zones 1\n" + installed_packages()
 
 
 def timezone_at(latitude: float, longitude: float) -> str | None:

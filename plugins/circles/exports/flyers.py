@@ -31,7 +31,7 @@ from circles.directory.models import Circle, Directory
 from circles.exports.qrcode import qr_matrix
 from circles.i18n import Language, _
 from circles.incremental.layer import Files
-from circles.incremental.values import WEASYPRINT, KeptFiles
+from circles.incremental.values import PACKAGES, KeptFiles
 from circles.settings import build_date, directory_settings, site_root, site_url
 
 log = logging.getLogger(__name__)
@@ -161,7 +161,7 @@ def write_pdfs(circles: list[Circle], settings: dict[str, Any], output: Path, ke
                 page = output / folder / "flyer" / "index.html"
                 for name, size in PAPER.items():
                     try:
-                        key = kept.key(WEASYPRINT, PDF_VARIANT, size, page.read_bytes(), (page.parent / "qr.png").read_bytes(), style)
+                        key = kept.key(PACKAGES, PDF_VARIANT, size, page.read_bytes(), (page.parent / "qr.png").read_bytes(), style)
                         pdf = kept.get(key)
                         if pdf is None:
                             pdf = kept.put(key, print_page(page, f"{root}/{folder}flyer/", size, fetcher, circle.source, fonts))

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from circles.exports.flyers import document_root, fonts_dated, local_fetcher
-from circles.incremental.values import WEASYPRINT, KeptFiles
+from circles.incremental.values import PACKAGES, KeptFiles
 from circles.processes import in_shares
 
 #: Print on all cores from two pages up: a page takes 0.1 to 2 s, a forked process milliseconds.
@@ -45,7 +45,7 @@ class Printer:
     def pdfs(self, pages: list[str]) -> list[bytes]:
         """Each page (its print HTML) as a PDF, in order. Given in paper-major order (every page on A4,
         then every page on Letter), two cores get equal shares: each paper's pages weigh the same."""
-        keys = [self.kept.key(WEASYPRINT, self.VARIANT, self.base, self.style, html) for html in pages]
+        keys = [self.kept.key(PACKAGES, self.VARIANT, self.base, self.style, html) for html in pages]
         found = [self.kept.get(key) for key in keys]
         missing = [index for index, pdf in enumerate(found) if pdf is None]
         with fonts_dated(self.settings):

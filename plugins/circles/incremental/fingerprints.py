@@ -15,16 +15,14 @@ import hashlib
 import io
 import json
 import operator
-import os
 import pickle
-import sys
 from collections.abc import Callable, Iterable
-from contextlib import suppress
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from circles.directory.models import Circle, Course, Directory, Library, Network, Place
+from circles.incremental.store import installed_packages
 
 #: Bump when the format of the kept keys changes.
 FORMAT = 1
@@ -199,17 +197,6 @@ def build_stamp(settings: dict[str, Any], env, extra: Iterable[Path] = ()) -> by
              installed_packages()]
     parts += [p.as_posix().encode() + p.read_bytes() for p in files]
     return _hash(str(FORMAT).encode(), *parts)
-
-
-def installed_packages() -> bytes:
-    """Every package installed where this interpreter imports from, with its version: the names of their
-    metadata folders (``Babel-2.17.0.dist-info``). A page depends on them as on the code: another Babel
-    writes dates otherwise, another Jinja may escape otherwise. One look at each folder, a millisecond."""
-    names = []
-    for folder in sys.path:
-        with suppress(OSError):  # missing, a zip file, unreadable: nothing installed there to name
-            names += [name for name in os.listdir(folder or ".") if name.endswith((".dist-info", ".egg-info"))]
-    return "\n".join(sorted(names)).encode()
 
 
 def _plain(value: Any) -> bool:

@@ -29,7 +29,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from circles.incremental.store import read_state, write_state
+from circles.incremental.store import installed_packages, read_state, write_state
 from circles.problems import Problem
 from circles.records.load import Record
 
@@ -70,7 +70,6 @@ def digest(raw: bytes) -> bytes:
 def version(schema: Path | None = None) -> str | None:
     """A hash of everything besides a file's bytes that its results depend on; None when some of it
     cannot be read (then nothing is kept)."""
-    import babel
     import yaml
 
     from circles.problems import _texts
@@ -83,7 +82,8 @@ def version(schema: Path | None = None) -> str | None:
         parts += [Path(file).read_bytes() for file in getattr(_texts.translations, "files", [])]
     except OSError:
         return None
-    parts.append(repr((str(_texts.locale), sys.version, yaml.__version__, yaml.__with_libyaml__, babel.__version__,
+    parts.append(installed_packages())  # PyYAML, Babel, python-slugify and the rest, with their versions
+    parts.append(repr((str(_texts.locale), sys.version, yaml.__with_libyaml__,
                        sorted(timezones()))).encode())
     return hashlib.blake2b(b"\0".join(parts), digest_size=16).hexdigest()
 

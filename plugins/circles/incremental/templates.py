@@ -9,8 +9,7 @@ from typing import Any
 
 from jinja2 import FileSystemBytecodeCache, meta
 
-from circles.incremental.fingerprints import installed_packages
-from circles.incremental.store import read_state, write_state
+from circles.incremental.store import installed_packages, read_state, write_state
 
 #: The folder of CACHE_PATH that the layer keeps its state in.
 FOLDER = "circles"

@@ -8,22 +8,14 @@ import contextlib
 import functools
 import hashlib
 from collections.abc import Callable, Iterator
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from circles.incremental.store import read_state, state_written, write_state
+from circles.incremental.store import installed_packages, read_state, state_written, write_state
 
-
-def _weasyprint_version() -> str:
-    try:
-        return version("weasyprint")
-    except PackageNotFoundError:  # pragma: no cover - a dependency; PDFs are then not made at all
-        return ""
-
-
-#: In the key of every PDF kept: another WeasyPrint may print the same page otherwise.
-WEASYPRINT = _weasyprint_version()
+#: In the key of every PDF kept: another WeasyPrint, or another of the packages it prints with (pydyf,
+#: fontTools, Pillow), may print the same page otherwise.
+PACKAGES = installed_packages()
 
 
 class Memo:
