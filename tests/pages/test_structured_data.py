@@ -199,8 +199,7 @@ def test_every_page_has_a_title_description_and_image_to_share(pages):
     for path, page in shared.items():
         prefix = re.match(r"((fr|es|sw)/)?", path).group(0)
         description = meta(page, "og:description")
-        assert meta(page, "og:title") and description, path
-        assert not page.find("meta", attrs={"name": "twitter:description"}), path  # X reads og:description
+        assert meta(page, "og:title") and description and description == meta(page, "twitter:description"), path
         assert description == meta(page, "description")
         assert meta(page, "og:image") == f"{SITE}/share.png" and meta(page, "twitter:card") == "summary_large_image"
         assert meta(page, "og:type") == "website" and meta(page, "og:image:alt")
