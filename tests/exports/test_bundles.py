@@ -13,8 +13,9 @@ import pytest
 
 from circles.directory.assemble import assemble_directory
 from circles.exports.pagefind import Bundle, plan_bundles, run_pagefind, stage_bundle, stage_records
-from circles.exports.search import search_data, search_record
+from circles.exports.search import record_path, search_data, search_record
 from circles.i18n import Texts, site_languages
+from circles.pages.site import circle_pages
 from circles.pages.templating import schedule_in
 from tests.browser import serve
 from tests.conftest import BUILD_DATE, ROOT, build
@@ -185,6 +186,19 @@ def test_records_are_written_again_only_when_they_change(tmp_path):
     assert sorted(now) == ["a/index.html", "b/index.html"]
     assert now["a/index.html"].stat().st_mtime_ns == 1  # the same record: not written again
     assert b"b, again" in now["b/index.html"].read_bytes()
+
+
+def test_a_circle_s_search_record_is_at_its_page_s_file():
+    """The layer says which pages' keys are the last build's by their files (layer.kept_pages), and Pagefind's
+    staging leaves those records as they are (``unchanged``): the two names must be one, or no record is kept."""
+    directory = sample_directory()
+    schedules = {ENGLISH: schedule_in(Texts("en"), own=True)}
+    circles = circle_pages(directory, {"search_bundle_size": 12}, schedules, [Texts("en")])
+    assert len(circles.pages) == len(directory.circles) > 0
+    for page, circle in zip(circles.pages, directory.circles, strict=True):
+        assert page.context["circle"] is circle and page.file == record_path(circle)
+    bundled = {path for bundle in circles.bundles for path in bundle.pages}
+    assert bundled and bundled <= {page.file for page in circles.pages}
 
 
 def test_records_of_unchanged_pages_are_not_made_again_unless_their_copy_is_gone(tmp_path):

@@ -139,8 +139,9 @@ def search_bundles(directory: Directory, size: int, searched: dict[str, dict[str
 
 
 def record_path(circle: Circle) -> str:
-    """Where a circle's search record is, in the folder Pagefind reads: its page's path, which
-    Pagefind gives as the result's address."""
+    """Where a circle's search record is, in the folder Pagefind reads: its page's file, which Pagefind
+    gives as the result's address, and by which the layer says the page is unchanged (pagefind.Indexing's
+    ``unchanged``; tests/exports/test_bundles.py holds the two together)."""
     return f"{circle.url}index.html"
 
 
