@@ -77,6 +77,7 @@ linkcheck: $(STAMP)  ## check that the web links of listings still answer; .gith
 	$(BIN)/circles linkcheck
 
 messages: $(STAMP)  ## extract the site's words and update every catalogue (docs/translating.md)
+	mkdir -p build
 	$(BIN)/pybabel extract --mapping babel.cfg --sort-by-file --width 100 --project "Learning Circles Directory" \
 		--copyright-holder "Learning Circles Directory contributors" --output build/messages.pot .
 	$(BIN)/pybabel update --input-file build/messages.pot --output-dir plugins/circles/translations \

@@ -80,6 +80,24 @@ def test_its_town_and_network_list_it_with_a_link_only_to_a_page_that_exists(sit
     assert (item.a is None) == (setting == "with_circles")
 
 
+def test_the_libraries_index_lists_every_library_with_a_page_by_country_and_name(site):
+    setting, output = site
+    page = soup(output, "libraries")
+    assert page.h1.get_text(strip=True) == "Libraries"
+    country = page.find("h2", id="country-ca")
+    assert country.a["href"] == "../browse/ca/" and country.get_text(strip=True) == "Canada"
+    rows = [" ".join(li.get_text().split()) for li in country.find_next("ul").select("li")]
+    links = [a["href"] for a in country.find_next("ul").select("a")]
+    # By name; the annex has no page unless every library has one; each with its town and current circles.
+    expected = ["Central Branch, Toronto · 1 circle", "Old Branch, Toronto · 0 circles"]
+    if setting == "all":
+        expected.append("Yorkville Annex, Toronto · 0 circles")
+    assert rows == expected
+    assert links == [f"../libraries/{id}/" for id in ("central", "old", "annex") if setting == "all" or id != "annex"]
+    # The browse page leads to it.
+    assert soup(output, "browse").find("a", string="Every library, by country")["href"] == "../libraries/"
+
+
 def test_search_and_open_data_know_only_the_pages_that_exist(site):
     setting, output = site
     # Search places only libraries where a circle it lists meets: neither the annex nor the archived one.

@@ -114,6 +114,7 @@ def other_pages(directory: Directory, options: dict[str, Any], texts: Texts, cir
     pages += network_pages(directory)
     pages += course_pages(directory, texts)
     pages += browse_pages(directory)
+    pages.append(library_index(directory))
     for kind in ("upcoming", "online", "archive"):
         pages += listing(kind, getattr(directory, kind))
     pages += listing("past", directory.past, archived=len(directory.archive))
@@ -171,6 +172,19 @@ def browse_pages(directory: Directory) -> Iterator[Page]:
         crumb = Crumb(country.name, country.url, country.country)  # all a city's page shows of its country
         for city in country.children:
             yield Page(city.url, "city", {"section": "browse", "country": crumb, "city": city})
+
+
+def library_index(directory: Directory) -> Page:
+    """``libraries/``: every library with a page, by country and then by name, with its town and how many
+    current circles it has (as its town's page counts them)."""
+    countries = []
+    for country in directory.countries:
+        libraries = sorted(((library, town, sum(circle.is_current for circle in library.circles))
+                            for town in country.children for library in town.libraries if library.has_page),
+                           key=lambda entry: (entry[0].name.casefold(), entry[0].id))
+        if libraries:
+            countries.append((country, libraries))
+    return Page("libraries/", "libraries", {"section": "browse", "countries": countries})
 
 
 def listing(kind: str, circles: Sequence[Circle], base_url: str = "", **context: Any) -> Iterator[Page]:
