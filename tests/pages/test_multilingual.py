@@ -284,7 +284,7 @@ def test_the_search_works_by_keyboard_in_french_and_spanish(served, tab, languag
 
 
 #: A page of each type that has its own template or script, checked by axe-core in each language.
-AXE_PATHS = ["", "search/?q=python", CIRCLE.removesuffix("index.html"), "browse/ca/toronto/", "libraries/tpl-albion/",
+AXE_PATHS = ["", "search/?q=python", CIRCLE.removesuffix("index.html"), "browse/ca/toronto/", "libraries/", "libraries/tpl-albion/",
              "networks/toronto-public-library/", "topics/", "topics/python/", "upcoming/", "list-your-circle/", "data/",
              "toolkit/planning-checklist/", "toolkit/templates/sign-in-sheet/", "toolkit/downloads/", "404.html"]
 
