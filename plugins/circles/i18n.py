@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -278,6 +279,13 @@ def language_tag(tag: str) -> str:
         else:
             cased.append(part.lower())
     return "-".join(cased)
+
+
+def name_order(name: str) -> str:
+    """A name as lists sort it in every language: its letters without their accents, case folded, so that
+    "États-Unis" comes between "Espagne" and "France" and "Île-de-France" beside "Iowa" (code point
+    order put both after "Zambie"). Ties are left to the caller (a slug or an id)."""
+    return "".join(char for char in unicodedata.normalize("NFKD", name) if not unicodedata.combining(char)).casefold()
 
 
 def known_country(code: str) -> bool:

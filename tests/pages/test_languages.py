@@ -113,3 +113,23 @@ def test_topics_are_shown_by_their_labels_in_the_pages_language(french, tmp_path
     english = build(content, tmp_path / "output")
     tags = BeautifulSoup((english / "circles/python/index.html").read_text(encoding="utf-8"), "lxml").select(".inline-list .tag")
     assert [tag.get_text() for tag in tags] == ["beekeeping", "Python"]
+
+
+def test_lists_of_names_follow_the_page_s_language_with_accents_set_aside(french):
+    """Countries are sorted once, by their English names; each language's pages put them in the order of its
+    own names, and an accent does not send a name after the "Z"s (code point order did)."""
+    from circles.i18n import Texts, name_order
+    from circles.pages.contribute_library import country_options
+
+    assert sorted(["Zambie", "France", "États-Unis", "Espagne", "île Maurice"], key=name_order) == [
+        "Espagne", "États-Unis", "France", "île Maurice", "Zambie"]
+    page = BeautifulSoup((french / "browse/index.html").read_text(encoding="utf-8"), "lxml")
+    countries = [h2.get_text(strip=True) for h2 in page.select(".entry-list h2")]
+    assert countries == ["Canada", "États-Unis", "Kenya"]  # in English: Canada, Kenya, United States
+    libraries = BeautifulSoup((french / "libraries/index.html").read_text(encoding="utf-8"), "lxml")
+    assert [h2.get_text(strip=True) for h2 in libraries.select("h2")] == countries
+    home = BeautifulSoup((french / "index.html").read_text(encoding="utf-8"), "lxml")
+    assert [a.get_text(strip=True) for a in home.select("#places ~ ul a")] == countries
+    # The country a librarian chooses in the form, among two hundred and fifty.
+    names = [name for _, name in country_options(Texts("fr"))]
+    assert names.index("Espagne") < names.index("États-Unis") < names.index("Éthiopie") < names.index("Fidji")

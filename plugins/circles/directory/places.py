@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from slugify import slugify
 
 from circles.directory.models import Library, Place
+from circles.i18n import name_order
 
 #: A town: (country code, region, town name), as the records give it or as group_towns() keys it.
 Town = tuple[str, str, str]
@@ -139,7 +140,7 @@ def browse_tree(libraries: list[Library]) -> list[Place]:
         places[key].circle_count += current
         country.circle_count += current
     for country in countries.values():
-        country.children.sort(key=lambda p: (p.name.casefold(), p.slug))
+        country.children.sort(key=lambda p: (name_order(p.name), p.slug))
         for city in country.children:
-            city.libraries.sort(key=lambda lib: (lib.name.casefold(), lib.id))
-    return sorted(countries.values(), key=lambda p: (p.name.casefold(), p.slug))
+            city.libraries.sort(key=lambda lib: (name_order(lib.name), lib.id))
+    return sorted(countries.values(), key=lambda p: (name_order(p.name), p.slug))

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from circles.directory.models import Circle, Directory, Place
-from circles.i18n import Texts, language_tag
+from circles.i18n import Texts, language_tag, name_order
 
 #: Circles per page of the upcoming, past and online listings.
 PER_PAGE = 48
@@ -77,7 +77,7 @@ def group_topics(directory: Directory, texts: Texts) -> tuple[list[Topic], list[
         if tag not in languages:
             languages[tag] = Topic("language", tag, texts.language_name(circle.language), f"languages/{tag}/", [])
         languages[tag].circles.append(circle)
-    by_name = lambda t: (t.name.casefold(), t.slug)  # noqa: E731 - a sort key, named once
+    by_name = lambda t: (name_order(t.name), t.slug)  # noqa: E731 - a sort key, named once
     return sorted(topics.values(), key=by_name), sorted(languages.values(), key=by_name)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from circles.directory.models import Directory
-from circles.i18n import FORMAT_LABELS, WEEKDAY_NAMES, Texts, _
+from circles.i18n import FORMAT_LABELS, WEEKDAY_NAMES, Texts, _, name_order
 from circles.pages import contribute_library as new
 from circles.records.codes import LANGUAGE_TAG, language_codes
 from circles.records.rules import DROP_IN, EMAIL, FIRST_DAY, LAST_DAY, PLACEHOLDER_HOSTS, PLACEHOLDERS, TOPIC, timezones
@@ -174,19 +174,19 @@ def library_choices(directory: Directory) -> list[dict[str, str]]:
     """``Name — City (id)`` of every library, with the name and city apart for the preview."""
     choices = [{"id": lib.id, "label": f"{lib.name} — {lib.address.city} ({lib.id})", "name": lib.name,
                 "city": lib.address.city} for lib in directory.libraries]
-    return sorted(choices, key=lambda choice: (choice["label"].casefold(), choice["id"]))
+    return sorted(choices, key=lambda choice: (name_order(choice["label"]), choice["id"]))
 
 
 def course_choices(directory: Directory) -> list[dict[str, str]]:
     """``Title — Provider (id)`` of every course, with the title and provider apart for the preview."""
     choices = [{"id": course.id, "label": f"{course.title} — {course.provider} ({course.id})", "title": course.title,
                 "provider": course.provider, "language": course.language} for course in directory.courses]
-    return sorted(choices, key=lambda choice: (choice["label"].casefold(), choice["id"]))
+    return sorted(choices, key=lambda choice: (name_order(choice["label"]), choice["id"]))
 
 
 def network_choices(directory: Directory) -> list[dict[str, str]]:
     choices = [{"id": net.id, "label": f"{net.name} ({net.id})", "name": net.name} for net in directory.networks]
-    return sorted(choices, key=lambda choice: (choice["label"].casefold(), choice["id"]))
+    return sorted(choices, key=lambda choice: (name_order(choice["label"]), choice["id"]))
 
 
 def suggestions(directory: Directory, texts: Texts) -> dict[str, list[tuple[str, str]]]:

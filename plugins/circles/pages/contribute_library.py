@@ -14,7 +14,7 @@ from typing import Any
 
 from babel import Locale
 
-from circles.i18n import Texts, _, known_country
+from circles.i18n import Texts, _, known_country, name_order
 from circles.records.schema import Column, Resource
 
 #: The value of the library picker's option for a library the directory does not list yet: never an id
@@ -46,7 +46,7 @@ def country_codes() -> list[str]:
 
 def country_options(texts: Texts) -> list[tuple[str, str]]:
     """Every country the validator knows, by its name in the site's language: the code is never typed."""
-    return sorted(((code, texts.country_name(code)) for code in country_codes()), key=lambda option: option[1].casefold())
+    return sorted(((code, texts.country_name(code)) for code in country_codes()), key=lambda option: (name_order(option[1]), option[0]))
 
 
 def library_messages() -> dict[str, str]:

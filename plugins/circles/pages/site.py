@@ -29,7 +29,7 @@ from circles.exports.search import (
     value_labels,
     when_key,
 )
-from circles.i18n import Language, Texts, _
+from circles.i18n import Language, Texts, _, name_order
 from circles.pages.browsing import Crumb, group_topics, paginate, places_by_library, split_current
 from circles.settings import site_url
 
@@ -161,7 +161,7 @@ def course_pages(directory: Directory, texts: Texts) -> Iterator[Page]:
         entries.append(SimpleNamespace(course=course, current=len(current), past=len(past)))
         yield Page(course.url, "course", {"section": "courses", "course": course, "current": current, "past": past,
                                           "messages": messages})
-    entries.sort(key=lambda entry: (entry.course.title.casefold(), entry.course.id))
+    entries.sort(key=lambda entry: (name_order(entry.course.title), entry.course.id))
     yield Page("courses/", "courses", {"section": "courses", "courses": entries})
 
 
@@ -181,7 +181,7 @@ def library_index(directory: Directory) -> Page:
     for country in directory.countries:
         libraries = sorted(((library, town, sum(circle.is_current for circle in library.circles))
                             for town in country.children for library in town.libraries if library.has_page),
-                           key=lambda entry: (entry[0].name.casefold(), entry[0].id))
+                           key=lambda entry: (name_order(entry[0].name), entry[0].id))
         if libraries:
             countries.append((country, libraries))
     return Page("libraries/", "libraries", {"section": "browse", "countries": countries})

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from circles.directory.models import Address, Circle, Place
 from circles.directory.schedule import schedule_text
 from circles.exports.ics import google_calendar
-from circles.i18n import Language, Texts, _
+from circles.i18n import Language, Texts, _, name_order
 from circles.pages.browsing import Crumb
 from circles.pages.constant_words import use_words
 from circles.pages.embeds import COMPACT_HEIGHT, FULL_HEIGHT
@@ -70,6 +70,7 @@ def template_filters(texts: Texts, schedule=None) -> dict:
         "schedule": schedule or schedule_in(texts, own=True),
         "address_lines": partial(address_lines, texts),
         "place_name": partial(place_name, texts),
+        "by_place_name": partial(by_place_name, texts),
         # A message marked in the code (``_()`` in a module), translated with no placeholders filled in.
         "translated": texts.gettext,
         "date": lambda value, width="long": format_day(_day(value), width),
@@ -117,6 +118,16 @@ def address_lines(texts: Texts, address: Address) -> list[str]:
 def place_name(texts: Texts, place: Place | Crumb) -> str:
     """A country's name in the page's language; a town's as the records write it."""
     return texts.country_name(place.country) if place.country else place.name
+
+
+def by_place_name(texts: Texts, items: list, index: int | None = None) -> list:
+    """Places (or tuples holding one at ``index``) in the order of their names in the page's language: the
+    directory sorts its countries once, by their English names, and "États-Unis" is not where "United
+    States" is."""
+    def place(item):
+        return item if index is None else item[index]
+
+    return sorted(items, key=lambda item: (name_order(place_name(texts, place(item))), place(item).slug))
 
 
 def open_graph_locale(locale: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -21,7 +20,7 @@ from typing import Any
 from babel import Locale
 from slugify import slugify
 
-from circles.i18n import TRANSLATIONS_DIR
+from circles.i18n import TRANSLATIONS_DIR, name_order
 from circles.problems import Problem, problem
 from circles.records.cells import cell_reader
 from circles.records.load import Record
@@ -137,7 +136,7 @@ def unquoted(value: Any) -> str | None:
 
 
 def _folded(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c)).strip()
+    return name_order(text).strip()
 
 
 @cache
