@@ -285,7 +285,7 @@ def name_order(name: str) -> str:
     """A name as lists sort it in every language: its letters without their accents, case folded, so that
     "États-Unis" comes between "Espagne" and "France" and "Île-de-France" beside "Iowa" (code point
     order put both after "Zambie"). Ties are left to the caller (a slug or an id)."""
-    if name.isascii():  # most names: nothing to take apart (0.2 µs, not 3)
+    if name.isascii():  # most names: nothing to take apart (0.1 µs a name, not 1.8)
         return name.lower()
     return "".join(char for char in unicodedata.normalize("NFKD", name) if not unicodedata.combining(char)).casefold()
 
