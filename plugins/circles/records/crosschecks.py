@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from difflib import SequenceMatcher, get_close_matches
@@ -18,6 +17,7 @@ from itertools import combinations
 from typing import Any
 
 from circles.directory.places import town_addresses
+from circles.i18n import name_order
 from circles.problems import Problem, problem
 from circles.records.load import Record
 
@@ -80,10 +80,7 @@ def check_courses(courses: dict[str, Record], course_rows: dict[str, dict[str, A
 
 
 def _words(text: str) -> str:
-    if text.isascii():  # nothing to decompose, no accents to drop; casefold is lower
-        return " ".join(_WORD.findall(text.lower()))
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join(_WORD.findall("".join(c for c in text if not unicodedata.combining(c))))
+    return " ".join(_WORD.findall(name_order(text)))  # accents and case set aside, as lists sort names
 
 
 _WORD = re.compile(r"\w+")
