@@ -89,6 +89,11 @@ class Library:
     def url(self) -> str:
         return f"libraries/{self.id}/"
 
+    @property
+    def current(self) -> int:
+        """How many of its circles are current (open, full or in progress), as its town and the list of libraries count them."""
+        return sum(circle.is_current for circle in self.circles)
+
 
 @dataclass(slots=True)
 class Place:

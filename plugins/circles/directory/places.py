@@ -136,7 +136,7 @@ def browse_tree(libraries: list[Library]) -> list[Place]:
             places[key] = Place(slugs[town], name, f"{country.url}{slugs[town]}/")
             country.children.append(places[key])
         places[key].libraries.append(library)
-        current = sum(c.is_current for c in library.circles)
+        current = library.current
         places[key].circle_count += current
         country.circle_count += current
     for country in countries.values():

@@ -175,12 +175,10 @@ def browse_pages(directory: Directory) -> Iterator[Page]:
 
 
 def library_index(directory: Directory) -> Page:
-    """``libraries/``: every library with a page, by country and then by name, with its town and how many
-    current circles it has (as its town's page counts them)."""
+    """``libraries/``: every library with a page, by country and then by name, with its town."""
     countries = []
     for country in directory.countries:
-        libraries = sorted(((library, town, sum(circle.is_current for circle in library.circles))
-                            for town in country.children for library in town.libraries if library.has_page),
+        libraries = sorted(((library, town) for town in country.children for library in town.libraries if library.has_page),
                            key=lambda entry: (name_order(entry[0].name), entry[0].id))
         if libraries:
             countries.append((country, libraries))
