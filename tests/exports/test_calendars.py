@@ -7,8 +7,10 @@ expanded with recurring-ical-events, an implementation independent of ours.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
+from functools import partial
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 from zoneinfo import ZoneInfo
@@ -18,7 +20,8 @@ import recurring_ical_events
 from bs4 import BeautifulSoup
 from icalendar import Calendar
 
-from circles.directory.models import CALENDAR_DAYS
+from benchmarks import synth
+from circles.directory.models import CALENDAR_CIRCLES, CALENDAR_DAYS
 from tests.conftest import BUILD_DATE, CIRCLE, ROOT, build, write_tree
 from tests.site.test_site import records
 
@@ -96,10 +99,10 @@ def uids(cal: Calendar) -> set[str]:
 @pytest.mark.parametrize("circle_id", CIRCLES)
 def test_every_circle_calendar_expands_to_the_dates_on_its_page(site, circle_id):
     ics = site / "circles" / circle_id / "circle.ics"
-    if not page(site, f"circles/{circle_id}").select_one("a[href$='circle.ics']"):
-        # Ended long ago: no file, no link (Circle.in_calendars).
+    if not ics.exists():
+        # Ended long ago: no file (Circle.in_calendars).
         last = dt.date.fromisoformat(shown_meetings(site, circle_id)[-1][:10])
-        assert not ics.exists() and last < BUILD_DATE - dt.timedelta(days=CALENDAR_DAYS)
+        assert last < BUILD_DATE - dt.timedelta(days=CALENDAR_DAYS)
         return
     cal = calendar(site, f"circles/{circle_id}/circle.ics")
     events = expand(cal)
@@ -195,6 +198,29 @@ def test_library_network_and_upcoming_calendars_hold_exactly_their_circles(site)
         assert held == set().union(*(by_circle[c] for c in circle_ids)), path
 
 
+def event_circles(cal: Calendar) -> set[str]:
+    """The circles of a calendar's events, from their UIDs (``<id>@host``, ``<id>-<date>@host``)."""
+    return {re.sub(r"-\d{8}$", "", uid.split("@")[0]) for uid in uids(cal)}
+
+
+@pytest.mark.slow
+def test_a_lists_calendar_holds_the_circles_meeting_soonest(tmp_path):
+    """Past CALENDAR_CIRCLES circles, a list's calendar keeps those whose next meeting comes first; each
+    circle's own calendar is still there."""
+    synth.generate(tmp_path / "content", circles=500, libraries=8, networks=2)
+    site = build(tmp_path / "content", tmp_path / "output", DIRECTORY={
+        "sample": False, "flyer_pdfs": False, "toolkit_pdfs": False, "languages": ["en"]})
+    with (site / "data" / "circles.csv").open(encoding="utf-8") as rows:
+        current = [row for row in csv.DictReader(rows) if row["derived_status"] in ("open", "full", "in_progress")]
+    assert len(current) > CALENDAR_CIRCLES
+    soonest = sorted(current, key=lambda row: (dt.datetime.fromisoformat(row["derived_next_meeting"]).astimezone(dt.UTC),
+                                               row["id"]))
+    assert event_circles(calendar(site, "upcoming/circles.ics")) == {row["id"] for row in soonest[:CALENDAR_CIRCLES]}
+    held = {path: len(event_circles(calendar(site, path.relative_to(site).as_posix()))) for path in site.rglob("circles.ics")}
+    assert max(held.values()) == CALENDAR_CIRCLES and min(held.values()) < CALENDAR_CIRCLES
+    assert all((site / "circles" / row["id"] / "circle.ics").is_file() for row in current)
+
+
 def test_a_cancelled_circle_says_so_and_is_not_upcoming(site):
     cancelled = "flp-parkway-central-excel-essentials-2026-12"
     own = calendar(site, f"circles/{cancelled}/circle.ics").walk("VEVENT")
@@ -227,11 +253,25 @@ def test_hostile_text_round_trips_escaped(crafted):
     assert parse_qs(urlsplit(link["href"]).query)["text"] == [HOSTILE]
 
 
+def is_current(site: Path, circle_id: str) -> bool:
+    return page(site, f"circles/{circle_id}").select_one(".page-header .badge").get_text(strip=True) in CURRENT
+
+
+def test_only_a_circle_still_to_come_or_under_way_offers_its_calendar(site):
+    """A circle that is over or cancelled keeps its file a while for the calendars that have it (the
+    other tests read it), but its page no longer offers to add it."""
+    kept = [circle_id for circle_id in with_calendar(site) if not is_current(site, circle_id)]
+    assert kept and [c for c in with_calendar(site) if is_current(site, c)], "the test would prove nothing"
+    for circle_id in CIRCLES:
+        offered = page(site, f"circles/{circle_id}").select("a[href$='circle.ics']")
+        assert bool(offered) == is_current(site, circle_id), circle_id
+
+
 def test_relative_builds_offer_the_download_only(site):
     for circle_id in CIRCLES:
         soup = page(site, f"circles/{circle_id}")
         assert not soup.select("a[href^='webcal:'], a[href*='calendar.google.com']"), circle_id
-        if not (site / "circles" / circle_id / "circle.ics").exists():
+        if not is_current(site, circle_id):
             assert not soup.select("a[href$='.ics']")
             continue
         (link,) = soup.select("a[href$='.ics']")
@@ -253,7 +293,7 @@ def test_public_builds_offer_webcal_and_google_too(public):
         soup = page(public, path)
         assert [a["href"] for a in soup.select("a[href^='webcal:']")] == [f"webcal://example.github.io/directory/{path}circles.ics"]
         assert [a["href"] for a in soup.select("a[href$='circles.ics']")][-1] == f"{SITEURL}/{path}circles.ics"
-    for circle_id in with_calendar(public):
+    for circle_id in filter(partial(is_current, public), CIRCLES):
         soup = page(public, f"circles/{circle_id}")
         assert soup.select_one("a[href^='webcal:']")["href"] == f"webcal://example.github.io/directory/circles/{circle_id}/circle.ics"
         google = soup.select_one("a[href^='https://calendar.google.com/calendar/render?']")
@@ -263,8 +303,9 @@ def test_public_builds_offer_webcal_and_google_too(public):
 def test_the_google_link_holds_the_same_dates_as_the_ics(public):
     """The Google link's first meeting and recurrence, expanded, give the page's dates when the
     .ics has a weekly rule, and the first meeting alone when it lists the dates one by one."""
-    assert len(with_calendar(public)) >= 5
-    for circle_id in with_calendar(public):
+    offered = [circle_id for circle_id in with_calendar(public) if is_current(public, circle_id)]
+    assert len(offered) >= 5
+    for circle_id in offered:
         _google_link_matches(public, circle_id)
 
 

@@ -79,8 +79,8 @@ def calendar_circles(site: Path, page: str) -> set[str]:
 
 
 def in_calendars(site: Path, circle: str) -> bool:
-    """Whether the circle's page offers its calendar (Circle.in_calendars: current, or ended lately)."""
-    return soup(site, f"circles/{circle}/").select_one("a[href$='circle.ics']") is not None
+    """Whether the circle has a calendar of its own (Circle.in_calendars: current, or ended lately)."""
+    return (site / "circles" / circle / "circle.ics").is_file()
 
 
 def town_circles(site: Path, town: str) -> set[str]:

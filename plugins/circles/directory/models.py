@@ -139,6 +139,12 @@ class Course:
 #: How long after its last meeting a circle keeps its calendar file and its place in its library's
 #: and network's calendars (Circle.in_calendars).
 CALENDAR_DAYS = 90
+#: The most circles the calendar of a list of them holds (a topic's, a town's, the upcoming circles'):
+#: those meeting soonest (exports/calendars.soonest). A subscription is for what is coming, which a
+#: topic's thousands of weekly series would bury, and a calendar app fetches the file whole every day.
+#: With 50,000 circles the calendars of topics, languages, courses, countries and upcoming circles were
+#: 219 MB of a 1,620 MB site, over the 1 GB that GitHub Pages publishes; held to this many, 9 MB (issue 24).
+CALENDAR_CIRCLES = 100
 
 
 @dataclass(slots=True)

@@ -10,6 +10,9 @@ Files, beside the page each one belongs to (paths relative to the site root):
   that have a calendar of their own, cancelled ones too. Older ones stay on the pages only.
 - ``upcoming/circles.ics``: the current circles (open, full, in progress) only.
 
+A list's calendar holds its next ``CALENDAR_CIRCLES`` circles (:func:`soonest`), as a page's
+feed holds its newest 25.
+
 How a schedule becomes events, so that a calendar expands to exactly the dates the page
 lists (tests/exports/test_calendars.py checks that for every circle):
 
@@ -27,6 +30,7 @@ VTIMEZONEs from the zoneinfo data, so the same records and build date give the s
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -36,7 +40,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vDuration
 
-from circles.directory.models import Circle, Directory
+from circles.directory.models import CALENDAR_CIRCLES, Circle, Directory
 from circles.exports import ics
 from circles.exports.ics import event_plan
 from circles.i18n import Texts
@@ -223,6 +227,22 @@ def list_path(owner_url: str) -> str:
     return f"{owner_url}circles.ics"
 
 
+def soonest(circles: list[Circle], most: int = CALENDAR_CIRCLES) -> list[Circle]:
+    """The ``most`` circles of ``circles`` to meet soonest, in their order: current circles by their next
+    meeting, then circles that are over (they stay in calendars for a while: Circle.in_calendars), the
+    most recently ended first."""
+    if len(circles) <= most:
+        return circles
+    kept = {id(c) for c in heapq.nsmallest(most, circles, key=_next_first)}
+    return [c for c in circles if id(c) in kept]
+
+
+def _next_first(circle: Circle) -> tuple:
+    if circle.is_current:
+        return (0, *circle.sort_key)
+    return (1, -circle.last_meeting.start.timestamp(), circle.id)
+
+
 def calendar_files(directory: Directory, settings: dict[str, Any], events: Memo, followed: Iterable[Followed]) -> Files:
     """Every circle's calendar, each followed page's (exports/follow.py) and the upcoming circles' one, each
     made from its name and circles. ``events`` holds each circle's events by what they are made from: an
@@ -234,8 +254,8 @@ def calendar_files(directory: Directory, settings: dict[str, Any], events: Memo,
     calendars = {circle_path(circle): (circle.title, [circle], circle.url) for circle in included}
     included_ids = {id(circle) for circle in included}  # a circle is on eight followed pages, on average
     for page in followed:
-        calendars[list_path(page.url)] = (page.title, [c for c in page.circles if id(c) in included_ids], page.url)
-    calendars[list_path("upcoming/")] = (site.texts.gettext("Upcoming learning circles"), directory.upcoming, "upcoming/")
+        calendars[list_path(page.url)] = (page.title, soonest([c for c in page.circles if id(c) in included_ids]), page.url)
+    calendars[list_path("upcoming/")] = (site.texts.gettext("Upcoming learning circles"), soonest(directory.upcoming), "upcoming/")
     keys = {circle.id: events.key(circle) for circle in directory.circles}
     known = {cid: kept for cid, key in keys.items() if (kept := events.get(key)) is not None}
 

@@ -18,7 +18,7 @@ from jinja2 import pass_eval_context
 from jinja2.ext import InternationalizationExtension
 from markupsafe import Markup
 
-from circles.directory.models import Address, Circle, Place
+from circles.directory.models import CALENDAR_CIRCLES, Address, Circle, Place
 from circles.directory.schedule import schedule_text
 from circles.exports.ics import google_calendar
 from circles.i18n import Language, Texts, _, name_order
@@ -247,6 +247,7 @@ def configure_environment(env, options: dict, settings: dict, build_date: dt.dat
         # Each page's schema.org data (pages/structured.py), written with the json_ld filter.
         circle_data=circle_data, course_data=course_data, library_data=library_data, website_data=website_data,
         google_calendar=google_calendar,  # a circle's "Add to Google Calendar" link (exports/ics.py)
+        calendar_circles=CALENDAR_CIRCLES,  # the most circles a page's calendar holds
         # The iframe heights the embed code gives (pages/embeds.py).
         embed_heights={"full": FULL_HEIGHT, "compact": COMPACT_HEIGHT},
     )
