@@ -219,6 +219,8 @@ def test_a_lists_calendar_holds_the_circles_meeting_soonest(tmp_path):
     held = {path: len(event_circles(calendar(site, path.relative_to(site).as_posix()))) for path in site.rglob("circles.ics")}
     assert max(held.values()) == CALENDAR_CIRCLES and min(held.values()) < CALENDAR_CIRCLES
     assert all((site / "circles" / row["id"] / "circle.ics").is_file() for row in current)
+    intro = page(site, "upcoming").select_one("p.lead").get_text(" ", strip=True)
+    assert f"The calendar holds the first {CALENDAR_CIRCLES} of them." in intro
 
 
 def test_a_cancelled_circle_says_so_and_is_not_upcoming(site):

@@ -229,8 +229,8 @@ def list_path(owner_url: str) -> str:
 
 def soonest(circles: list[Circle], most: int = CALENDAR_CIRCLES) -> list[Circle]:
     """The ``most`` circles of ``circles`` to meet soonest, in their order: current circles by their next
-    meeting, then circles that are over (they stay in calendars for a while: Circle.in_calendars), the
-    most recently ended first."""
+    meeting, then the others, over or cancelled (they stay in calendars a while: Circle.in_calendars),
+    by their last meeting, the latest first."""
     if len(circles) <= most:
         return circles
     kept = {id(c) for c in heapq.nsmallest(most, circles, key=_next_first)}
