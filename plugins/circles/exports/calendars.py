@@ -245,9 +245,9 @@ def _next_first(circle: Circle) -> tuple:
 
 def calendar_files(directory: Directory, settings: dict[str, Any], events: Memo, followed: Iterable[Followed]) -> Files:
     """Every circle's calendar, each followed page's (exports/follow.py) and the upcoming circles' one, each
-    made from its name and circles. ``events`` holds each circle's events by what they are made from: an
-    upcoming circle's change makes the upcoming calendar again, which holds thousands of them, and a
-    calendar more costs only the joining of events already made."""
+    made from its name and circles (a list's, its next CALENDAR_CIRCLES: :func:`soonest`). ``events``
+    holds each circle's events by what they are made from: a circle's change makes a dozen calendars
+    again, each of up to a hundred circles, and a calendar more costs only the joining of events made."""
     site = Site.from_settings(settings, directory.build_date)
     today = directory.build_date
     included = [circle for circle in directory.circles if circle.in_calendars(today)]
