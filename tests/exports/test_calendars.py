@@ -205,8 +205,8 @@ def event_circles(cal: Calendar) -> set[str]:
 
 @pytest.mark.slow
 def test_a_lists_calendar_holds_the_circles_meeting_soonest(tmp_path):
-    """Past CALENDAR_CIRCLES circles, a list's calendar keeps those whose next meeting comes first; each
-    circle's own calendar is still there."""
+    """A list of more than CALENDAR_CIRCLES circles has a calendar of those whose next meeting comes first,
+    and its page says so; each circle keeps its own calendar."""
     synth.generate(tmp_path / "content", circles=500, libraries=8, networks=2)
     site = build(tmp_path / "content", tmp_path / "output", DIRECTORY={
         "sample": False, "flyer_pdfs": False, "toolkit_pdfs": False, "languages": ["en"]})
