@@ -45,7 +45,7 @@ from circles.exports.sitemap import write_sitemap
 from circles.exports.toolkit_files import make_downloads, write_downloads
 from circles.exports.words import word_files
 from circles.i18n import Language, Texts, site_languages, untranslated
-from circles.incremental.layer import Incremental, files_in
+from circles.incremental.layer import Incremental
 from circles.pages.site import Page, circle_pages, flyer_pages, in_language, other_pages, toolkit_pages
 from circles.pages.templating import configure_environment, language_environment, schedule_in
 from circles.pages.toolkit import Toolkit, load_toolkits
@@ -135,10 +135,7 @@ class Build:
             shared = set(self.context) - set(settings) | {"toolkit"}
             gc.freeze()  # what was made since the records (templates, toolkit) lasts too: see collector.lasting
             interpreter = self.running.enter_context(pagefind_interpreter())  # ready by the time it has work
-            # What the output holds, listed now (not while reading: Pelican may empty it between the phases).
-            keeping = settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE")
-            listing = self.start(lambda: files_in(output)) if keeping else None
-            layer = Incremental.for_build(settings, self.env, directory, output, shared, listing and listing.wait)
+            layer = Incremental.for_build(settings, self.env, directory, output, shared)
             first = self.languages[0]
             data = (directory, settings, output, layer.memo("opendata"))
             opendata = self.opendata_beside(data, layer.records_changed())

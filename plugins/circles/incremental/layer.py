@@ -6,8 +6,8 @@ the layer keeps each file's key (fingerprints.py) in ``CACHE_PATH/circles/`` and
 again only the files whose key changed or that are missing from the output, and removes the files
 no longer produced. With it off, every file is made and nothing is kept.
 
-Measured at 10,000 circles (benchmarks/RESULTS.md): a rebuild after one changed record takes about
-15 % of a full build.
+Measured at 10,000 circles (benchmarks/RESULTS.md): a rebuild after one changed record takes 13.5 %
+of a full build.
 """
 
 from __future__ import annotations
@@ -43,30 +43,6 @@ class Files:
     folder: str | None = None
 
 
-def files_in(folder: Path) -> frozenset[str]:
-    """Every file under ``folder`` (a link to one too), by its path relative to it: ``circles/x/index.html``.
-    A folder linked in is not followed: a file only there is made again, which is safe. A rebuild makes
-    again a file whose key is kept but which is missing; listing the output once, in a process of its own
-    while this one works out the records' fingerprints, replaces a stat of each of the 53,000 files a
-    build of 10,000 circles keeps: 0.13 s of the main process's path in a rebuild of 3.1 s (issue 24)."""
-    found: list[str] = []
-
-    def walk(path: str, prefix: str) -> None:
-        try:
-            entries = os.scandir(path)
-        except OSError:  # no output yet, or a folder gone meanwhile
-            return
-        with entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    walk(entry.path, f"{prefix}{entry.name}/")
-                elif entry.is_file():
-                    found.append(prefix + entry.name)
-
-    walk(os.fspath(folder), "")
-    return frozenset(found)
-
-
 class FileKeys:
     """The keys of one stage's files in the last build, and of those it makes in this one.
 
@@ -76,9 +52,8 @@ class FileKeys:
     #: The shape of the state kept; another shape reads as nothing kept.
     STATE = 2
 
-    def __init__(self, path: Path | None, stamp: bytes, output: Path, load: bool, present: frozenset[str] | None = None):
+    def __init__(self, path: Path | None, stamp: bytes, output: Path, load: bool):
         self.path, self.stamp, self.output = path, stamp, output
-        self.present = present  # the files in the output when the build began to write (files_in), if listed
         kept = read_state(path, self.STATE) if path and load else {}
         keys = kept.get("keys") if isinstance(kept.get("keys"), dict) else {}
         self.known = set(keys)  # the files the last build made
@@ -90,12 +65,10 @@ class FileKeys:
         """Of these files (name, key or None for "always"), those to make, in the order given."""
         names = []
         root = os.path.join(self.output, "")
-        present = self.present
         for name, key in keys:
             self.now[name] = key or b""  # b"": made every time
             # os.path, not pathlib: tens of thousands of files, where pathlib took most of the time
-            if not key or self.before.get(name) != key or (
-                    name not in present if present is not None else not os.path.isfile(root + name)):
+            if not key or self.before.get(name) != key or not os.path.isfile(root + name):
                 names.append(name)
         # Forget the keys of the files about to be made first: a build stopped halfway must not
         # leave a file older than the key kept for it.
@@ -125,7 +98,6 @@ class Incremental:
     def __init__(self, folder: Path | None, stamp: bytes, output: Path, prints: Fingerprints, load: bool,
                  scope: TemplateScope | None = None):
         self.folder, self.stamp, self.output, self.prints, self.load = folder, stamp, output, prints, load
-        self.present: frozenset[str] | None = None  # the output's files as the build began to write
         self.scope = scope
         self.stages: dict[str, FileKeys] = {}
         self.counts: dict[str, list[int]] = {}  # stage → [made, reused]
@@ -134,10 +106,9 @@ class Incremental:
 
     @classmethod
     def for_build(cls, settings: dict[str, Any], env, directory: Directory, output: Path,
-                  shared: set[str], listing: Callable[[], frozenset[str]] | None = None) -> Incremental:
+                  shared: set[str]) -> Incremental:
         """The layer for this build: keeping state with ``CACHE_CONTENT``, writing everything without.
-        ``shared``: the names of the context every page shares (``directory``, ``toolkit``); ``listing``
-        gives the files already in ``output`` (:func:`files_in`, from another process meanwhile)."""
+        ``shared``: the names of the context every page shares (``directory``, ``toolkit``)."""
         stamp = build_stamp(settings, env, [cache_path(settings)])
         prints = Fingerprints(directory)
         if not settings.get("CACHE_CONTENT"):
@@ -148,8 +119,6 @@ class Incremental:
         layer.scope = TemplateScope(names_read(env, settings), shared)
         # Every record's fingerprint now, before processes are forked, so that they all have them.
         layer.compare_records(prints.of_records(directory))
-        if listing and load:
-            layer.present = listing()
         return layer
 
     @classmethod
@@ -184,7 +153,7 @@ class Incremental:
     def keys(self, stage: str) -> FileKeys:
         if stage not in self.stages:
             path = self.folder / f"{stage}.pickle" if self.folder else None
-            self.stages[stage] = FileKeys(path, self.stamp, self.output, self.load, self.present)
+            self.stages[stage] = FileKeys(path, self.stamp, self.output, self.load)
         return self.stages[stage]
 
     def memo(self, name: str) -> Memo:
