@@ -211,13 +211,21 @@ def test_a_lists_calendar_holds_the_circles_meeting_soonest(tmp_path):
     site = build(tmp_path / "content", tmp_path / "output", DIRECTORY={
         "sample": False, "flyer_pdfs": False, "toolkit_pdfs": False, "languages": ["en"]})
     with (site / "data" / "circles.csv").open(encoding="utf-8") as rows:
-        current = [row for row in csv.DictReader(rows) if row["derived_status"] in ("open", "full", "in_progress")]
+        every = list(csv.DictReader(rows))
+    current = [row for row in every if row["derived_status"] in ("open", "full", "in_progress")]
     assert len(current) > CALENDAR_CIRCLES
     soonest = sorted(current, key=lambda row: (dt.datetime.fromisoformat(row["derived_next_meeting"]).astimezone(dt.UTC),
                                                row["id"]))
     assert event_circles(calendar(site, "upcoming/circles.ics")) == {row["id"] for row in soonest[:CALENDAR_CIRCLES]}
-    held = {path: len(event_circles(calendar(site, path.relative_to(site).as_posix()))) for path in site.rglob("circles.ics")}
-    assert max(held.values()) == CALENDAR_CIRCLES and min(held.values()) < CALENDAR_CIRCLES
+    # A language's calendar: all its circles that are in calendars, up to the cap; the larger lists are cut.
+    recent = BUILD_DATE - dt.timedelta(days=CALENDAR_DAYS)
+    in_calendars = [row for row in every if row in current or dt.date.fromisoformat(row["derived_last_meeting"][:10]) >= recent]
+    sizes = {tag: sum(row["language"] == tag for row in in_calendars) for tag in {row["language"] for row in every}}
+    assert min(sizes.values()) < CALENDAR_CIRCLES < max(sizes.values()), sizes
+    for tag, size in sizes.items():
+        assert len(event_circles(calendar(site, f"languages/{tag}/circles.ics"))) == min(size, CALENDAR_CIRCLES), tag
+    assert max(len(event_circles(calendar(site, path.relative_to(site).as_posix())))
+               for path in site.rglob("circles.ics")) == CALENDAR_CIRCLES
     assert all((site / "circles" / row["id"] / "circle.ics").is_file() for row in current)
     intro = page(site, "upcoming").select_one("p.lead").get_text(" ", strip=True)
     assert f"The calendar holds the first {CALENDAR_CIRCLES} of them." in intro

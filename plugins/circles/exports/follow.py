@@ -6,9 +6,9 @@ that a page's feed and calendar are about the same circles, and every page of th
 (theme/templates/partials/follow.html):
 
 - ``<page>circles.ics`` (``browse/ca/toronto/circles.ics``): its circles that are in calendars
-  (``Circle.in_calendars``);
+  (``Circle.in_calendars``), the 100 that meet soonest (calendars.soonest);
 - ``feeds/<page without its last slash>.atom`` (``feeds/browse/ca/toronto.atom``,
-  ``feeds/networks/<id>.atom``): its most recently listed circles.
+  ``feeds/networks/<id>.atom``): its 25 most recently listed circles.
 
 Both are in the site's first language, shared by every language's pages. Each list is made in one
 pass over its owner's circles, so the work stays linear in the number of circles however many towns
