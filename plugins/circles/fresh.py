@@ -42,6 +42,11 @@ class Fresh:
         os.close(sink)
         self.results: int | None = source
         if busy:
+            self.keeps_a_core()
+
+    def keeps_a_core(self) -> None:
+        """From now on, its work keeps a core busy: it is one of :data:`BUSY` until it ends."""
+        if self not in BUSY:
             BUSY.append(self)
 
     def __enter__(self) -> Fresh:

@@ -4,7 +4,8 @@ Pelican runs a build in two phases, and so does the directory (generator.py only
 
 1. :meth:`Build.read` (Pelican's ``generate_context``): the records are validated and enriched
    (``directory/assemble.py``). Meanwhile, on the core reading leaves idle, forked processes read the
-   toolkit and, when the cache has none yet, make the offline gazetteer (``exports/nearme.py``).
+   toolkit and, when the cache has none yet, make the offline gazetteer (``exports/nearme.py``); the
+   interpreter that will run Pagefind starts, and a child lists the files already in the output.
 2. :meth:`Build.write` (``generate_output``): Pagefind starts on the circles' search records in another
    process; forked children write the circle pages in pieces while this process writes the open data,
    then the flyers, the other languages' pages and the QR codes while it writes every other page (they
@@ -44,8 +45,9 @@ from circles.exports.search import write_search
 from circles.exports.sitemap import write_sitemap
 from circles.exports.toolkit_files import make_downloads, write_downloads
 from circles.exports.words import word_files
+from circles.fresh import Fresh
 from circles.i18n import Language, Texts, site_languages, untranslated
-from circles.incremental.layer import Incremental
+from circles.incremental.layer import Incremental, files_in
 from circles.pages.site import Page, circle_pages, flyer_pages, in_language, other_pages, toolkit_pages
 from circles.pages.templating import configure_environment, language_environment, schedule_in
 from circles.pages.toolkit import Toolkit, load_toolkits
@@ -86,6 +88,8 @@ class Build:
         self.toolkit: Toolkit | None = None
         self.toolkits: dict[Language, Toolkit | None] = {}
         self.gazetteer: Background | None = None
+        #: Started as the records are read, used in phase 2: Pagefind's interpreter and the output's listing.
+        self.beside_reading: tuple[Fresh, Background | None] | None = None
         self.pages = 0
         self.page_files: list[str] = []  # every page of the first language, for the sitemap
 
@@ -106,6 +110,12 @@ class Build:
                 self.gazetteer = self.start(lambda: cached_places(self.settings) and None)
             folder = content_root(self.settings) / self.options["toolkit"]
             toolkits = self.start(lambda: load_toolkits(folder, self.languages))  # its Markdown: 0.1 s (issue 24)
+            # Work of phase 2 that needs no record, done on this idle core rather than beside the writing, where
+            # both cores are busy (issue 24): the interpreter that will run Pagefind, and, with a kept state, the
+            # list of the files in the output (Pelican empties it, if it does, before this phase).
+            keeping = self.settings.get("CACHE_CONTENT") and self.settings.get("LOAD_CONTENT_CACHE")
+            self.beside_reading = (self.running.enter_context(pagefind_interpreter()),
+                                   self.start(lambda: files_in(self.output)) if keeping else None)
             with lasting():
                 self.directory = assemble_directory(self.settings, self.progress)
             self.toolkits = toolkits.wait()
@@ -134,19 +144,21 @@ class Build:
             # What every page may read besides its own context: a template reading these is rendered every time.
             shared = set(self.context) - set(settings) | {"toolkit"}
             gc.freeze()  # what was made since the records (templates, toolkit) lasts too: see collector.lasting
-            interpreter = self.running.enter_context(pagefind_interpreter())  # ready by the time it has work
-            layer = Incremental.for_build(settings, self.env, directory, output, shared)
+            interpreter, listing = self.beside_reading
+            layer = Incremental.for_build(settings, self.env, directory, output, shared, listing and listing.wait)
             first = self.languages[0]
             data = (directory, settings, output, layer.memo("opendata"))
             opendata = self.opendata_beside(data, layer.records_changed())
             with progress.stage("pages") as note:
                 with lasting():
                     circles = circle_pages(directory, self.options, self.schedules, list(self.texts_of.values()))
-                # Pagefind, keyed by the circle pages' keys, starts while this process is smallest (issue 24).
+                # Pagefind, keyed by the circles' fingerprints, starts while this process is smallest, before the
+                # pages' keys are worked out (issue 24).
+                indexing = Indexing(output, self.options["locale"], circles.bundles, layer, circles.record,
+                                    circles.by_record, interpreter)
+                self.running.callback(indexing.stop)
                 todo = self.to_write(layer, circles.pages, first)
                 opendata = opendata or self.opendata_beside(data, len(todo))
-                indexing = Indexing(output, self.options["locale"], circles.bundles, layer, circles.record, interpreter)
-                self.running.callback(indexing.stop)
                 write_pages(todo, self.envs[first], None if opendata else progress.in_steps("open data", opendata_steps(*data)), False)
                 # A flyer reads its circle only; other pages read records all over (WritePages): they wait in
                 # ``later``, written here a few at a time while children write pieces of other work.

@@ -3,6 +3,7 @@ at a time, and searched in the browser as one index would be."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -189,8 +190,7 @@ def test_records_are_written_again_only_when_they_change(tmp_path):
 
 
 def test_a_circle_s_search_record_is_at_its_page_s_file():
-    """The layer says which pages' keys are the last build's by their files (layer.kept_pages), and Pagefind's
-    staging leaves those records as they are (``unchanged``): the two names must be one, or no record is kept."""
+    """Pagefind gives a result's address as the path of its record: a circle's record must be at its page's file."""
     directory = sample_directory()
     schedules = {ENGLISH: schedule_in(Texts("en"), own=True)}
     circles = circle_pages(directory, {"search_bundle_size": 12}, schedules, [Texts("en")])
@@ -217,3 +217,55 @@ def test_records_of_unchanged_pages_are_not_made_again_unless_their_copy_is_gone
     assert (folder / "a/index.html").read_bytes() == b"<html>a/index.html, before</html>"
     assert b"b/index.html, now" in (folder / "b/index.html").read_bytes()
     assert b"c/index.html, now" in (folder / "c/index.html").read_bytes()
+
+
+def records_of(directory, retitled: str = ""):
+    """Each circle's search record by its path; ``retitled``: the id of a circle given another title."""
+    texts, schedules = [Texts("en")], {ENGLISH: schedule_in(Texts("en"), own=True)}
+    by_path = {record_path(c): c for c in directory.circles}
+
+    def record(path: str) -> bytes:
+        circle = by_path[path]
+        data = search_data(circle, schedules)
+        if circle.id == retitled:
+            data["meta"]["title"] = "Another title"
+        return search_record(circle, data, texts)
+
+    return record, Bundle("all", tuple(sorted(by_path)))
+
+
+def index(records, bundle: Bundle, target: Path, staged: Path, again: bool) -> None:
+    """Pagefind on the bundle into ``target``; ``again``: into what the last build of the same code left there."""
+    assert run_pagefind([stage_bundle(records, bundle, target, "en", staged, same_code=again)]) == [target.name]
+
+
+def test_a_bundle_indexed_again_in_its_last_folder_is_what_an_empty_folder_gives(tmp_path):
+    """Pagefind skips a file whose name (a hash of what it holds) is there already, and never removes one: what
+    the new index no longer names goes, and the rest is byte for byte what an empty folder would have."""
+    directory = sample_directory()
+    before, bundle = records_of(directory)
+    index(before, bundle, tmp_path / "kept" / "all", tmp_path / "staged", again=False)
+    fragments = set(os.listdir(tmp_path / "kept" / "all" / "fragment"))
+    after, _ = records_of(directory, retitled=directory.circles[0].id)
+    index(after, bundle, tmp_path / "kept" / "all", tmp_path / "staged", again=True)
+    index(after, bundle, tmp_path / "fresh" / "all", tmp_path / "staged-fresh", again=False)
+    assert tree(tmp_path / "kept") == tree(tmp_path / "fresh")
+    now = set(os.listdir(tmp_path / "kept" / "all" / "fragment"))
+    assert len(now - fragments) == 1 and len(fragments - now) == 1  # the retitled circle's fragment, replaced
+
+
+def test_a_file_that_does_not_hold_what_its_name_says_is_made_again(tmp_path):
+    """A file of the last run may have a name of the new index (seven hex digits of a hash) and hold something
+    else, or be damaged: Pagefind would leave it, so the bundle is indexed again from an empty folder."""
+    from circles.exports.pagefind_canonical import SIGNATURE
+
+    directory = sample_directory()
+    records, bundle = records_of(directory)
+    target = tmp_path / "kept" / "all"
+    index(records, bundle, target, tmp_path / "staged", again=False)
+    fragment = sorted((target / "fragment").iterdir())[0]
+    fragment.write_bytes(gzip.compress(SIGNATURE + b'{"url":"/somewhere/else/"}'))
+    index(records, bundle, target, tmp_path / "staged", again=True)
+    index(records, bundle, tmp_path / "fresh" / "all", tmp_path / "staged-fresh", again=False)
+    assert tree(tmp_path / "kept") == tree(tmp_path / "fresh")
+    assert b"somewhere" not in gzip.decompress(fragment.read_bytes())

@@ -119,3 +119,36 @@ def test_the_stamp_follows_the_packages_installed(tmp_path, monkeypatch):
     # list read once when the build starts: no test here renames a package under a running build's feet.)
     assert build_stamp(settings, env) != kept["pages"] and recordcache.version() != kept["records"]
     assert _zones_version() != kept["zones"]
+
+
+def test_search_bundles_follow_their_records_fingerprints_and_a_build_stopped_halfway_trusts_no_copy(sample, tmp_path):
+    """The search index's bundles are keyed by their circles' fingerprints, known before any page's key; a
+    record's copy is trusted only when its circle's fingerprint is the last finished build's."""
+    from circles.exports.pagefind import Bundle
+
+    directory = sample.directory
+    by_path = {f"{circle.url}index.html": circle for circle in directory.circles}
+    paths = sorted(by_path)
+    bundles = [Bundle("a", tuple(paths[: len(paths) // 2])), Bundle("b", tuple(paths[len(paths) // 2:]))]
+    changed_one = by_path[bundles[1].pages[0]]
+    for bundle in bundles:  # what the last build wrote
+        (tmp_path / "out" / "pagefind" / bundle.name).mkdir(parents=True)
+        (tmp_path / "out" / "pagefind" / bundle.name / "pagefind-entry.json").write_text("{}")
+
+    def plan(rows=None, finish=True):
+        prints = Fingerprints(dataclasses.replace(directory, rows=rows) if rows else directory)
+        layer = Incremental(tmp_path / "cache", b"stamp", tmp_path / "out", prints, True)
+        layer.compare_records(prints.of_records(directory))
+        found = layer.search_bundles(bundles, by_path, "pagefind", "1.5.2", "en")
+        if finish:
+            layer.finish()
+        return [bundle.name for bundle in found.bundles], found.unchanged, found.same_code
+
+    assert plan() == (["a", "b"], set(), False)  # nothing kept yet
+    assert plan() == ([], set(paths), True)
+    changed = copy.deepcopy(directory.rows)
+    changed["circles"][changed_one.id]["title"] = "Another title"
+    names, unchanged, same_code = plan(changed, finish=False)  # and the build stops halfway
+    assert names == ["b"] and unchanged == set(paths) - {f"{changed_one.url}index.html"} and same_code
+    names, unchanged, _ = plan(changed)
+    assert names == ["b"] and unchanged == set()  # its copies may be the stopped build's: none is trusted

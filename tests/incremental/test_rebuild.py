@@ -17,7 +17,7 @@ from pelican.settings import read_settings
 
 from circles.exports.datafiles import write_opendata
 from circles.incremental.fingerprints import Fingerprints
-from circles.incremental.layer import FileKeys, Incremental
+from circles.incremental.layer import FileKeys, Incremental, files_in
 from circles.incremental.store import read_state
 from circles.incremental.values import Memo
 from circles.pages.browsing import Crumb
@@ -241,6 +241,19 @@ def test_a_changed_setting_writes_every_page_again(content, tmp_path):
     assert "Circles of the Valley" in page
 
 
+def test_the_listing_of_the_output_is_every_file_under_it(tmp_path):
+    output = tmp_path / "out"
+    (output / "circles" / "x" / "flyer").mkdir(parents=True)
+    for name in ("index.html", "circles/x/index.html", "circles/x/flyer/index.html"):
+        (output / name).write_text(name)
+    (output / "linked.ics").symlink_to(output / "index.html")
+    (output / "dangling.ics").symlink_to(output / "gone.ics")
+    (output / "folder-link").symlink_to(output / "circles", target_is_directory=True)
+    # A folder linked in is not followed: a file only there is made again, never taken as there when it is not.
+    assert files_in(output) == {"index.html", "circles/x/index.html", "circles/x/flyer/index.html", "linked.ics"}
+    assert files_in(tmp_path / "no output yet") == frozenset()
+
+
 def test_kept_keys_decide_what_is_written_and_a_damaged_file_means_everything(tmp_path):
     output, folder = tmp_path / "out", tmp_path / "cache"
     output.mkdir()
@@ -257,6 +270,9 @@ def test_kept_keys_decide_what_is_written_and_a_damaged_file_means_everything(tm
     (output / "a.ics").unlink()  # a file deleted by hand is written again
     third = FileKeys(folder / "calendars.pickle", b"stamp", output, True)
     assert third.to_make([("a.ics", b"1"), ("b.ics", b"3"), ("c.ics", None)]) == ["a.ics", "c.ics"]
+    # The same when the output was listed as the build began (files_in), rather than each file looked for.
+    listed = FileKeys(folder / "calendars.pickle", b"stamp", output, True, files_in(output))
+    assert listed.to_make([("a.ics", b"1"), ("b.ics", b"3"), ("c.ics", None)]) == ["a.ics", "c.ics"]
     third.finish()
 
     assert FileKeys(folder / "calendars.pickle", b"another stamp", output, True).to_make([("b.ics", b"3")]) == ["b.ics"]

@@ -95,6 +95,23 @@ def test_no_more_pieces_run_at_once_than_there_are_cores(tmp_path):
     assert 1 < at_most_at_once(spans(log)) <= min(os.cpu_count() or 1, 4)
 
 
+def test_pagefinds_interpreter_keeps_a_core_only_once_it_has_work():
+    """Started while the records are read (timeline.Build.read), it waits there for its bundles: the
+    validation's pieces must still have every core."""
+    from circles.exports.pagefind import pagefind_interpreter
+    from circles.processes import BUSY
+
+    interpreter = pagefind_interpreter()
+    try:
+        assert interpreter not in BUSY
+        interpreter.keeps_a_core()  # as Indexing does, once it has bundles to give it
+        interpreter.keeps_a_core()
+        assert [interpreter] == BUSY
+    finally:
+        interpreter.stop()
+    assert BUSY == []
+
+
 def test_a_busy_program_keeps_a_core_until_it_ends(tmp_path, monkeypatch):
     """While Pagefind's interpreter runs (a Fresh that is busy), one child fewer is forked; the core it
     frees is used as soon as it ends, in the same call."""

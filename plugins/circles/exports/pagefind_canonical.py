@@ -4,6 +4,12 @@ Pagefind writes each filter's values, and the lists in its metadata, in hash-map
 differs from run to run; ``canonicalize`` sorts them and renames the files by content hash.
 Pagefind's files are gzip of ``pagefind_dcd`` + CBOR (written by minicbor); the few CBOR types
 it uses are decoded and re-encoded here.
+
+Pagefind names its fragments, word chunks, filters and metadata by a hash of what they hold, and
+does not write one whose name is in its folder already. A bundle indexed again in the folder of its
+last run is so written in half the time (issue 24): ``holds_what_it_names`` checks that each file the
+new index names holds what its name says (a file of the last run may share the seven hex digits of a
+name and hold something else), and ``keep_only_named`` removes what the new index no longer names.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +44,64 @@ def canonicalize(bundle: Path) -> None:
                                 lambda h: bundle / f"pagefind.{h}.pf_meta")
         language["hash"] = new_hash
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def full_hash(data: bytes) -> str:
+    """Pagefind's hash of what a file holds, which begins the file's name after its language: SHA-1, each
+    byte in hex without a leading zero (Pagefind's ``utils::full_hash``)."""
+    return "".join(format(byte, "x") for byte in hashlib.sha1(data).digest())
+
+
+def holds_what_it_names(bundle: Path) -> bool:
+    """Whether each file that Pagefind's new index in ``bundle`` names holds what its name says: its
+    metadata, fragments, word chunks and filters, before ``canonicalize`` renames some of them."""
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        for language in entry["languages"].values():
+            meta_path = bundle / f"pagefind.{language['hash']}.pf_meta"
+            if not _named_by_content(meta_path):
+                return False
+            meta = _read(meta_path)
+            files = ([bundle / "fragment" / f"{name}.pf_fragment" for name, _ in meta[1]]
+                     + [bundle / "index" / f"{name}.pf_index" for *_, name in meta[2]]
+                     + [bundle / "filter" / f"{name}.pf_filter" for _, name in meta[3]])
+            if not all(map(_named_by_content, files)):
+                return False
+    except (OSError, ValueError, KeyError, IndexError, TypeError, CirclesError):
+        return False
+    return True
+
+
+def _named_by_content(path: Path) -> bool:
+    """Whether the file holds what its name (``en_015ef12.pf_fragment``, ``pagefind.en_a493ecb18c.pf_meta``) hashes."""
+    digits = path.name.removeprefix("pagefind.").split(".")[0].rpartition("_")[2]
+    try:
+        raw = gzip.decompress(path.read_bytes())
+    except (OSError, EOFError, zlib.error):  # gone, cut short, or not gzip (gzip.BadGzipFile is an OSError)
+        return False
+    return raw.startswith(SIGNATURE) and bool(digits) and full_hash(raw[len(SIGNATURE):]).startswith(digits)
+
+
+def keep_only_named(bundle: Path) -> None:
+    """Remove from ``bundle`` every metadata, fragment, word chunk and filter file that its index, made
+    canonical, does not name: what an earlier run wrote there, as Pagefind never removes a file. Its other
+    files (the scripts, styles and WebAssembly) are written again by every run."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    named: dict[str, set[str]] = {".": set(), "fragment": set(), "index": set(), "filter": set()}
+    for language in entry["languages"].values():
+        meta_name = f"pagefind.{language['hash']}.pf_meta"
+        named["."].add(meta_name)
+        meta = _read(bundle / meta_name)
+        named["fragment"] |= {f"{name}.pf_fragment" for name, _ in meta[1]}
+        named["index"] |= {f"{name}.pf_index" for *_, name in meta[2]}
+        named["filter"] |= {f"{name}.pf_filter" for _, name in meta[3]}
+    for folder, names in named.items():
+        if not (bundle / folder).is_dir():
+            continue
+        with os.scandir(bundle / folder) as entries:
+            for found in entries:
+                if found.name not in names and (folder != "." or found.name.endswith(".pf_meta")):
+                    os.unlink(found.path)
 
 
 def _rewrite_filter(path: Path, prefix: str) -> str:
