@@ -101,14 +101,19 @@ def _fresh(module: str, function: str, sink: int) -> None:
     forked child would. Stopped (SIGTERM), it ends as an error would end it, so that a program it runs
     (``subprocess.run``) is stopped too."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    try:  # imported while the work is being made ready, not after it is given
-        work = getattr(importlib.import_module(module), function)
-    except Exception as error:  # noqa: BLE001 - given back as the work's own error would be, below
-        def work(_argument: Any, failure: Exception = error) -> None:
-            raise failure
     try:
-        argument = pickle.load(sys.stdin.buffer)
-    except EOFError:  # the work was never given: the build stopped before it
-        return
-    with os.fdopen(sink, "wb") as out:
-        out.write(outcome(lambda _: [work(argument)], [None]))
+        try:  # imported while the work is being made ready, not after it is given
+            work = getattr(importlib.import_module(module), function)
+        except Exception as error:  # noqa: BLE001 - given back as the work's own error would be, below
+            def work(_argument: Any, failure: Exception = error) -> None:
+                raise failure
+        try:
+            argument = pickle.load(sys.stdin.buffer)
+        except EOFError:  # the work was never given: the build stopped before it
+            return
+        with os.fdopen(sink, "wb") as out:
+            out.write(outcome(lambda _: [work(argument)], [None]))
+    finally:
+        # Stopped while this interpreter ends anyway (a record was wrong, and the build stopped before giving
+        # it work), it ends at once: sys.exit in the middle of its shutdown printed "Exception ignored".
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)

@@ -10,6 +10,7 @@ import pytest
 
 import circles.processes
 from circles.processes import in_shares, one_step
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2 or not hasattr(os, "fork"), reason="needs two cores and fork")
 
@@ -177,3 +178,19 @@ def test_no_process_is_forked_while_another_thread_runs():
         other.join()
     assert [item for item, _ in results] == list(range(1001))
     assert {pid for _, pid in results} == {os.getpid()}
+
+
+def test_an_interpreter_stopped_as_it_ends_ends_without_a_word():
+    """Started while the records are read, Pagefind's interpreter is stopped when a record is wrong, maybe as it
+    ends anyway, its input closed: a stop then must not raise in the middle of its shutdown ("Exception
+    ignored in: <module 'threading'>" on the terminal of a librarian whose record has a mistake)."""
+    import subprocess
+    import sys
+
+    program = ("import os, signal, sys; from circles.fresh import _fresh\n"
+               "source, sink = os.pipe()\n"
+               "_fresh('time', 'sleep', sink)  # its input is empty: never given work\n"
+               "print(signal.getsignal(signal.SIGTERM) == signal.SIG_DFL)")
+    done = subprocess.run([sys.executable, "-c", program], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")}, timeout=60)
+    assert done.stdout.strip() == "True" and done.stderr == ""
