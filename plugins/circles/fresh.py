@@ -29,8 +29,8 @@ class Fresh:
     the interpreter's own start (0.07 s) is not waited for: a rebuild waits for Pagefind at its end.
     """
 
-    def __init__(self, module: str, function: str, busy: bool = False):
-        """``busy``: the work keeps a core busy; it is one of :data:`BUSY` until it ends."""
+    def __init__(self, module: str, function: str):
+        """Started at once; counted as keeping a core busy only from :meth:`keeps_a_core` on."""
         if not sys.executable:
             raise ChildError("no Python program to start a fresh interpreter with (sys.executable is empty)")
         source, sink = os.pipe()
@@ -41,8 +41,6 @@ class Fresh:
                                         env={**os.environ, "PYTHONPATH": os.pathsep.join(found)})
         os.close(sink)
         self.results: int | None = source
-        if busy:
-            self.keeps_a_core()
 
     def keeps_a_core(self) -> None:
         """From now on, its work keeps a core busy: it is one of :data:`BUSY` until it ends."""

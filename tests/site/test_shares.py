@@ -120,7 +120,8 @@ def test_a_busy_program_keeps_a_core_until_it_ends(tmp_path, monkeypatch):
     from circles.processes import BUSY
 
     monkeypatch.setattr(circles.processes, "PIECES", 8)
-    busy = Fresh("time", "sleep", busy=True)
+    busy = Fresh("time", "sleep")
+    busy.keeps_a_core()
     assert [busy] == BUSY
     try:
         busy.give(0.6)  # it runs at least this long, from now

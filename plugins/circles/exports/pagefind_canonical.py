@@ -56,20 +56,10 @@ def holds_what_it_names(bundle: Path) -> bool:
     """Whether each file that Pagefind's new index in ``bundle`` names holds what its name says: its
     metadata, fragments, word chunks and filters, before ``canonicalize`` renames some of them."""
     try:
-        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-        for language in entry["languages"].values():
-            meta_path = bundle / f"pagefind.{language['hash']}.pf_meta"
-            if not _named_by_content(meta_path):
-                return False
-            meta = _read(meta_path)
-            files = ([bundle / "fragment" / f"{name}.pf_fragment" for name, _ in meta[1]]
-                     + [bundle / "index" / f"{name}.pf_index" for *_, name in meta[2]]
-                     + [bundle / "filter" / f"{name}.pf_filter" for _, name in meta[3]])
-            if not all(map(_named_by_content, files)):
-                return False
+        # A metadata file of another run, under this one's name, is one of them: found out even if it reads well.
+        return all(map(_named_by_content, _named_files(bundle)))
     except (OSError, ValueError, KeyError, IndexError, TypeError, CirclesError):
         return False
-    return True
 
 
 def _named_by_content(path: Path) -> bool:
@@ -86,22 +76,28 @@ def keep_only_named(bundle: Path) -> None:
     """Remove from ``bundle`` every metadata, fragment, word chunk and filter file that its index, made
     canonical, does not name: what an earlier run wrote there, as Pagefind never removes a file. Its other
     files (the scripts, styles and WebAssembly) are written again by every run."""
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    named: dict[str, set[str]] = {".": set(), "fragment": set(), "index": set(), "filter": set()}
-    for language in entry["languages"].values():
-        meta_name = f"pagefind.{language['hash']}.pf_meta"
-        named["."].add(meta_name)
-        meta = _read(bundle / meta_name)
-        named["fragment"] |= {f"{name}.pf_fragment" for name, _ in meta[1]}
-        named["index"] |= {f"{name}.pf_index" for *_, name in meta[2]}
-        named["filter"] |= {f"{name}.pf_filter" for _, name in meta[3]}
-    for folder, names in named.items():
+    named = {path.relative_to(bundle).as_posix() for path in _named_files(bundle)}
+    for folder in (".", "fragment", "index", "filter"):
         if not (bundle / folder).is_dir():
             continue
         with os.scandir(bundle / folder) as entries:
             for found in entries:
-                if found.name not in names and (folder != "." or found.name.endswith(".pf_meta")):
+                name = found.name if folder == "." else f"{folder}/{found.name}"
+                if name not in named and (folder != "." or found.name.endswith(".pf_meta")):
                     os.unlink(found.path)
+
+
+def _named_files(bundle: Path) -> list[Path]:
+    """The metadata, fragment, word chunk and filter files that the index in ``bundle`` names."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    files = []
+    for language in entry["languages"].values():
+        meta_path = bundle / f"pagefind.{language['hash']}.pf_meta"
+        meta = _read(meta_path)
+        files += [meta_path, *(bundle / "fragment" / f"{name}.pf_fragment" for name, _ in meta[1]),
+                  *(bundle / "index" / f"{name}.pf_index" for *_, name in meta[2]),
+                  *(bundle / "filter" / f"{name}.pf_filter" for _, name in meta[3])]
+    return files
 
 
 def _rewrite_filter(path: Path, prefix: str) -> str:

@@ -71,6 +71,11 @@ def _hash(*parts: bytes) -> bytes:
     return digest.digest()
 
 
+def record_name(record: Any) -> str:
+    """A record's name among the fingerprints kept between builds: its kind and id (``Circle:ml-python-2026-03``)."""
+    return f"{type(record).__name__}:{record.id}"
+
+
 class Fingerprints:
     """Digests of the objects templates receive: records by their rows and the rows they show, and other
     dataclasses by their fields, each once per build; lists, tuples, dicts and sets by what they hold,
@@ -102,7 +107,7 @@ class Fingerprints:
     def of_records(self, directory: Directory) -> dict[str, bytes]:
         """Work out every record's fingerprint now, before processes are forked, so that they all have them;
         each by its kind and id (``Circle:ml-python-2026-03``)."""
-        return {f"{type(record).__name__}:{record.id}": self.of(record)
+        return {record_name(record): self.of(record)
                 for record in (*directory.networks, *directory.libraries, *directory.courses, *directory.circles)}
 
     def key(self, parts: tuple) -> bytes:

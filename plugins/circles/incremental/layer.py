@@ -21,7 +21,7 @@ from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 from circles.directory.models import Directory
-from circles.incremental.fingerprints import Fingerprints, Uncacheable, build_stamp
+from circles.incremental.fingerprints import Fingerprints, Uncacheable, build_stamp, record_name
 from circles.incremental.store import read_state, write_state
 from circles.incremental.templates import FOLDER, TemplateScope, names_read
 from circles.incremental.values import KeptFiles, Memo
@@ -168,7 +168,9 @@ class Incremental:
 
     def compare_records(self, records: dict[str, bytes]) -> None:
         """This build's records by their fingerprints (Fingerprints.of_records): compared with the last
-        build's (:meth:`records_changed`), and kept for the next one's (:meth:`finish`)."""
+        build's (:meth:`records_changed`), and kept for the next one's (:meth:`finish`). The last build's are
+        removed from the cache as they are read: a build stopped before :meth:`finish` leaves none, so that no
+        copy it may have changed (a search record's) is taken for the last finished build's."""
         self.records = records
         kept = read_state(self.folder / "records.pickle", self.RECORDS) if self.folder and self.load else {}
         if kept.get("stamp") == self.stamp and isinstance(kept.get("records"), dict):
@@ -267,11 +269,8 @@ class Incremental:
         changed = set(self.to_make("search", sources))
         # The last finished build's fingerprints, and its copies: a build stopped halfway keeps none (compare_records).
         before, now = self.records_before or {}, self.records
-        unchanged = set()
-        for path, record in records.items():
-            name = f"{type(record).__name__}:{record.id}"
-            if before.get(name) is not None and before.get(name) == now.get(name):
-                unchanged.add(path)
+        unchanged = {path for path, record in records.items()
+                     if (found := now.get(record_name(record))) is not None and before.get(record_name(record)) == found}
         return Reindexing([b for b in bundles if f"{folder}/{b.name}/pagefind-entry.json" in changed],
                           self.folder / "search", unchanged, bool(self.keys("search").before))
 
