@@ -24,13 +24,24 @@ def template_cache(settings: dict[str, Any]) -> FileSystemBytecodeCache | None:
     return LanguageBytecodeCache(str(folder))
 
 
+#: The modules that change what a template compiles to, besides its source: the extension that puts its
+#: words in and the code generator (templating.FastEscapes).
+COMPILERS = ("pages/constant_words.py", "pages/templating.py")
+
+
 class LanguageBytecodeCache(FileSystemBytecodeCache):
     """Compiled templates kept by name, language and its words as well as by source: each language's
-    are compiled with its words in them (pages/constant_words.py)."""
+    are compiled with its words in them (pages/constant_words.py); and by the code of :data:`COMPILERS`."""
+
+    def __init__(self, directory: str):
+        super().__init__(directory)
+        package = Path(__file__).resolve().parent.parent
+        self.compilers = hashlib.blake2b(b"".join((package / name).read_bytes() for name in COMPILERS),
+                                         digest_size=8).hexdigest()
 
     def get_bucket(self, environment, name, filename, source):
         words = getattr(environment, "circles_words_key", "")
-        return super().get_bucket(environment, f"{words}/{name}", filename, source)
+        return super().get_bucket(environment, f"{self.compilers}/{words}/{name}", filename, source)
 
 
 class TemplateScope:

@@ -1,0 +1,45 @@
+"""Templates escape by pages/templating.escape (its FastEscapes code generator), which gives what markupsafe's
+escape gives: the same text, a Markup, for every kind of value a page writes."""
+
+import datetime as dt
+from decimal import Decimal
+
+from jinja2 import Environment
+from markupsafe import Markup
+from markupsafe import escape as markupsafe_escape
+
+from circles.pages.templating import FastEscapes, escape
+
+
+class Html:
+    """A value that says how it is written in HTML, as a contributor's text never does."""
+
+    def __html__(self):
+        return "<em>safe</em>"
+
+
+class Nested:
+    def __html__(self):
+        return Html()  # markupsafe asks what that gives, too
+
+
+VALUES = ["", "plain", "<script>alert('x')</script>", 'a "quoted" & <tagged> value', "Île-de-France", "日本語 & 中文",
+          "tab\tand\nline", Markup("<b>kept</b>"), Markup(""), Html(), Nested(), 0, 42, -3.5, Decimal("1.50"), True, None,
+          dt.date(2026, 12, 6), ["<a>", 1], {"k": "<v>"}, b"bytes<>"]
+
+
+def test_escape_gives_what_markupsafe_gives():
+    for value in VALUES:
+        ours, theirs = escape(value), markupsafe_escape(value)
+        assert type(ours) is Markup and ours == theirs, value
+
+
+def test_a_template_escapes_by_it_and_writes_the_same():
+    plain = Environment(autoescape=True)
+    fast = Environment(autoescape=True)
+    fast.code_generator_class = FastEscapes
+    source = ("{% for v in values %}[{{ v }}|{{ v|e }}|{{ v ~ '<i>' }}|{{ v|string|upper }}]{% endfor %}"
+              "{% macro m(x) %}<p>{{ x }}</p>{% endmacro %}{{ m(values[2]) }}{% autoescape false %}{{ values[2] }}{% endautoescape %}")
+    assert f"from {escape.__module__} import escape" in fast.compile(source, raw=True)
+    values = [value for value in VALUES if not isinstance(value, bytes)]
+    assert fast.from_string(source).render(values=values) == plain.from_string(source).render(values=values)
