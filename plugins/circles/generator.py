@@ -22,9 +22,9 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
 from circles.incremental.templates import names_read, template_cache
 from circles.pages.constant_words import ConstantWords
+from circles.pages.markup import FastEscapes, Unindented
 from circles.pages.partials import share_imports
 from circles.pages.site import Page
-from circles.pages.templating import FastEscapes, Unindented
 from circles.problems import CirclesError, InvalidRecords
 from circles.processes import in_shares
 from circles.settings import content_root

@@ -1,4 +1,4 @@
-"""Templates escape by pages/templating.escape (its FastEscapes code generator), which gives what markupsafe's
+"""Templates escape by pages/markup.escape (its FastEscapes code generator), which gives what markupsafe's
 escape gives: the same text, a Markup, for every kind of value a page writes."""
 
 import datetime as dt
@@ -8,7 +8,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 from markupsafe import escape as markupsafe_escape
 
-from circles.pages.templating import FastEscapes, escape
+from circles.pages.markup import FastEscapes, escape
 
 
 class Html:

@@ -25,8 +25,8 @@ def template_cache(settings: dict[str, Any]) -> FileSystemBytecodeCache | None:
 
 
 #: The modules that change what a template compiles to, besides its source: the extension that puts its
-#: words in and the code generator (templating.FastEscapes).
-COMPILERS = ("pages/constant_words.py", "pages/templating.py")
+#: words in and the code generator (markup.FastEscapes).
+COMPILERS = ("pages/constant_words.py", "pages/markup.py")
 
 
 class LanguageBytecodeCache(FileSystemBytecodeCache):

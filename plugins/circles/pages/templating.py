@@ -8,7 +8,6 @@ import datetime as dt
 import re
 from functools import lru_cache, partial
 from types import SimpleNamespace
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
@@ -16,9 +15,8 @@ from babel.core import get_global
 from babel.dates import get_timezone_name
 from babel.numbers import format_decimal
 from jinja2 import pass_eval_context
-from jinja2.compiler import CodeGenerator
 from jinja2.ext import InternationalizationExtension
-from markupsafe import Markup, _escape_inner
+from markupsafe import Markup
 
 from circles.directory.models import CALENDAR_CIRCLES, Address, Circle, Place
 from circles.directory.schedule import schedule_text
@@ -253,66 +251,3 @@ def configure_environment(env, options: dict, settings: dict, build_date: dt.dat
         # The iframe heights the embed code gives (pages/embeds.py).
         embed_heights={"full": FULL_HEIGHT, "compact": COMPACT_HEIGHT},
     )
-
-
-#: What is shown as written: the text of <pre> and <textarea> (the embed code, the open data's example).
-_AS_WRITTEN = re.compile(r"(<(?:pre|textarea)\b.*?</(?:pre|textarea)>)", re.S)
-
-
-def unindented(html: str) -> str:
-    """A page without the templates' indentation: spaces and tabs at either end of a line go, the line
-    breaks stay, so every run of white space that a browser shows as one space still has one, and the
-    page shows the same. Issue 20 (a site within GitHub Pages' 1 GB): at 10,000 circles, 5 % of the
-    HTML and 3.4 % of the whole output (10 MB), for about 0.07 ms a page."""
-    if "<pre" not in html and "<textarea" not in html:
-        return _strip_lines(html)
-    parts = _AS_WRITTEN.split(html)
-    return "".join(part if i % 2 else _strip_lines(part) for i, part in enumerate(parts))
-
-
-def _strip_lines(text: str) -> str:
-    # split/strip/join rather than a regular expression: a third of the time on 20,000 pages.
-    return "\n".join([line.strip(" \t") for line in text.split("\n")])
-
-
-_made = str.__new__  # a Markup made of a str by str's own constructor, without Markup's __new__ in Python
-
-
-def escape(value: Any) -> Markup:
-    """What :func:`markupsafe.escape` gives, for the values templates write: Jinja calls ``escape`` for
-    every ``{{ … }}`` of an autoescaped template (:class:`FastEscapes` makes it this one).
-
-    markupsafe's escapes in C, then makes its Markup through ``Markup.__new__``, a Python function, which
-    also asks the escaped text for ``__html__``; here the Markup is made by ``str.__new__``, the same
-    string of the same class, and a Markup is written as it is (markupsafe makes a copy of it). Why
-    (issue 24): escaping was 12 % of the CPU samples of 10,000 circles in four languages, about 200 values
-    a page; 0.32 → 0.12 µs a string, 0.39 → 0.05 µs a Markup. tests/pages/test_templating.py holds it
-    to markupsafe's."""
-    kind = type(value)
-    if kind is str:
-        return _made(Markup, _escape_inner(value))
-    if kind is Markup:
-        return value
-    if hasattr(value, "__html__"):
-        return Markup(value.__html__())  # what its __html__ gives is markupsafe's to take further
-    return _made(Markup, _escape_inner(str(value)))
-
-
-class FastEscapes(CodeGenerator):
-    """Jinja's code generator, with templates that escape by :func:`escape`: the line that imports
-    Jinja's runtime, ``escape`` with it, is followed by one that imports this module's."""
-
-    def writeline(self, x: str, node=None, extra: int = 0) -> None:
-        super().writeline(x, node, extra)
-        if x.startswith("from jinja2.runtime import "):
-            super().writeline(f"from {__name__} import escape")
-
-
-class Unindented:
-    """A template whose pages are :func:`unindented`; all Pelican's writer asks of it is ``render``."""
-
-    def __init__(self, template):
-        self.template = template
-
-    def render(self, *args, **kwargs) -> str:
-        return unindented(self.template.render(*args, **kwargs))
