@@ -76,7 +76,7 @@ class DirectoryGenerator(Generator):
         self.env.autoescape = True
         self.env.add_extension("jinja2.ext.i18n")
         self.env.add_extension(ConstantWords)
-        self.env.code_generator_class = FastEscapes  # templates escape by templating.escape
+        self.env.code_generator_class = FastEscapes  # templates escape by markup.escape
         self.env.bytecode_cache = template_cache(self.settings)
         # A build reads each template once: Jinja's default checks the file's time on every
         # import and include, several a page (3.9 % of the CPU samples of 10,000 circles in four

@@ -42,7 +42,7 @@ def use_words(env, language_tag: str, translations) -> None:
 
 @pass_context  # so that Jinja calls it on every render rather than folding it (see FILTER)
 def _marked(_context, text: str) -> Markup:
-    return str.__new__(Markup, text)  # Markup(text), without Markup.__new__ in Python (templating.escape)
+    return str.__new__(Markup, text)  # Markup(text), without Markup.__new__ in Python (markup.escape)
 
 
 class ConstantWords(Extension):
