@@ -1,8 +1,10 @@
 """Templates escape by pages/markup.escape (its FastEscapes code generator), which gives what markupsafe's
-escape gives: the same text, a Markup, for every kind of value a page writes."""
+escape gives: the same text, a Markup, for every kind of value a page writes; and templates compiled by
+other code are not kept."""
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -43,3 +45,20 @@ def test_a_template_escapes_by_it_and_writes_the_same():
     assert f"from {escape.__module__} import escape" in fast.compile(source, raw=True)
     values = [value for value in VALUES if not isinstance(value, bytes)]
     assert fast.from_string(source).render(values=values) == plain.from_string(source).render(values=values)
+
+
+def test_compiled_templates_are_kept_for_the_code_that_compiled_them(tmp_path, monkeypatch):
+    """Templates are compiled to call markup.escape: those kept by other code are not used, and go."""
+    import circles.incremental.templates as templates
+
+    settings = {"CACHE_CONTENT": True, "CACHE_PATH": str(tmp_path)}
+    kept = tmp_path / "circles" / "templates"
+    (kept / "flat-file-of-an-older-layout").parent.mkdir(parents=True)
+    (kept / "flat-file-of-an-older-layout").write_text("x")
+    first = Path(templates.template_cache(settings).directory)
+    assert [entry.name for entry in kept.iterdir()] == [first.name]
+    (first / "compiled").write_text("x")
+    assert Path(templates.template_cache(settings).directory) == first and (first / "compiled").exists()
+    monkeypatch.setattr(templates, "COMPILERS", ("pages/markup.py",))  # as if constant_words.py had changed
+    other = Path(templates.template_cache(settings).directory)
+    assert other != first and [entry.name for entry in kept.iterdir()] == [other.name]

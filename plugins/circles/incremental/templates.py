@@ -4,6 +4,7 @@ read the whole directory (their pages are rendered every build), and the names t
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,32 +17,33 @@ FOLDER = "circles"
 
 
 def template_cache(settings: dict[str, Any]) -> FileSystemBytecodeCache | None:
-    """Compiled templates kept for the next build, as Pelican keeps content, with ``CACHE_CONTENT``."""
+    """Compiled templates kept for the next build, as Pelican keeps content, with ``CACHE_CONTENT``: in a
+    folder named by the code of :data:`COMPILERS`, the folders of other code removed."""
     if not settings.get("CACHE_CONTENT"):
         return None
     folder = Path(settings["CACHE_PATH"]) / FOLDER / "templates"
-    folder.mkdir(parents=True, exist_ok=True)
-    return LanguageBytecodeCache(str(folder))
+    package = Path(__file__).resolve().parent.parent
+    compilers = hashlib.blake2b(b"".join((package / name).read_bytes() for name in COMPILERS), digest_size=8).hexdigest()
+    if folder.is_dir():
+        for entry in folder.iterdir():
+            if entry.name != compilers:
+                shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+    (folder / compilers).mkdir(parents=True, exist_ok=True)
+    return LanguageBytecodeCache(str(folder / compilers))
 
 
 #: The modules that change what a template compiles to, besides its source: the extension that puts its
-#: words in and the code generator (markup.FastEscapes).
+#: words in and the code generator (markup.FastEscapes). Compiled by other code, a kept template is not used.
 COMPILERS = ("pages/constant_words.py", "pages/markup.py")
 
 
 class LanguageBytecodeCache(FileSystemBytecodeCache):
     """Compiled templates kept by name, language and its words as well as by source: each language's
-    are compiled with its words in them (pages/constant_words.py); and by the code of :data:`COMPILERS`."""
-
-    def __init__(self, directory: str):
-        super().__init__(directory)
-        package = Path(__file__).resolve().parent.parent
-        self.compilers = hashlib.blake2b(b"".join((package / name).read_bytes() for name in COMPILERS),
-                                         digest_size=8).hexdigest()
+    are compiled with its words in them (pages/constant_words.py)."""
 
     def get_bucket(self, environment, name, filename, source):
         words = getattr(environment, "circles_words_key", "")
-        return super().get_bucket(environment, f"{self.compilers}/{words}/{name}", filename, source)
+        return super().get_bucket(environment, f"{words}/{name}", filename, source)
 
 
 class TemplateScope:
